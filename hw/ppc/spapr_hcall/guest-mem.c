@@ -1,0 +1,84 @@
+/*
+ * spapr-hcall: big-endian guest memory accessors
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * PAPR memory buffers are big-endian whatever mode the guest runs in.
+ * Every access is bounds-checked by the host's mem_read/mem_write.
+ */
+#include "internal.h"
+
+bool spapr_guest_read(SpaprMachine *m, uint64_t gpa, void *buf, uint64_t len)
+{
+    return m->ops->mem_read(m->opaque, gpa, buf, len);
+}
+
+bool spapr_guest_write(SpaprMachine *m, uint64_t gpa, const void *buf,
+                       uint64_t len)
+{
+    return m->ops->mem_write(m->opaque, gpa, buf, len);
+}
+
+bool spapr_guest_ldn_be(SpaprMachine *m, uint64_t gpa, unsigned int size,
+                        uint64_t *val)
+{
+    uint8_t b[8];
+    uint64_t v = 0;
+    unsigned int i;
+
+    if (size != 1 && size != 2 && size != 4 && size != 8) {
+        return false;
+    }
+    if (!spapr_guest_read(m, gpa, b, size)) {
+        return false;
+    }
+    for (i = 0; i < size; i++) {
+        v = (v << 8) | b[i];
+    }
+    *val = v;
+    return true;
+}
+
+bool spapr_guest_stn_be(SpaprMachine *m, uint64_t gpa, unsigned int size,
+                        uint64_t val)
+{
+    uint8_t b[8];
+    unsigned int i;
+
+    if (size != 1 && size != 2 && size != 4 && size != 8) {
+        return false;
+    }
+    for (i = size; i-- > 0;) {
+        b[i] = val & 0xff;
+        val >>= 8;
+    }
+    return spapr_guest_write(m, gpa, b, size);
+}
+
+#define DEFINE_LD(fn, type, size)                                       \
+bool fn(SpaprMachine *m, uint64_t gpa, type *val)                       \
+{                                                                       \
+    uint64_t v;                                                         \
+                                                                        \
+    if (!spapr_guest_ldn_be(m, gpa, size, &v)) {                        \
+        return false;                                                   \
+    }                                                                   \
+    *val = (type)v;                                                     \
+    return true;                                                        \
+}
+
+#define DEFINE_ST(fn, type, size)                                       \
+bool fn(SpaprMachine *m, uint64_t gpa, type val)                        \
+{                                                                       \
+    return spapr_guest_stn_be(m, gpa, size, val);                       \
+}
+
+DEFINE_LD(spapr_guest_ldub, uint8_t, 1)
+DEFINE_LD(spapr_guest_lduw_be, uint16_t, 2)
+DEFINE_LD(spapr_guest_ldl_be, uint32_t, 4)
+DEFINE_LD(spapr_guest_ldq_be, uint64_t, 8)
+DEFINE_ST(spapr_guest_stb, uint8_t, 1)
+DEFINE_ST(spapr_guest_stw_be, uint16_t, 2)
+DEFINE_ST(spapr_guest_stl_be, uint32_t, 4)
+DEFINE_ST(spapr_guest_stq_be, uint64_t, 8)

@@ -1,0 +1,452 @@
+/*
+ * spapr-hcall: hcall registration, dispatch and statistics
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * The table is per machine: an array of slots indexed by opcode gives the
+ * row of the registered SpaprHcallInfo.  Dispatch is one range check, two
+ * array loads and an indirect call; statistics go to per-vCPU counters so
+ * vCPU threads never share a cache line on the fast path.
+ */
+#include <string.h>
+#include "internal.h"
+#include "trace-events.h"
+
+int spapr_hcall_slot(uint64_t opcode)
+{
+    if (opcode <= SPAPR_HCALL_PAPR_MAX) {
+        if (opcode < SPAPR_HCALL_PAPR_MIN || (opcode & 3)) {
+            return -1;
+        }
+        return opcode / 4;
+    }
+    if (opcode >= SPAPR_HCALL_SVM_BASE && opcode <= SPAPR_HCALL_SVM_MAX) {
+        if (opcode & 3) {
+            return -1;
+        }
+        return SPAPR_HCALL_PAPR_SLOTS + (opcode - SPAPR_HCALL_SVM_BASE) / 4;
+    }
+    if (opcode >= SPAPR_HCALL_PLATFORM_BASE &&
+        opcode <= SPAPR_HCALL_PLATFORM_MAX) {
+        return SPAPR_HCALL_PAPR_SLOTS + SPAPR_HCALL_SVM_SLOTS +
+               (opcode - SPAPR_HCALL_PLATFORM_BASE);
+    }
+    return -1;
+}
+
+bool spapr_hcall_opcode_valid(uint64_t opcode)
+{
+    return spapr_hcall_slot(opcode) >= 0;
+}
+
+SpaprCpuStats *spapr_cpu_stats_new(void)
+{
+    return g_new0(SpaprCpuStats, 1);
+}
+
+static bool check_info(const SpaprHcallInfo *info, GError **errp)
+{
+    if (!info || !info->fn || !info->name || !info->hcall_set) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "hcall 0x%" PRIx64 ": name, handler and hcall set "
+                    "are required", info ? info->opcode : 0);
+        return false;
+    }
+    if (spapr_hcall_slot(info->opcode) < 0) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "hcall %s: opcode 0x%" PRIx64 " is outside the PAPR, "
+                    "SVM and platform ranges or misaligned",
+                    info->name, info->opcode);
+        return false;
+    }
+    if (info->nargs > SPAPR_HCALL_NR_ARGS ||
+        info->nrets > SPAPR_HCALL_NR_ARGS) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "hcall %s: at most %d argument and output registers",
+                    info->name, SPAPR_HCALL_NR_ARGS);
+        return false;
+    }
+    return true;
+}
+
+static void zero_row_counters(SpaprMachine *m, unsigned int row)
+{
+    unsigned int i;
+
+    for (i = 0; i < m->nr_cpus; i++) {
+        memset(&m->cpus[i]->stats->row[row], 0, sizeof(SpaprHcallCounter));
+    }
+    memset(&m->nocpu_stats->row[row], 0, sizeof(SpaprHcallCounter));
+}
+
+/* Lock held.  Returns the row used, or -1 with @errp set. */
+static int register_locked(SpaprMachine *m, const SpaprHcallInfo *info,
+                           GError **errp)
+{
+    int slot, row;
+
+    if (!check_info(info, errp)) {
+        return -1;
+    }
+    slot = spapr_hcall_slot(info->opcode);
+    if (m->slot_row[slot]) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_EXISTS,
+                    "hcall %s: opcode 0x%" PRIx64 " is already registered "
+                    "as %s", info->name, info->opcode,
+                    m->rows[m->slot_row[slot] - 1].name);
+        return -1;
+    }
+    for (row = 0; row < SPAPR_HCALL_MAX_REGISTERED; row++) {
+        if (!m->row_used[row]) {
+            break;
+        }
+    }
+    if (row == SPAPR_HCALL_MAX_REGISTERED) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_FULL,
+                    "hcall %s: the table is full (%d hcalls)", info->name,
+                    SPAPR_HCALL_MAX_REGISTERED);
+        return -1;
+    }
+    m->rows[row] = *info;
+    m->row_used[row] = true;
+    zero_row_counters(m, row);
+    m->slot_row[slot] = row + 1;
+    trace_spapr_hcall_register(m, info->opcode, info->name, info->hcall_set);
+    return row;
+}
+
+static void unregister_locked(SpaprMachine *m, uint64_t opcode)
+{
+    int slot = spapr_hcall_slot(opcode);
+    unsigned int row;
+
+    if (slot < 0 || !m->slot_row[slot]) {
+        return;
+    }
+    row = m->slot_row[slot] - 1;
+    m->slot_row[slot] = 0;
+    m->row_used[row] = false;
+}
+
+bool spapr_hcall_register(SpaprMachine *m, const SpaprHcallInfo *info,
+                          GError **errp)
+{
+    int row;
+
+    g_mutex_lock(&m->lock);
+    row = register_locked(m, info, errp);
+    g_mutex_unlock(&m->lock);
+    return row >= 0;
+}
+
+bool spapr_hcall_register_table(SpaprMachine *m, const SpaprHcallInfo *table,
+                                size_t n, GError **errp)
+{
+    size_t i;
+
+    g_mutex_lock(&m->lock);
+    for (i = 0; i < n; i++) {
+        if (register_locked(m, &table[i], errp) < 0) {
+            while (i--) {
+                unregister_locked(m, table[i].opcode);
+            }
+            g_mutex_unlock(&m->lock);
+            return false;
+        }
+    }
+    g_mutex_unlock(&m->lock);
+    return true;
+}
+
+bool spapr_hcall_unregister(SpaprMachine *m, uint64_t opcode)
+{
+    bool found;
+    int slot = spapr_hcall_slot(opcode);
+
+    g_mutex_lock(&m->lock);
+    found = slot >= 0 && m->slot_row[slot];
+    unregister_locked(m, opcode);
+    g_mutex_unlock(&m->lock);
+    return found;
+}
+
+const SpaprHcallInfo *spapr_hcall_lookup(SpaprMachine *m, uint64_t opcode)
+{
+    int slot = spapr_hcall_slot(opcode);
+
+    if (slot < 0 || !m->slot_row[slot]) {
+        return NULL;
+    }
+    return &m->rows[m->slot_row[slot] - 1];
+}
+
+static int cmp_info_opcode(gconstpointer a, gconstpointer b)
+{
+    const SpaprHcallInfo *x = *(const SpaprHcallInfo *const *)a;
+    const SpaprHcallInfo *y = *(const SpaprHcallInfo *const *)b;
+
+    return x->opcode < y->opcode ? -1 : x->opcode > y->opcode;
+}
+
+/* Registered rows sorted by opcode.  Lock held. */
+static GPtrArray *sorted_rows(SpaprMachine *m)
+{
+    GPtrArray *a = g_ptr_array_new();
+    unsigned int row;
+
+    for (row = 0; row < SPAPR_HCALL_MAX_REGISTERED; row++) {
+        if (m->row_used[row]) {
+            g_ptr_array_add(a, &m->rows[row]);
+        }
+    }
+    g_ptr_array_sort(a, cmp_info_opcode);
+    return a;
+}
+
+void spapr_hcall_foreach(SpaprMachine *m, SpaprHcallInfoFunc fn,
+                         void *opaque)
+{
+    g_autoptr(GPtrArray) rows = NULL;
+    guint i;
+
+    g_mutex_lock(&m->lock);
+    rows = sorted_rows(m);
+    g_mutex_unlock(&m->lock);
+    for (i = 0; i < rows->len; i++) {
+        fn(g_ptr_array_index(rows, i), opaque);
+    }
+}
+
+char **spapr_hcall_sets(SpaprMachine *m)
+{
+    g_autoptr(GPtrArray) rows = NULL;
+    GPtrArray *sets = g_ptr_array_new();
+    guint i, j;
+
+    g_mutex_lock(&m->lock);
+    rows = sorted_rows(m);
+    for (i = 0; i < rows->len; i++) {
+        const SpaprHcallInfo *info = g_ptr_array_index(rows, i);
+
+        for (j = 0; j < sets->len; j++) {
+            if (!strcmp(g_ptr_array_index(sets, j), info->hcall_set)) {
+                break;
+            }
+        }
+        if (j == sets->len) {
+            g_ptr_array_add(sets, g_strdup(info->hcall_set));
+        }
+    }
+    g_mutex_unlock(&m->lock);
+    g_ptr_array_add(sets, NULL);
+    return (char **)g_ptr_array_free(sets, FALSE);
+}
+
+/* ---- Dispatch ---- */
+
+/* Single-writer counters: relaxed stores are enough and stay tear-free. */
+static inline void counter_add(uint64_t *c, uint64_t n, bool shared)
+{
+    if (shared) {
+        __atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+    } else {
+        __atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+    }
+}
+
+static void count(SpaprMachine *m, SpaprCpu *cpu, SpaprHcallCounter *ctr,
+                  int64_t ret, uint64_t ns)
+{
+    bool shared = !cpu;
+
+    counter_add(&ctr->calls, 1, shared);
+    if (ret < 0) {
+        counter_add(&ctr->errors, 1, shared);
+    }
+    if (ns) {
+        counter_add(&ctr->total_ns, ns, shared);
+    }
+}
+
+static SpaprCpuStats *stats_of(SpaprMachine *m, SpaprCpu *cpu)
+{
+    return cpu ? cpu->stats : m->nocpu_stats;
+}
+
+static char *format_regs(const uint64_t *regs, unsigned int n)
+{
+    GString *s = g_string_new(NULL);
+    unsigned int i;
+
+    for (i = 0; i < n; i++) {
+        g_string_append_printf(s, "%sr%u=0x%" PRIx64, i ? " " : "", i + 4,
+                               regs[i]);
+    }
+    return g_string_free(s, FALSE);
+}
+
+static inline bool any_trace_on(SpaprMachine *m)
+{
+    return __atomic_load_n(&m->trace.mask[0], __ATOMIC_RELAXED) |
+           __atomic_load_n(&m->trace.mask[1], __ATOMIC_RELAXED);
+}
+
+/* Slow path: tracing or timing enabled. */
+static int64_t dispatch_observed(SpaprMachine *m, SpaprCpu *cpu,
+                                 const SpaprHcallInfo *info,
+                                 SpaprHcallCounter *ctr, uint64_t opcode,
+                                 uint64_t *args)
+{
+    bool timing = __atomic_load_n(&m->stats_timing, __ATOMIC_RELAXED);
+    bool tracing = spapr_trace_on(m, TRACE_SPAPR_HCALL);
+    g_autofree char *in = NULL;
+    int64_t t0 = 0, ret;
+    uint64_t ns = 0;
+
+    if (tracing) {
+        in = format_regs(args, info->nargs);
+    }
+    if (timing) {
+        t0 = spapr_machine_clock_ns(m);
+    }
+    ret = info->fn(m, cpu, opcode, args);
+    if (timing) {
+        int64_t dt = spapr_machine_clock_ns(m) - t0;
+
+        /* Count at least 1 ns so a timed call is never "untimed" */
+        ns = dt > 0 ? (uint64_t)dt : 1;
+    }
+    count(m, cpu, ctr, ret, ns);
+    if (tracing) {
+        g_autofree char *out = format_regs(args, info->nrets);
+        const char *sname = spapr_hcall_status_name(ret);
+
+        trace_spapr_hcall(m, cpu ? cpu->index : UINT32_MAX, info->name,
+                          opcode, in, sname ? sname : "?", ret, out);
+    }
+    return ret;
+}
+
+int64_t spapr_hcall(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
+                    uint64_t *args)
+{
+    const SpaprHcallInfo *info;
+    SpaprHcallCounter *ctr;
+    int slot;
+    unsigned int row;
+    int64_t ret;
+
+    if (G_UNLIKELY(cpu && (cpu->msr & SPAPR_MSR_PR))) {
+        count(m, cpu, &cpu->stats->unhandled, H_PRIVILEGE, 0);
+        trace_spapr_hcall_privileged(m, cpu->index, opcode, cpu->msr);
+        return H_PRIVILEGE;
+    }
+    slot = spapr_hcall_slot(opcode);
+    row = slot >= 0 ? m->slot_row[slot] : 0;
+    if (G_UNLIKELY(!row)) {
+        const char *name = spapr_hcall_opcode_name(opcode);
+
+        count(m, cpu, &stats_of(m, cpu)->unhandled, H_FUNCTION, 0);
+        trace_spapr_hcall_unimplemented(m, cpu ? cpu->index : UINT32_MAX,
+                                        opcode, name ? name : "unknown");
+        return H_FUNCTION;
+    }
+    info = &m->rows[row - 1];
+    ctr = &stats_of(m, cpu)->row[row - 1];
+    if (G_UNLIKELY(any_trace_on(m) || m->stats_timing)) {
+        return dispatch_observed(m, cpu, info, ctr, opcode, args);
+    }
+    ret = info->fn(m, cpu, opcode, args);
+    count(m, cpu, ctr, ret, 0);
+    return ret;
+}
+
+int64_t spapr_cpu_hcall(SpaprCpu *cpu)
+{
+    int64_t ret = spapr_hcall(cpu->machine, cpu, cpu->gpr[3], &cpu->gpr[4]);
+
+    cpu->gpr[3] = (uint64_t)ret;
+    return ret;
+}
+
+/* ---- Statistics ---- */
+
+void spapr_hcall_stats_set_timing(SpaprMachine *m, bool on)
+{
+    __atomic_store_n(&m->stats_timing, on, __ATOMIC_RELAXED);
+}
+
+static void sum_counter(SpaprMachine *m, unsigned int row, bool unhandled,
+                        SpaprHcallStats *out)
+{
+    unsigned int i;
+
+    out->calls = out->errors = out->total_ns = 0;
+    for (i = 0; i <= m->nr_cpus; i++) {
+        SpaprCpuStats *st = i < m->nr_cpus ? m->cpus[i]->stats
+                                           : m->nocpu_stats;
+        const SpaprHcallCounter *c = unhandled ? &st->unhandled
+                                               : &st->row[row];
+
+        out->calls += __atomic_load_n(&c->calls, __ATOMIC_RELAXED);
+        out->errors += __atomic_load_n(&c->errors, __ATOMIC_RELAXED);
+        out->total_ns += __atomic_load_n(&c->total_ns, __ATOMIC_RELAXED);
+    }
+}
+
+GArray *spapr_hcall_stats(SpaprMachine *m)
+{
+    GArray *a = g_array_new(FALSE, TRUE, sizeof(SpaprHcallStats));
+    g_autoptr(GPtrArray) rows = NULL;
+    SpaprHcallStats s;
+    guint i;
+
+    g_mutex_lock(&m->lock);
+    rows = sorted_rows(m);
+    for (i = 0; i < rows->len; i++) {
+        const SpaprHcallInfo *info = g_ptr_array_index(rows, i);
+
+        sum_counter(m, info - m->rows, false, &s);
+        s.opcode = info->opcode;
+        s.name = info->name;
+        g_array_append_val(a, s);
+    }
+    sum_counter(m, 0, true, &s);
+    s.opcode = 0;
+    s.name = NULL;
+    g_array_append_val(a, s);
+    g_mutex_unlock(&m->lock);
+    return a;
+}
+
+bool spapr_hcall_stats_get(SpaprMachine *m, uint64_t opcode,
+                           SpaprHcallStats *out)
+{
+    int slot = spapr_hcall_slot(opcode);
+    bool found = false;
+
+    g_mutex_lock(&m->lock);
+    if (slot >= 0 && m->slot_row[slot]) {
+        unsigned int row = m->slot_row[slot] - 1;
+
+        sum_counter(m, row, false, out);
+        out->opcode = opcode;
+        out->name = m->rows[row].name;
+        found = true;
+    }
+    g_mutex_unlock(&m->lock);
+    return found;
+}
+
+void spapr_hcall_stats_reset(SpaprMachine *m)
+{
+    unsigned int i;
+
+    g_mutex_lock(&m->lock);
+    for (i = 0; i < m->nr_cpus; i++) {
+        memset(m->cpus[i]->stats, 0, sizeof(SpaprCpuStats));
+    }
+    memset(m->nocpu_stats, 0, sizeof(SpaprCpuStats));
+    g_mutex_unlock(&m->lock);
+}

@@ -1,0 +1,72 @@
+/*
+ * spapr-hcall: machine internals shared by the library's own files
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SPAPR_HCALL_INTERNAL_H
+#define SPAPR_HCALL_INTERNAL_H
+
+#include "spapr-hcall/spapr-hcall.h"
+#include "trace-core.h"
+
+/*
+ * Opcode -> slot: PAPR opcodes by opcode/4, then the SVM range by
+ * (opcode - base)/4, then the platform range one slot per opcode (its
+ * first KVMPPC opcodes are consecutive, not multiples of 4).
+ */
+#define SPAPR_HCALL_PAPR_SLOTS      (SPAPR_HCALL_PAPR_MAX / 4 + 1)
+#define SPAPR_HCALL_SVM_SLOTS       \
+    ((SPAPR_HCALL_SVM_MAX - SPAPR_HCALL_SVM_BASE) / 4 + 1)
+#define SPAPR_HCALL_PLATFORM_SLOTS  \
+    (SPAPR_HCALL_PLATFORM_MAX - SPAPR_HCALL_PLATFORM_BASE + 1)
+#define SPAPR_HCALL_NR_SLOTS        \
+    (SPAPR_HCALL_PAPR_SLOTS + SPAPR_HCALL_SVM_SLOTS + \
+     SPAPR_HCALL_PLATFORM_SLOTS)
+
+typedef struct SpaprHcallCounter {
+    uint64_t calls;
+    uint64_t errors;
+    uint64_t total_ns;
+} SpaprHcallCounter;
+
+/* Per-vCPU counters: only that vCPU's thread writes them. */
+struct SpaprCpuStats {
+    SpaprHcallCounter row[SPAPR_HCALL_MAX_REGISTERED];
+    SpaprHcallCounter unhandled;
+};
+
+struct SpaprMachine {
+    const SpaprHostOps *ops;
+    void *opaque;
+
+    SpaprMemMap *memmap;            /* standalone only */
+    void *ram;                      /* standalone only */
+    uint64_t ram_size;
+    uint64_t devwin_base;
+    uint64_t devwin_size;
+
+    SpaprCpu **cpus;
+    unsigned int nr_cpus;
+
+    GMutex lock;                    /* devices, hcall registration */
+    GPtrArray *devices;
+    SpaprDrcRegistry *drcs;
+
+    /* hcall table: slot -> row + 1 (0 = none) */
+    uint16_t slot_row[SPAPR_HCALL_NR_SLOTS];
+    SpaprHcallInfo rows[SPAPR_HCALL_MAX_REGISTERED];
+    bool row_used[SPAPR_HCALL_MAX_REGISTERED];
+    bool stats_timing;
+    /* counters of calls made without a vCPU, shared: updated atomically */
+    SpaprCpuStats *nocpu_stats;
+
+    SpaprTraceState trace;
+};
+
+/* Slot of @opcode, or -1 if it is outside the ranges or misaligned. */
+int spapr_hcall_slot(uint64_t opcode);
+
+SpaprCpuStats *spapr_cpu_stats_new(void);
+
+#endif

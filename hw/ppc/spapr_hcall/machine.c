@@ -1,0 +1,308 @@
+/*
+ * spapr-hcall: the machine (vCPUs, memory, devices, DRCs, host ops)
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "internal.h"
+#include "trace-events.h"
+
+#define TIB     (1ULL << 40)
+#define ROUND_UP(n, d) (((n) + (d) - 1) / (d) * (d))
+
+G_DEFINE_QUARK(spapr-hcall-error-quark, spapr_error)
+
+SpaprTraceState *spapr_machine_trace_state(SpaprMachine *m)
+{
+    return &m->trace;
+}
+
+static bool setup_ram(SpaprMachine *m, uint64_t size, GError **errp)
+{
+    void *ram;
+
+    if (size == 0) {
+        return true;
+    }
+    /* Anonymous and lazily populated: untouched guest RAM costs nothing */
+    ram = mmap(NULL, size, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (ram == MAP_FAILED) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
+                    "cannot allocate %" PRIu64 " bytes of guest RAM: %s",
+                    size, g_strerror(errno));
+        return false;
+    }
+    if (!spapr_memmap_add(m->memmap, "ram", 0, size, ram, errp)) {
+        munmap(ram, size);
+        return false;
+    }
+    m->ram = ram;
+    return true;
+}
+
+SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
+{
+    SpaprMachineConfig def = { 0 };
+    SpaprMachine *m;
+    const char *env;
+    unsigned int i;
+
+    if (!cfg) {
+        cfg = &def;
+    }
+    if (cfg->ram_size % SPAPR_MEMORY_BLOCK_SIZE) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "RAM size %" PRIu64 " is not a multiple of 256 MiB",
+                    cfg->ram_size);
+        return NULL;
+    }
+    if (cfg->nr_cpus > 1024) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "%u vCPUs requested, at most 1024 are supported",
+                    cfg->nr_cpus);
+        return NULL;
+    }
+    if (cfg->device_window_size &&
+        cfg->device_window_base + cfg->device_window_size <
+        cfg->device_window_base) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "device window wraps around the address space");
+        return NULL;
+    }
+
+    m = g_new0(SpaprMachine, 1);
+    g_mutex_init(&m->lock);
+    m->devices = g_ptr_array_new();
+    m->drcs = spapr_drc_registry_new();
+    m->nocpu_stats = spapr_cpu_stats_new();
+    if (cfg->ops) {
+        m->ops = cfg->ops;
+        m->opaque = cfg->opaque;
+    } else {
+        m->memmap = spapr_memmap_new();
+        m->ops = &spapr_memmap_host_ops;
+        m->opaque = m->memmap;
+        if (!setup_ram(m, cfg->ram_size, errp)) {
+            spapr_machine_free(m);
+            return NULL;
+        }
+    }
+    m->ram_size = cfg->ram_size;
+    if (cfg->device_window_size) {
+        m->devwin_base = cfg->device_window_base;
+        m->devwin_size = cfg->device_window_size;
+    } else {
+        m->devwin_base = ROUND_UP(MAX(cfg->ram_size, 4ULL << 30), TIB);
+        m->devwin_size = 64 * TIB;
+    }
+
+    m->nr_cpus = cfg->nr_cpus ? cfg->nr_cpus : 1;
+    m->cpus = g_new0(SpaprCpu *, m->nr_cpus);
+    for (i = 0; i < m->nr_cpus; i++) {
+        SpaprCpu *cpu = g_new0(SpaprCpu, 1);
+
+        cpu->index = i;
+        cpu->machine = m;
+        cpu->msr = SPAPR_MSR_SF;
+        cpu->stats = spapr_cpu_stats_new();
+        m->cpus[i] = cpu;
+    }
+
+    env = g_getenv(SPAPR_TRACE_ENV);
+    if (env && *env) {
+        spapr_trace_enable(m, env);
+    }
+    if (cfg->trace && *cfg->trace) {
+        spapr_trace_enable(m, cfg->trace);
+    }
+    return m;
+}
+
+void spapr_machine_free(SpaprMachine *m)
+{
+    unsigned int i;
+
+    if (!m) {
+        return;
+    }
+    /* Newest first: a later device may depend on an earlier one */
+    for (i = m->devices->len; i-- > 0;) {
+        SpaprDevice *dev = g_ptr_array_index(m->devices, i);
+
+        dev->cls->finalize(dev);
+    }
+    g_ptr_array_free(m->devices, TRUE);
+    spapr_drc_registry_free(m->drcs);
+    for (i = 0; i < m->nr_cpus; i++) {
+        g_free(m->cpus[i]->stats);
+        g_free(m->cpus[i]);
+    }
+    g_free(m->cpus);
+    g_free(m->nocpu_stats);
+    if (m->memmap) {
+        spapr_memmap_free(m->memmap);
+    }
+    if (m->ram) {
+        munmap(m->ram, m->ram_size);
+    }
+    g_mutex_clear(&m->lock);
+    g_free(m);
+}
+
+static void reset_drc(SpaprDrc *drc, void *opaque)
+{
+    spapr_drc_reset(drc);
+}
+
+void spapr_machine_reset(SpaprMachine *m)
+{
+    unsigned int i;
+
+    trace_spapr_machine_reset(m, m->devices->len);
+    for (i = 0; i < m->devices->len; i++) {
+        SpaprDevice *dev = g_ptr_array_index(m->devices, i);
+
+        if (dev->cls->reset) {
+            dev->cls->reset(dev);
+        }
+    }
+    spapr_drc_foreach(m->drcs, SPAPR_DRC_MASK_ANY, reset_drc, NULL);
+    for (i = 0; i < m->nr_cpus; i++) {
+        SpaprCpu *cpu = m->cpus[i];
+
+        memset(cpu->gpr, 0, sizeof(cpu->gpr));
+        cpu->msr = SPAPR_MSR_SF;
+        cpu->pc = 0;
+    }
+}
+
+unsigned int spapr_machine_nr_cpus(SpaprMachine *m)
+{
+    return m->nr_cpus;
+}
+
+SpaprCpu *spapr_machine_cpu(SpaprMachine *m, unsigned int index)
+{
+    return index < m->nr_cpus ? m->cpus[index] : NULL;
+}
+
+uint64_t spapr_machine_ram_size(SpaprMachine *m)
+{
+    return m->ram_size;
+}
+
+SpaprMemMap *spapr_machine_memmap(SpaprMachine *m)
+{
+    return m->memmap;
+}
+
+void spapr_machine_device_window(SpaprMachine *m, uint64_t *base,
+                                 uint64_t *size)
+{
+    *base = m->devwin_base;
+    *size = m->devwin_size;
+}
+
+SpaprDrcRegistry *spapr_machine_drcs(SpaprMachine *m)
+{
+    return m->drcs;
+}
+
+bool spapr_machine_map(SpaprMachine *m, const char *name, uint64_t gpa,
+                       uint64_t size, void *host, GError **errp)
+{
+    bool ok = m->ops->map(m->opaque, name, gpa, size, host, errp);
+
+    trace_spapr_machine_map(m, name, gpa, size, ok);
+    return ok;
+}
+
+void spapr_machine_unmap(SpaprMachine *m, uint64_t gpa, uint64_t size)
+{
+    trace_spapr_machine_unmap(m, gpa, size);
+    m->ops->unmap(m->opaque, gpa, size);
+}
+
+int64_t spapr_machine_clock_ns(SpaprMachine *m)
+{
+    return m->ops->clock_ns(m->opaque);
+}
+
+void spapr_machine_log(SpaprMachine *m, SpaprLogLevel level,
+                       const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    m->ops->log(m->opaque, level, msg);
+}
+
+bool spapr_machine_add_device(SpaprMachine *m, SpaprDevice *dev,
+                              GError **errp)
+{
+    if (!dev->id || !*dev->id) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "a %s device needs an id", dev->cls->type);
+        return false;
+    }
+    g_mutex_lock(&m->lock);
+    if (spapr_machine_find_device(m, dev->id)) {
+        g_mutex_unlock(&m->lock);
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_EXISTS,
+                    "duplicate device id '%s'", dev->id);
+        return false;
+    }
+    dev->machine = m;
+    g_ptr_array_add(m->devices, dev);
+    g_mutex_unlock(&m->lock);
+    trace_spapr_machine_add_device(m, dev->cls->type, dev->id);
+    return true;
+}
+
+SpaprDevice *spapr_machine_find_device(SpaprMachine *m, const char *id)
+{
+    guint i;
+
+    for (i = 0; i < m->devices->len; i++) {
+        SpaprDevice *dev = g_ptr_array_index(m->devices, i);
+
+        if (!strcmp(dev->id, id)) {
+            return dev;
+        }
+    }
+    return NULL;
+}
+
+void spapr_machine_foreach_device(SpaprMachine *m, SpaprDeviceFunc fn,
+                                  void *opaque)
+{
+    guint i;
+
+    for (i = 0; i < m->devices->len; i++) {
+        fn(g_ptr_array_index(m->devices, i), opaque);
+    }
+}
+
+/* ---- Devices ---- */
+
+void spapr_device_init(SpaprDevice *dev, const SpaprDeviceClass *cls,
+                       const char *id)
+{
+    dev->cls = cls;
+    dev->id = g_strdup(id);
+    dev->machine = NULL;
+}
+
+void spapr_device_cleanup(SpaprDevice *dev)
+{
+    g_free(dev->id);
+    dev->id = NULL;
+}

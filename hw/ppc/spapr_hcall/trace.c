@@ -1,0 +1,81 @@
+/*
+ * spapr-hcall: trace event control and output
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdarg.h>
+#include <string.h>
+#include "internal.h"
+
+unsigned int spapr_trace_event_count(void)
+{
+    return spapr_trace_nr_events;
+}
+
+const char *spapr_trace_event_name(unsigned int id)
+{
+    return id < spapr_trace_nr_events ? spapr_trace_event_names[id] : NULL;
+}
+
+static void set_bit(SpaprTraceState *t, unsigned int id, bool on)
+{
+    uint64_t bit = 1ULL << (id % 64);
+
+    if (on) {
+        __atomic_fetch_or(&t->mask[id / 64], bit, __ATOMIC_RELAXED);
+    } else {
+        __atomic_fetch_and(&t->mask[id / 64], ~bit, __ATOMIC_RELAXED);
+    }
+}
+
+unsigned int spapr_trace_enable(SpaprMachine *m, const char *patterns)
+{
+    g_auto(GStrv) pats = g_strsplit(patterns, ",", 0);
+    unsigned int n = 0, id;
+    char **p;
+
+    for (p = pats; *p; p++) {
+        const char *glob = g_strstrip(*p);
+        bool on = true;
+
+        if (*glob == '-') {
+            on = false;
+            glob++;
+        }
+        if (!*glob) {
+            continue;
+        }
+        for (id = 0; id < spapr_trace_nr_events; id++) {
+            if (g_pattern_match_simple(glob, spapr_trace_event_names[id])) {
+                set_bit(&m->trace, id, on);
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+bool spapr_trace_event_enabled(SpaprMachine *m, const char *name)
+{
+    unsigned int id;
+
+    for (id = 0; id < spapr_trace_nr_events; id++) {
+        if (!strcmp(spapr_trace_event_names[id], name)) {
+            return spapr_trace_on(m, id);
+        }
+    }
+    return false;
+}
+
+void spapr_trace_emit(SpaprMachine *m, const char *event, const char *fmt,
+                      ...)
+{
+    g_autofree char *body = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    body = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    spapr_machine_log(m, SPAPR_LOG_TRACE, "%s %s", event, body);
+}

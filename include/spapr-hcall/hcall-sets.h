@@ -1,0 +1,20 @@
+/*
+ * spapr-hcall: the hcall sets this library implements
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Each set is a static table; registering it into a machine makes its
+ * hcalls dispatchable and its hcall-set string appear in the device tree.
+ */
+#ifndef SPAPR_HCALL_HCALL_SETS_H
+#define SPAPR_HCALL_HCALL_SETS_H
+
+#include "spapr-hcall/hcall.h"
+
+/* "hcall-debug": H_LOGICAL_CI_LOAD / H_LOGICAL_CI_STORE on guest memory. */
+extern const SpaprHcallInfo spapr_hcall_set_debug[];
+extern const size_t spapr_hcall_set_debug_len;
+bool spapr_hcall_register_debug(SpaprMachine *m, GError **errp);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * spapr-hcall: the hcall table and the dispatcher
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Register conventions (PAPR "sc 1"): opcode in r3, arguments in r4..r12,
+ * status back in r3, outputs in r4..r12.  A handler receives @args, nine
+ * doublewords that are r4..r12 on entry and become r4..r12 on return.
+ *
+ * Output registers a handler does not write keep the value the caller put
+ * there (QEMU behaves the same under TCG and KVM).  Guests must treat r4..r12
+ * as volatile anyway; this rule only makes results reproducible.
+ */
+#ifndef SPAPR_HCALL_HCALL_H
+#define SPAPR_HCALL_HCALL_H
+
+#include "spapr-hcall/types.h"
+#include "spapr-hcall/hcall-defs.h"
+
+#define SPAPR_HCALL_NR_ARGS     9       /* r4..r12 */
+
+typedef int64_t (*SpaprHcallFn)(SpaprMachine *m, SpaprCpu *cpu,
+                                uint64_t opcode, uint64_t *args);
+
+/* One row of the hcall table.  Tables are static const data. */
+struct SpaprHcallInfo {
+    uint64_t opcode;
+    const char *name;           /* "H_SCM_BIND_MEM" */
+    SpaprHcallFn fn;
+    const char *hcall_set;      /* ibm,hypertas-functions word: "hcall-scm" */
+    unsigned int nargs;         /* argument registers read, from r4 */
+    unsigned int nrets;         /* output registers written, from r4 */
+};
+
+/* Most hcalls a machine may register at once. */
+#define SPAPR_HCALL_MAX_REGISTERED  256
+
+/*
+ * Register one hcall.  Fails (no abort) on an opcode outside the three
+ * ranges, a PAPR/SVM opcode not a multiple of 4, an opcode already
+ * registered, a NULL handler or name, or nargs/nrets > 9.
+ */
+bool spapr_hcall_register(SpaprMachine *m, const SpaprHcallInfo *info,
+                          GError **errp);
+/* Register @n rows; all or nothing. */
+bool spapr_hcall_register_table(SpaprMachine *m, const SpaprHcallInfo *table,
+                                size_t n, GError **errp);
+bool spapr_hcall_unregister(SpaprMachine *m, uint64_t opcode);
+
+/* The registered row for @opcode, or NULL. */
+const SpaprHcallInfo *spapr_hcall_lookup(SpaprMachine *m, uint64_t opcode);
+/* True if @opcode is in a range and aligned as that range requires. */
+bool spapr_hcall_opcode_valid(uint64_t opcode);
+
+typedef void (*SpaprHcallInfoFunc)(const SpaprHcallInfo *info, void *opaque);
+/* Every registered row, in ascending opcode order. */
+void spapr_hcall_foreach(SpaprMachine *m, SpaprHcallInfoFunc fn,
+                         void *opaque);
+/*
+ * The distinct hcall-set strings of the registered rows, in ascending
+ * order of their lowest opcode.  NULL-terminated; free with g_strfreev().
+ */
+char **spapr_hcall_sets(SpaprMachine *m);
+
+/*
+ * Dispatch one PAPR hcall.  @args is r4..r12 (in/out).  Returns the status
+ * for r3: H_PRIVILEGE if the vCPU is in problem state (MSR[PR]=1),
+ * H_FUNCTION for a misaligned, out-of-range or unregistered opcode.
+ * @cpu may be NULL only for callers without a vCPU (then PR is not checked).
+ */
+int64_t spapr_hcall(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
+                    uint64_t *args);
+
+/*
+ * Per-machine statistics.  Counting is per vCPU and cheap; time is only
+ * accumulated after spapr_hcall_stats_set_timing(m, true).
+ */
+typedef struct SpaprHcallStats {
+    uint64_t opcode;
+    const char *name;           /* NULL for the unregistered bucket */
+    uint64_t calls;
+    uint64_t errors;            /* calls that returned a negative status */
+    uint64_t total_ns;
+} SpaprHcallStats;
+
+void spapr_hcall_stats_set_timing(SpaprMachine *m, bool on);
+/*
+ * Snapshot: one row per registered opcode (ascending), then one row with
+ * name NULL counting calls to unregistered or invalid opcodes.
+ * Returns a GArray of SpaprHcallStats; free with g_array_unref().
+ */
+GArray *spapr_hcall_stats(SpaprMachine *m);
+/* Stats of one opcode; false if it is not registered. */
+bool spapr_hcall_stats_get(SpaprMachine *m, uint64_t opcode,
+                           SpaprHcallStats *out);
+void spapr_hcall_stats_reset(SpaprMachine *m);
+
+#endif
