@@ -1,0 +1,96 @@
+/*
+ * Fuzz target: arbitrary hcalls with arbitrary registers against a machine
+ * with every hcall set this library implements.
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Input: a sequence of records, each one selector byte (which opcode:
+ * a registered one, a neighbour of one, or raw) then up to 9 doublewords
+ * of arguments.  Invariants checked after every call: the process is still
+ * alive (ASan/UBSan watch memory), and the status is a named H_* code.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "spapr-hcall/spapr-hcall.h"
+
+typedef struct Opcodes {
+    uint64_t op[SPAPR_HCALL_MAX_REGISTERED];
+    unsigned int n;
+} Opcodes;
+
+static void collect(const SpaprHcallInfo *info, void *opaque)
+{
+    Opcodes *o = opaque;
+
+    o->op[o->n++] = info->opcode;
+}
+
+static uint64_t take64(const uint8_t **p, size_t *left)
+{
+    uint64_t v = 0;
+    size_t n = MIN(*left, 8);
+
+    memcpy(&v, *p, n);
+    *p += n;
+    *left -= n;
+    return v;
+}
+
+/* Small values are far more interesting to hcall handlers than random */
+static uint64_t shape(uint64_t raw, const SpaprMachine *m)
+{
+    switch (raw & 7) {
+    case 0:
+        return raw >> 3 & 0xff;                         /* small */
+    case 1:
+        return 0x90000000u + (raw >> 3 & 3);            /* PMEM DRC */
+    case 2:
+        return (raw >> 3 & 0xf) << 28;                  /* block-aligned */
+    case 3:
+        return UINT64_MAX - (raw >> 3 & 0xf);           /* near the top */
+    default:
+        return raw;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    SpaprMachineConfig cfg = { .ram_size = 256ULL << 20, .nr_cpus = 1 };
+    SpaprMachine *m = spapr_machine_new(&cfg, NULL);
+    SpaprCpu *cpu = spapr_machine_cpu(m, 0);
+    Opcodes ops = { .n = 0 };
+
+    spapr_hcall_register_debug(m, NULL);
+    spapr_hcall_foreach(m, collect, &ops);
+    while (size > 0) {
+        uint8_t sel = *data++;
+        uint64_t opcode, args[SPAPR_HCALL_NR_ARGS];
+        int64_t ret;
+        unsigned int i;
+
+        size--;
+        if (sel < 0xC0 && ops.n) {
+            opcode = ops.op[sel % ops.n];
+        } else if (sel < 0xE0 && ops.n) {
+            opcode = ops.op[sel % ops.n] + (sel & 7) - 4;
+        } else {
+            opcode = take64(&data, &size);
+        }
+        for (i = 0; i < SPAPR_HCALL_NR_ARGS; i++) {
+            args[i] = shape(take64(&data, &size), m);
+        }
+        cpu->msr = sel == 0xFF ? SPAPR_MSR_SF | SPAPR_MSR_PR : SPAPR_MSR_SF;
+        ret = spapr_hcall(m, cpu, opcode, args);
+        if (!spapr_hcall_status_name(ret)) {
+            fprintf(stderr, "opcode 0x%" PRIx64 " returned unnamed status "
+                    "%" PRId64 "\n", opcode, ret);
+            abort();
+        }
+    }
+    spapr_machine_free(m);
+    return 0;
+}
