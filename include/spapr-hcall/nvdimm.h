@@ -56,6 +56,8 @@ const char *spapr_nvdimm_uuid(const SpaprNvdimm *nv);  /* 8-4-4-4-12 */
 bool spapr_nvdimm_hcall_flush_required(const SpaprNvdimm *nv);
 uint32_t spapr_nvdimm_numa_node(const SpaprNvdimm *nv);
 uint64_t spapr_nvdimm_persistence_failed_count(const SpaprNvdimm *nv);
+bool spapr_nvdimm_is_file_backed(const SpaprNvdimm *nv);
+bool spapr_nvdimm_is_readonly(const SpaprNvdimm *nv);
 
 /* Health bits in PAPR numbering (PPC_BIT(0) = unarmed). */
 uint64_t spapr_nvdimm_health(const SpaprNvdimm *nv);

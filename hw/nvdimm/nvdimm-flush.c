@@ -1,0 +1,232 @@
+/*
+ * spapr-hcall: H_SCM_FLUSH, asynchronous and coalesced
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Each request gets a sequence number and a token.  One worker (a
+ * GThreadPool of one thread) runs fdatasync(): a sync that starts after
+ * request n was made covers n, so every request queued while a sync runs
+ * is served by the next single sync (coalescing).  fdatasync() writes back
+ * the page cache of the MAP_SHARED mapping too, data and label area alike.
+ *
+ * The vCPU waits at most fast_wait_ns inside the hcall: a flush that
+ * completes by then is answered at once with its real status.  Otherwise
+ * the guest gets a busy code chosen from the expected remaining time (an
+ * average of recent sync durations) and polls with the token.
+ */
+#include <errno.h>
+#include <unistd.h>
+#include "nvdimm-internal.h"
+#include "trace-events.h"
+
+#define FLUSH_MAX_TOKENS        4096
+#define FLUSH_FAST_WAIT_NS      50000           /* 50 us */
+#define FLUSH_INITIAL_EST_NS    2000000         /* 2 ms until measured */
+
+typedef struct FlushReq {
+    uint64_t seq;
+    bool done;
+    int64_t status;
+} FlushReq;
+
+struct NvdimmFlush {
+    SpaprNvdimm *nv;
+    GMutex lock;
+    GCond cond;
+    GThreadPool *pool;
+    uint64_t requested;         /* seq of the newest request */
+    uint64_t completed;         /* every seq <= this has its result */
+    bool queued;                /* a worker job is queued, not started */
+    bool syncing;
+    uint64_t running_target;    /* seq the running sync covers */
+    int64_t sync_start_us;
+    int64_t est_ns;             /* expected duration of one sync */
+    GHashTable *tokens;         /* token -> FlushReq */
+    uint64_t next_token;
+    int64_t fast_wait_ns;
+};
+
+static void flush_worker(gpointer data, gpointer user_data)
+{
+    NvdimmFlush *f = user_data;
+    SpaprNvdimm *nv = f->nv;
+    GHashTableIter it;
+    gpointer value;
+    uint64_t target;
+    int64_t t0, ns, status;
+    int r;
+
+    g_mutex_lock(&f->lock);
+    f->queued = false;
+    target = f->requested;
+    f->syncing = true;
+    f->running_target = target;
+    f->sync_start_us = g_get_monotonic_time();
+    g_mutex_unlock(&f->lock);
+
+    t0 = spapr_machine_clock_ns(nv->m);
+    r = fdatasync(nv->fd) < 0 ? errno : 0;
+    ns = spapr_machine_clock_ns(nv->m) - t0;
+    status = r ? H_HARDWARE : H_SUCCESS;
+    nvdimm_stat_add(nv, NVDIMM_STAT_SYNCS, 1);
+    nvdimm_stat_add(nv, NVDIMM_STAT_SYNC_NS, ns);
+    if (r) {
+        nvdimm_stat_add(nv, NVDIMM_STAT_FLUSH_ERRORS, 1);
+        spapr_machine_log(nv->m, SPAPR_LOG_ERROR,
+                          "nvdimm '%s': fdatasync failed: %s",
+                          nv->parent.id, g_strerror(r));
+    }
+
+    g_mutex_lock(&f->lock);
+    f->syncing = false;
+    /* Moving average, 1/4 weight to the newest sample */
+    f->est_ns = (3 * f->est_ns + ns) / 4;
+    f->completed = target;
+    g_hash_table_iter_init(&it, f->tokens);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        FlushReq *req = value;
+
+        if (!req->done && req->seq <= target) {
+            req->done = true;
+            req->status = status;
+        }
+    }
+    g_cond_broadcast(&f->cond);
+    g_mutex_unlock(&f->lock);
+    trace_spapr_nvdimm_flush_sync(nv->m, nv->parent.id, target, r, ns);
+}
+
+NvdimmFlush *spapr_nvdimm_flush_new(SpaprNvdimm *nv)
+{
+    NvdimmFlush *f = g_new0(NvdimmFlush, 1);
+
+    f->nv = nv;
+    g_mutex_init(&f->lock);
+    g_cond_init(&f->cond);
+    f->tokens = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                                      g_free);
+    f->est_ns = FLUSH_INITIAL_EST_NS;
+    f->fast_wait_ns = FLUSH_FAST_WAIT_NS;
+    if (nv->fd >= 0) {
+        /* Creating a pool of one thread cannot fail */
+        f->pool = g_thread_pool_new(flush_worker, f, 1, FALSE, NULL);
+    }
+    return f;
+}
+
+void spapr_nvdimm_flush_drain(NvdimmFlush *f, bool forget)
+{
+    g_mutex_lock(&f->lock);
+    while (f->queued || f->syncing || f->completed < f->requested) {
+        g_cond_wait(&f->cond, &f->lock);
+    }
+    if (forget) {
+        g_hash_table_remove_all(f->tokens);
+    }
+    g_mutex_unlock(&f->lock);
+}
+
+void spapr_nvdimm_flush_free(NvdimmFlush *f)
+{
+    if (f->pool) {
+        spapr_nvdimm_flush_drain(f, true);
+        g_thread_pool_free(f->pool, FALSE, TRUE);
+    }
+    g_hash_table_destroy(f->tokens);
+    g_cond_clear(&f->cond);
+    g_mutex_clear(&f->lock);
+    g_free(f);
+}
+
+void spapr_nvdimm_flush_set_fast_wait(NvdimmFlush *f, int64_t ns)
+{
+    g_mutex_lock(&f->lock);
+    f->fast_wait_ns = ns;
+    g_mutex_unlock(&f->lock);
+}
+
+/* Busy code for a request still pending.  Lock held. */
+static int64_t busy_code(NvdimmFlush *f, FlushReq *req)
+{
+    int64_t left_ns = f->est_ns;
+
+    if (f->syncing) {
+        int64_t ran = (g_get_monotonic_time() - f->sync_start_us) * 1000;
+        int64_t cur = MAX(f->est_ns - ran, 0);
+
+        /* Covered by the running sync, or waiting for the next one */
+        left_ns = req->seq <= f->running_target ? cur : cur + f->est_ns;
+    }
+    /*
+     * Linux sleeps get_longbusy_msecs() on a long-busy code (msleep(1)
+     * is one to two jiffies), and only yields on H_BUSY: ask for a sleep
+     * only when the wait is expected to be worth it.
+     */
+    if (left_ns < 1000000) {
+        return H_BUSY;
+    }
+    if (left_ns < 10000000) {
+        return H_LONG_BUSY_ORDER_1_MSEC;
+    }
+    if (left_ns < 100000000) {
+        return H_LONG_BUSY_ORDER_10_MSEC;
+    }
+    return H_LONG_BUSY_ORDER_100_MSEC;
+}
+
+int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
+                                   uint64_t *token)
+{
+    FlushReq *req;
+    uint64_t tok = token_in;
+    int64_t deadline, status;
+
+    if (!token_in && !f->pool) {
+        return H_UNSUPPORTED;
+    }
+    g_mutex_lock(&f->lock);
+    if (!token_in) {
+        uint64_t *key;
+
+        if (g_hash_table_size(f->tokens) >= FLUSH_MAX_TOKENS) {
+            /* The guest forgot its tokens: make it retry from scratch */
+            g_mutex_unlock(&f->lock);
+            *token = 0;
+            return H_BUSY;
+        }
+        do {
+            tok = ++f->next_token;
+        } while (!tok || g_hash_table_contains(f->tokens, &tok));
+        req = g_new0(FlushReq, 1);
+        req->seq = ++f->requested;
+        key = g_new(uint64_t, 1);
+        *key = tok;
+        g_hash_table_insert(f->tokens, key, req);
+        if (!f->queued) {
+            f->queued = true;
+            g_thread_pool_push(f->pool, GINT_TO_POINTER(1), NULL);
+        }
+        nvdimm_stat_add(f->nv, NVDIMM_STAT_FLUSHES, 1);
+    } else {
+        req = g_hash_table_lookup(f->tokens, &tok);
+        if (!req) {
+            g_mutex_unlock(&f->lock);
+            return H_P2;
+        }
+    }
+    deadline = g_get_monotonic_time() + f->fast_wait_ns / 1000;
+    while (!req->done && g_cond_wait_until(&f->cond, &f->lock, deadline)) {
+        /* woken: look again */
+    }
+    if (req->done) {
+        status = req->status;
+        g_hash_table_remove(f->tokens, &tok);
+        g_mutex_unlock(&f->lock);
+        return status;
+    }
+    status = busy_code(f, req);
+    g_mutex_unlock(&f->lock);
+    *token = tok;
+    return status;
+}

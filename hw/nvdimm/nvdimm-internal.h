@@ -1,0 +1,191 @@
+/*
+ * spapr-hcall: spapr-nvdimm internals shared by hw/nvdimm and hcall-scm.c
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Locking: bindings (block_gpa, regions, bind_op) of every nvdimm of a
+ * machine are protected by the machine lock (SpaprMachine.lock), because a
+ * hypervisor-chosen address depends on all of them.  Label data needs no
+ * lock (the guest serialises its label updates, as on real hardware).
+ * Health and statistics are atomics.  Flush state has its own mutex.
+ */
+#ifndef SPAPR_NVDIMM_INTERNAL_H
+#define SPAPR_NVDIMM_INTERNAL_H
+
+#include "internal.h"
+#include "spapr-hcall/nvdimm.h"
+
+/* Health bits Linux decodes (PAPR numbering, bit 0 is the MSB). */
+#define SPAPR_NVDIMM_HEALTH_UNARMED         PPC_BIT(0)
+#define SPAPR_NVDIMM_HEALTH_SHUTDOWN_DIRTY  PPC_BIT(1)
+#define SPAPR_NVDIMM_HEALTH_SHUTDOWN_CLEAN  PPC_BIT(2)
+#define SPAPR_NVDIMM_HEALTH_EMPTY           PPC_BIT(3)
+#define SPAPR_NVDIMM_HEALTH_CRITICAL        PPC_BIT(4)
+#define SPAPR_NVDIMM_HEALTH_FATAL           PPC_BIT(5)
+#define SPAPR_NVDIMM_HEALTH_UNHEALTHY       PPC_BIT(6)
+#define SPAPR_NVDIMM_HEALTH_NON_CRITICAL    PPC_BIT(7)
+#define SPAPR_NVDIMM_HEALTH_ENCRYPTED       PPC_BIT(8)
+#define SPAPR_NVDIMM_HEALTH_SCRUBBED_LOCKED PPC_BIT(9)
+/* Bits 0..9: the valid-bits mask H_SCM_HEALTH returns in r5. */
+#define SPAPR_NVDIMM_HEALTH_VALID           (~0ULL << 54)
+
+/* Blocks one H_SCM_BIND_MEM call maps at most (one map() per call). */
+#define SPAPR_NVDIMM_BIND_CHUNK_BLOCKS      256         /* 64 GiB */
+#define SPAPR_NVDIMM_UNBOUND                UINT64_MAX
+
+/* One map() of a run of blocks: [gpa, gpa + nblocks * block size). */
+typedef struct NvdimmBinding {
+    uint64_t gpa;
+    uint64_t block;
+    uint64_t nblocks;
+} NvdimmBinding;
+
+/* A BIND_MEM that did not finish in one call. */
+typedef struct NvdimmBindOp {
+    uint64_t token;             /* 0: none in progress */
+    uint64_t start;             /* first block */
+    uint64_t count;             /* blocks asked for */
+    uint64_t target;            /* as the guest passed it (r7) */
+    uint64_t gpa;               /* address of block @start */
+    uint64_t done;              /* blocks bound so far */
+} NvdimmBindOp;
+
+/* Statistics: counters are updated with atomics. */
+typedef enum NvdimmStat {
+    NVDIMM_STAT_PON_SECS,       /* computed, not counted */
+    NVDIMM_STAT_RESET_COUNT,
+    NVDIMM_STAT_RESET_TIME,
+    NVDIMM_STAT_META_READS,
+    NVDIMM_STAT_META_READ_NS,
+    NVDIMM_STAT_META_WRITES,
+    NVDIMM_STAT_META_WRITE_NS,
+    NVDIMM_STAT_FLUSHES,        /* H_SCM_FLUSH requests */
+    NVDIMM_STAT_SYNCS,          /* fdatasync()s actually run */
+    NVDIMM_STAT_SYNC_NS,
+    NVDIMM_STAT_FLUSH_ERRORS,
+    NVDIMM_STAT_BINDS,          /* blocks bound */
+    NVDIMM_STAT_UNBINDS,        /* blocks unbound */
+    NVDIMM_STAT__MAX,
+} NvdimmStat;
+
+typedef struct NvdimmFlush NvdimmFlush;
+
+struct SpaprNvdimm {
+    SpaprDevice parent;
+    SpaprMachine *m;
+
+    /* Backend: [0, data_size) data, [data_size, size) label area */
+    char *mem_path;             /* NULL: anonymous RAM */
+    char *state_path;           /* <mem_path>.state, NULL for RAM */
+    int fd;                     /* -1 for RAM */
+    uint8_t *host;
+    uint64_t size;
+    uint64_t data_size;
+    uint64_t label_size;
+    uint64_t nr_blocks;
+
+    char uuid[37];
+    bool unarmed;
+    bool readonly;
+    bool hcall_flush;
+    uint32_t numa_node;
+    uint64_t persistence_failed_count;
+    SpaprDrc *drc;
+    bool drc_created;
+    int64_t created_ns;
+
+    uint64_t health;            /* atomic */
+
+    /* Bindings (machine lock) */
+    uint64_t *block_gpa;        /* per block, SPAPR_NVDIMM_UNBOUND if not */
+    GArray *bindings;           /* NvdimmBinding, in no particular order */
+    NvdimmBindOp bind_op;
+    uint64_t bind_chunk_blocks;
+    uint64_t next_token;
+
+    NvdimmFlush *flush;
+    uint64_t stats[NVDIMM_STAT__MAX];   /* atomic */
+};
+
+static inline void nvdimm_stat_add(SpaprNvdimm *nv, NvdimmStat s,
+                                   uint64_t n)
+{
+    __atomic_fetch_add(&nv->stats[s], n, __ATOMIC_RELAXED);
+}
+
+/* The nvdimm behind PMEM DRC @index, or NULL with the lookup result. */
+SpaprNvdimm *spapr_nvdimm_by_drc(SpaprMachine *m, uint32_t index,
+                                 SpaprDrcLookup *res);
+
+/* nvdimm-label.c: label area accesses of 1, 2, 4 or 8 bytes (checked). */
+typedef enum NvdimmLabelStatus {
+    NVDIMM_LABEL_OK,
+    NVDIMM_LABEL_BAD_LENGTH,
+    NVDIMM_LABEL_BAD_RANGE,
+    NVDIMM_LABEL_READONLY,
+    NVDIMM_LABEL_BAD_DATA,      /* bits set above 8 * len */
+} NvdimmLabelStatus;
+
+NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, uint64_t offset,
+                                          uint64_t len, uint64_t *val);
+NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, uint64_t offset,
+                                           uint64_t len, uint64_t val);
+
+/* nvdimm-bind.c (machine lock held by the callers in hcall-scm.c). */
+typedef enum NvdimmBindStatus {
+    NVDIMM_BIND_DONE,
+    NVDIMM_BIND_MORE,           /* H_BUSY, token in *token */
+    NVDIMM_BIND_BAD_START,
+    NVDIMM_BIND_BAD_COUNT,
+    NVDIMM_BIND_BAD_TARGET,     /* unaligned or wrapping */
+    NVDIMM_BIND_BAD_TOKEN,
+    NVDIMM_BIND_OVERLAP,
+    NVDIMM_BIND_NO_SPACE,
+    NVDIMM_BIND_HOST_ERROR,
+} NvdimmBindStatus;
+
+NvdimmBindStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
+                                   uint64_t count, uint64_t target,
+                                   uint64_t token_in, uint64_t *token,
+                                   uint64_t *gpa, uint64_t *bound);
+/* Unbind the bound blocks of [gpa, gpa + count blocks); returns them. */
+uint64_t spapr_nvdimm_unbind_range(SpaprNvdimm *nv, uint64_t gpa,
+                                   uint64_t count, bool *host_error);
+/* Unbind everything (and abandon a bind in progress); returns blocks. */
+uint64_t spapr_nvdimm_unbind_all(SpaprNvdimm *nv);
+/* Address of @block or SPAPR_NVDIMM_UNBOUND. */
+uint64_t spapr_nvdimm_block_gpa(SpaprNvdimm *nv, uint64_t block);
+/* Block of @nv containing @gpa, if bound. */
+bool spapr_nvdimm_gpa_block(SpaprNvdimm *nv, uint64_t gpa, uint64_t *block);
+uint64_t spapr_nvdimm_bound_blocks(SpaprNvdimm *nv);
+bool spapr_nvdimm_bind_init(SpaprNvdimm *nv);
+void spapr_nvdimm_bind_cleanup(SpaprNvdimm *nv);
+
+/* nvdimm-flush.c */
+NvdimmFlush *spapr_nvdimm_flush_new(SpaprNvdimm *nv);
+void spapr_nvdimm_flush_free(NvdimmFlush *f);
+/* Wait for every queued flush; with @forget, drop all tokens too. */
+void spapr_nvdimm_flush_drain(NvdimmFlush *f, bool forget);
+/*
+ * H_SCM_FLUSH: token 0 starts a flush.  Returns the H_ status; *token is
+ * the token to poll with when the status is busy.
+ */
+/* How long a flush hcall may wait for the sync (default 50 us). */
+void spapr_nvdimm_flush_set_fast_wait(NvdimmFlush *f, int64_t ns);
+int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
+                                   uint64_t *token);
+
+/* nvdimm-stats.c */
+/* Bytes H_SCM_PERFORMANCE_STATS needs for every statistic. */
+uint64_t spapr_nvdimm_stats_buffer_size(void);
+/*
+ * Fill the guest buffer [gpa, gpa + size).  Returns the H_ status; on
+ * H_PARTIAL *bad_id is the first unknown statistic id (big-endian u64).
+ */
+int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
+                                uint64_t size, uint64_t *bad_id);
+uint64_t spapr_nvdimm_stat_value(SpaprNvdimm *nv, const char id[8],
+                                 bool *known);
+
+#endif

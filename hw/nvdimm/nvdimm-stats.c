@@ -1,0 +1,161 @@
+/*
+ * spapr-hcall: H_SCM_PERFORMANCE_STATS statistics
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Buffer (big-endian, packed): "SCMSTATS", be32 version (1), be32 count,
+ * then count x { 8-byte id, be64 value }.  Count 0 asks for every
+ * statistic.  Only values this device really counts are offered: the
+ * hypervisor never sees the guest's loads and stores to bound memory, so
+ * the "media" counters are label-area accesses, and durations are in
+ * nanoseconds.
+ */
+#include <string.h>
+#include "nvdimm-internal.h"
+
+#define STATS_EYECATCHER    "SCMSTATS"
+#define STATS_VERSION       1
+#define STATS_HDR_SIZE      16
+#define STATS_ENTRY_SIZE    16
+/* More ids in one request than this is refused (bounded work) */
+#define STATS_MAX_REQUEST   4096
+
+typedef struct StatDef {
+    char id[9];
+    NvdimmStat stat;
+} StatDef;
+
+static const StatDef stat_defs[] = {
+    { "CtlResCt", NVDIMM_STAT_RESET_COUNT },
+    { "CtlResTm", NVDIMM_STAT_RESET_TIME },
+    { "PonSecs ", NVDIMM_STAT_PON_SECS },
+    { "MedRCnt ", NVDIMM_STAT_META_READS },
+    { "MedRDur ", NVDIMM_STAT_META_READ_NS },
+    { "MedWCnt ", NVDIMM_STAT_META_WRITES },
+    { "MedWDur ", NVDIMM_STAT_META_WRITE_NS },
+    { "FlushCnt", NVDIMM_STAT_FLUSHES },
+    { "SyncCnt ", NVDIMM_STAT_SYNCS },
+    { "SyncDur ", NVDIMM_STAT_SYNC_NS },
+    { "FlushErr", NVDIMM_STAT_FLUSH_ERRORS },
+    { "BindCnt ", NVDIMM_STAT_BINDS },
+    { "UnbndCnt", NVDIMM_STAT_UNBINDS },
+};
+
+uint64_t spapr_nvdimm_stats_buffer_size(void)
+{
+    return STATS_HDR_SIZE + STATS_ENTRY_SIZE * G_N_ELEMENTS(stat_defs);
+}
+
+static uint64_t stat_value(SpaprNvdimm *nv, NvdimmStat s)
+{
+    if (s == NVDIMM_STAT_PON_SECS) {
+        return (spapr_machine_clock_ns(nv->m) - nv->created_ns) /
+               1000000000;
+    }
+    return __atomic_load_n(&nv->stats[s], __ATOMIC_RELAXED);
+}
+
+uint64_t spapr_nvdimm_stat_value(SpaprNvdimm *nv, const char id[8],
+                                 bool *known)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(stat_defs); i++) {
+        if (!memcmp(stat_defs[i].id, id, 8)) {
+            *known = true;
+            return stat_value(nv, stat_defs[i].stat);
+        }
+    }
+    *known = false;
+    return 0;
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = v >> 24;
+    p[1] = v >> 16;
+    p[2] = v >> 8;
+    p[3] = v;
+}
+
+static uint32_t get_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+static void put_be64(uint8_t *p, uint64_t v)
+{
+    put_be32(p, v >> 32);
+    put_be32(p + 4, v);
+}
+
+static uint64_t get_be64(const uint8_t *p)
+{
+    return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
+}
+
+int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
+                                uint64_t size, uint64_t *bad_id)
+{
+    SpaprMachine *m = nv->m;
+    g_autofree uint8_t *buf = NULL;
+    uint8_t hdr[STATS_HDR_SIZE];
+    uint64_t need, count, i;
+    bool known;
+
+    if (size < STATS_HDR_SIZE) {
+        return H_P3;
+    }
+    if (gpa + (size - 1) < gpa || !spapr_guest_read(m, gpa, hdr,
+                                                     sizeof(hdr))) {
+        return H_P2;
+    }
+    if (memcmp(hdr, STATS_EYECATCHER, 8) ||
+        get_be32(hdr + 8) != STATS_VERSION) {
+        return H_P2;
+    }
+    count = get_be32(hdr + 12);
+    if (count > STATS_MAX_REQUEST) {
+        return H_P3;
+    }
+    need = STATS_HDR_SIZE +
+           STATS_ENTRY_SIZE * (count ? count : G_N_ELEMENTS(stat_defs));
+    if (size < need) {
+        return H_P3;
+    }
+    /* Every byte touched must be guest memory before anything is written */
+    buf = g_malloc(need);
+    if (!spapr_guest_read(m, gpa, buf, need)) {
+        return H_P2;
+    }
+    if (count) {
+        for (i = 0; i < count; i++) {
+            uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
+
+            spapr_nvdimm_stat_value(nv, (const char *)e, &known);
+            if (!known) {
+                *bad_id = get_be64(e);
+                return H_PARTIAL;
+            }
+        }
+        for (i = 0; i < count; i++) {
+            uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
+
+            put_be64(e + 8, spapr_nvdimm_stat_value(nv, (const char *)e,
+                                                    &known));
+        }
+    } else {
+        put_be32(buf + 12, G_N_ELEMENTS(stat_defs));
+        for (i = 0; i < G_N_ELEMENTS(stat_defs); i++) {
+            uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
+
+            memcpy(e, stat_defs[i].id, 8);
+            put_be64(e + 8, stat_value(nv, stat_defs[i].stat));
+        }
+    }
+    if (!spapr_guest_write(m, gpa, buf, need)) {
+        return H_P2;
+    }
+    return H_SUCCESS;
+}

@@ -1,0 +1,518 @@
+/*
+ * spapr-hcall: the spapr-nvdimm device and its backends
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * The backend is one shared mapping: a file (created if missing, sized
+ * sparse, mmap'ed MAP_SHARED) or anonymous RAM.  Its last label_size
+ * bytes are the label area; the rest is the data area the guest binds.
+ * A file backend keeps a small key file next to it (<file>.state) with
+ * the UUID, the label size and the dirty-shutdown count, so they survive
+ * restarts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include "nvdimm-internal.h"
+#include "trace-events.h"
+
+#define STATE_GROUP     "spapr-nvdimm"
+
+static const SpaprDeviceClass spapr_nvdimm_class;
+
+SpaprNvdimm *spapr_nvdimm_from_device(SpaprDevice *dev)
+{
+    if (!dev || dev->cls != &spapr_nvdimm_class) {
+        return NULL;
+    }
+    return (SpaprNvdimm *)dev;
+}
+
+SpaprNvdimm *spapr_nvdimm_find(SpaprMachine *m, const char *id)
+{
+    return spapr_nvdimm_from_device(spapr_machine_find_device(m, id));
+}
+
+SpaprNvdimm *spapr_nvdimm_by_drc(SpaprMachine *m, uint32_t index,
+                                 SpaprDrcLookup *res)
+{
+    SpaprDrc *drc;
+    SpaprNvdimm *nv;
+    SpaprDrcLookup r;
+
+    r = spapr_drc_lookup(spapr_machine_drcs(m), index, SPAPR_DRC_TYPE_PMEM,
+                         &drc);
+    if (r != SPAPR_DRC_FOUND) {
+        *res = r;
+        return NULL;
+    }
+    nv = spapr_nvdimm_from_device(drc->dev);
+    /* A PMEM connector holding another kind of device counts as empty */
+    *res = nv ? SPAPR_DRC_FOUND : SPAPR_DRC_EMPTY;
+    return nv;
+}
+
+/* ---- Configuration ---- */
+
+static bool check_geometry(uint64_t size, uint64_t label_size, GError **errp)
+{
+    if (label_size < SPAPR_NVDIMM_MIN_LABEL_SIZE) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "label size %" PRIu64 " is below the minimum of %llu "
+                    "bytes", label_size, SPAPR_NVDIMM_MIN_LABEL_SIZE);
+        return false;
+    }
+    /* ibm,metadata-size is a 32-bit cell */
+    if (label_size > UINT32_MAX) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "label size %" PRIu64 " does not fit in 32 bits",
+                    label_size);
+        return false;
+    }
+    if (size <= label_size ||
+        (size - label_size) % SPAPR_SCM_BLOCK_SIZE) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "size %" PRIu64 " minus label size %" PRIu64
+                    " must be a non-zero multiple of the SCM block size "
+                    "(%llu bytes, 256 MiB)", size, label_size,
+                    SPAPR_SCM_BLOCK_SIZE);
+        return false;
+    }
+    return true;
+}
+
+static bool pick_slot(SpaprMachine *m, uint32_t want, SpaprDrc **drc,
+                      bool *created, GError **errp)
+{
+    SpaprDrcRegistry *reg = spapr_machine_drcs(m);
+    SpaprDrc *d;
+    uint32_t id;
+
+    *created = false;
+    if (want != SPAPR_NVDIMM_SLOT_AUTO) {
+        switch (spapr_drc_lookup(reg, spapr_drc_index_make(
+                                     SPAPR_DRC_TYPE_PMEM, want),
+                                 SPAPR_DRC_TYPE_PMEM, &d)) {
+        case SPAPR_DRC_EMPTY:
+            *drc = d;
+            return true;
+        case SPAPR_DRC_FOUND:
+            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_EXISTS,
+                        "PMEM slot %u is already occupied", want);
+            return false;
+        default:
+            *drc = spapr_drc_new(reg, SPAPR_DRC_TYPE_PMEM, want, errp);
+            *created = *drc != NULL;
+            return *drc != NULL;
+        }
+    }
+    for (id = 0; id <= SPAPR_DRC_INDEX_ID_MASK; id++) {
+        SpaprDrcLookup r = spapr_drc_lookup(
+            reg, spapr_drc_index_make(SPAPR_DRC_TYPE_PMEM, id),
+            SPAPR_DRC_TYPE_PMEM, &d);
+
+        if (r == SPAPR_DRC_EMPTY) {
+            *drc = d;
+            return true;
+        }
+        if (r != SPAPR_DRC_FOUND) {
+            *drc = spapr_drc_new(reg, SPAPR_DRC_TYPE_PMEM, id, errp);
+            *created = *drc != NULL;
+            return *drc != NULL;
+        }
+    }
+    g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_FULL, "no free PMEM slot");
+    return false;
+}
+
+/* ---- Backends ---- */
+
+static bool open_ram(SpaprNvdimm *nv, GError **errp)
+{
+    void *p = mmap(NULL, nv->size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+    if (p == MAP_FAILED) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
+                    "cannot allocate %" PRIu64 " bytes for nvdimm '%s': %s",
+                    nv->size, nv->parent.id, g_strerror(errno));
+        return false;
+    }
+    nv->fd = -1;
+    nv->host = p;
+    return true;
+}
+
+/*
+ * A new or empty file is sized to @size (sparse: costs nothing until
+ * touched).  An existing non-empty file must have exactly the configured
+ * size, else the label area would silently move; size 0 in the
+ * configuration means "the file's size".
+ */
+static bool open_file(SpaprNvdimm *nv, uint64_t *size, GError **errp)
+{
+    struct stat st;
+    void *p;
+    int fd, flags = nv->readonly ? O_RDONLY : O_RDWR | O_CREAT;
+
+    fd = open(nv->mem_path, flags | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
+                    "cannot open nvdimm backend '%s': %s", nv->mem_path,
+                    g_strerror(errno));
+        return false;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
+                    "nvdimm backend '%s' is not a regular file",
+                    nv->mem_path);
+        goto fail;
+    }
+    if (*size == 0) {
+        *size = st.st_size;
+    }
+    if (!check_geometry(*size, nv->label_size, errp)) {
+        g_prefix_error(errp, "nvdimm backend '%s': ", nv->mem_path);
+        goto fail;
+    }
+    if (st.st_size != 0 && (uint64_t)st.st_size != *size) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "nvdimm backend '%s' holds %" PRIu64 " bytes but the "
+                    "device is configured with %" PRIu64, nv->mem_path,
+                    (uint64_t)st.st_size, *size);
+        goto fail;
+    }
+    if (st.st_size == 0) {
+        if (nv->readonly) {
+            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                        "read-only nvdimm backend '%s' is empty",
+                        nv->mem_path);
+            goto fail;
+        }
+        if (ftruncate(fd, *size) < 0) {
+            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
+                        "cannot size nvdimm backend '%s' to %" PRIu64
+                        ": %s", nv->mem_path, *size, g_strerror(errno));
+            goto fail;
+        }
+    }
+    /*
+     * Read-only: a private mapping, so a guest store to the bound region
+     * lands in a private copy instead of faulting the host process.
+     */
+    p = mmap(NULL, *size, PROT_READ | PROT_WRITE,
+             nv->readonly ? MAP_PRIVATE | MAP_NORESERVE : MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
+                    "cannot map nvdimm backend '%s': %s", nv->mem_path,
+                    g_strerror(errno));
+        goto fail;
+    }
+    nv->fd = fd;
+    nv->host = p;
+    return true;
+fail:
+    close(fd);
+    return false;
+}
+
+/* ---- The state file: UUID, label size, dirty-shutdown count ---- */
+
+static bool state_save(SpaprNvdimm *nv, bool open, GError **errp)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autofree char *data = NULL;
+    gsize len;
+
+    g_key_file_set_string(kf, STATE_GROUP, "uuid", nv->uuid);
+    g_key_file_set_uint64(kf, STATE_GROUP, "label-size", nv->label_size);
+    g_key_file_set_uint64(kf, STATE_GROUP, "dirty-shutdown-count",
+                          nv->persistence_failed_count);
+    g_key_file_set_boolean(kf, STATE_GROUP, "open", open);
+    data = g_key_file_to_data(kf, &len, NULL);
+    /* Written to a temporary file, synced and renamed: never torn */
+    return g_file_set_contents(nv->state_path, data, len, errp);
+}
+
+static bool state_load(SpaprNvdimm *nv, const char *cfg_uuid, GError **errp)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) err = NULL;
+    g_autofree char *uuid = NULL;
+    uint64_t label_size;
+
+    if (!g_key_file_load_from_file(kf, nv->state_path, G_KEY_FILE_NONE,
+                                   &err)) {
+        if (!g_error_matches(err, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
+                        "nvdimm state file '%s': %s", nv->state_path,
+                        err->message);
+            return false;
+        }
+        /* First use of this backend */
+        g_strlcpy(nv->uuid, cfg_uuid ? cfg_uuid : g_uuid_string_random(),
+                  sizeof(nv->uuid));
+        return true;
+    }
+    uuid = g_key_file_get_string(kf, STATE_GROUP, "uuid", NULL);
+    label_size = g_key_file_get_uint64(kf, STATE_GROUP, "label-size", NULL);
+    if (!uuid || !g_uuid_string_is_valid(uuid)) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "nvdimm state file '%s' has no valid uuid",
+                    nv->state_path);
+        return false;
+    }
+    if (label_size && label_size != nv->label_size) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "nvdimm backend '%s' was created with a %" PRIu64
+                    "-byte label area, not %" PRIu64, nv->mem_path,
+                    label_size, nv->label_size);
+        return false;
+    }
+    /* A UUID given on the command line wins and is persisted */
+    g_strlcpy(nv->uuid, cfg_uuid ? cfg_uuid : uuid, sizeof(nv->uuid));
+    nv->persistence_failed_count =
+        g_key_file_get_uint64(kf, STATE_GROUP, "dirty-shutdown-count", NULL);
+    if (g_key_file_get_boolean(kf, STATE_GROUP, "open", NULL)) {
+        /* The previous user never closed it: count a dirty shutdown */
+        nv->persistence_failed_count++;
+    }
+    return true;
+}
+
+/* ---- Device lifecycle ---- */
+
+static void nvdimm_release(SpaprNvdimm *nv)
+{
+    if (nv->flush) {
+        spapr_nvdimm_flush_free(nv->flush);
+    }
+    spapr_nvdimm_bind_cleanup(nv);
+    if (nv->host) {
+        munmap(nv->host, nv->size);
+    }
+    if (nv->fd >= 0) {
+        close(nv->fd);
+    }
+    g_free(nv->mem_path);
+    g_free(nv->state_path);
+    spapr_device_cleanup(&nv->parent);
+    g_free(nv);
+}
+
+static void spapr_nvdimm_reset(SpaprDevice *dev)
+{
+    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
+    SpaprMachine *m = nv->m;
+    int64_t t0 = spapr_machine_clock_ns(m);
+
+    /* A flush the guest asked for still completes; its token dies */
+    spapr_nvdimm_flush_drain(nv->flush, true);
+    /* A reset guest starts unbound and binds again (PAPR: after IPL) */
+    g_mutex_lock(&m->lock);
+    spapr_nvdimm_unbind_all(nv);
+    g_mutex_unlock(&m->lock);
+    nvdimm_stat_add(nv, NVDIMM_STAT_RESET_COUNT, 1);
+    nvdimm_stat_add(nv, NVDIMM_STAT_RESET_TIME,
+                    spapr_machine_clock_ns(m) - t0);
+}
+
+static void spapr_nvdimm_finalize(SpaprDevice *dev)
+{
+    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
+    g_autoptr(GError) err = NULL;
+
+    spapr_nvdimm_flush_drain(nv->flush, true);
+    spapr_nvdimm_unbind_all(nv);
+    if (nv->fd >= 0 && !nv->readonly) {
+        if (fdatasync(nv->fd) < 0) {
+            spapr_machine_log(nv->m, SPAPR_LOG_ERROR,
+                              "nvdimm '%s': final sync failed: %s",
+                              dev->id, g_strerror(errno));
+        } else if (!state_save(nv, false, &err)) {
+            spapr_machine_log(nv->m, SPAPR_LOG_ERROR, "nvdimm '%s': %s",
+                              dev->id, err->message);
+        }
+    }
+    if (nv->drc && nv->drc->dev == dev) {
+        spapr_drc_detach(nv->drc);
+    }
+    nvdimm_release(nv);
+}
+
+static const SpaprDeviceClass spapr_nvdimm_class = {
+    .type = SPAPR_NVDIMM_TYPE,
+    .reset = spapr_nvdimm_reset,
+    .finalize = spapr_nvdimm_finalize,
+};
+
+SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
+                                 const SpaprNvdimmConfig *cfg,
+                                 GError **errp)
+{
+    SpaprNvdimm *nv;
+    uint64_t size = cfg->size;
+
+    if (!cfg->id || !*cfg->id) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "an nvdimm needs an id");
+        return NULL;
+    }
+    if (cfg->uuid && !g_uuid_string_is_valid(cfg->uuid)) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "nvdimm '%s': '%s' is not a UUID", cfg->id, cfg->uuid);
+        return NULL;
+    }
+    if (spapr_machine_find_device(m, cfg->id)) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_EXISTS,
+                    "duplicate device id '%s'", cfg->id);
+        return NULL;
+    }
+    if (!cfg->mem_path || cfg->size) {
+        if (!check_geometry(cfg->size, cfg->label_size, errp)) {
+            g_prefix_error(errp, "nvdimm '%s': ", cfg->id);
+            return NULL;
+        }
+    }
+
+    nv = g_new0(SpaprNvdimm, 1);
+    spapr_device_init(&nv->parent, &spapr_nvdimm_class, cfg->id);
+    nv->m = m;
+    nv->fd = -1;
+    nv->label_size = cfg->label_size;
+    nv->unarmed = cfg->unarmed;
+    nv->readonly = cfg->readonly;
+    nv->numa_node = cfg->numa_node;
+    nv->created_ns = spapr_machine_clock_ns(m);
+    nv->bind_chunk_blocks = SPAPR_NVDIMM_BIND_CHUNK_BLOCKS;
+    nv->health = cfg->unarmed ? SPAPR_NVDIMM_HEALTH_UNARMED : 0;
+
+    if (cfg->mem_path) {
+        nv->mem_path = g_strdup(cfg->mem_path);
+        nv->state_path = g_strdup_printf("%s.state", cfg->mem_path);
+        nv->hcall_flush = cfg->hcall_flush;
+        if (!open_file(nv, &size, errp)) {
+            goto fail;
+        }
+        nv->size = size;
+        if (!state_load(nv, cfg->uuid, errp)) {
+            goto fail;
+        }
+        if (!nv->readonly && !state_save(nv, true, errp)) {
+            goto fail;
+        }
+    } else {
+        nv->size = size;
+        /* Nothing to flush to: never ask the guest for H_SCM_FLUSH */
+        nv->hcall_flush = false;
+        if (!open_ram(nv, errp)) {
+            goto fail;
+        }
+        g_strlcpy(nv->uuid, cfg->uuid ? cfg->uuid : g_uuid_string_random(),
+                  sizeof(nv->uuid));
+    }
+    nv->data_size = nv->size - nv->label_size;
+    nv->nr_blocks = nv->data_size / SPAPR_SCM_BLOCK_SIZE;
+    spapr_nvdimm_bind_init(nv);
+    nv->flush = spapr_nvdimm_flush_new(nv);
+
+    if (!pick_slot(m, cfg->slot, &nv->drc, &nv->drc_created, errp)) {
+        goto fail;
+    }
+    if (!spapr_drc_attach(nv->drc, &nv->parent, errp)) {
+        goto fail_drc;
+    }
+    if (!spapr_machine_add_device(m, &nv->parent, errp)) {
+        spapr_drc_detach(nv->drc);
+        goto fail_drc;
+    }
+    trace_spapr_nvdimm_create(m, cfg->id, nv->drc->index, nv->nr_blocks,
+                              nv->label_size, nv->fd >= 0);
+    return nv;
+
+fail_drc:
+    if (nv->drc_created) {
+        spapr_drc_delete(spapr_machine_drcs(m), nv->drc->index, NULL);
+    }
+fail:
+    nvdimm_release(nv);
+    return NULL;
+}
+
+/* ---- Properties ---- */
+
+const char *spapr_nvdimm_id(const SpaprNvdimm *nv)
+{
+    return nv->parent.id;
+}
+
+uint32_t spapr_nvdimm_drc_index(const SpaprNvdimm *nv)
+{
+    return nv->drc->index;
+}
+
+uint64_t spapr_nvdimm_block_size(const SpaprNvdimm *nv)
+{
+    return SPAPR_SCM_BLOCK_SIZE;
+}
+
+uint64_t spapr_nvdimm_nr_blocks(const SpaprNvdimm *nv)
+{
+    return nv->nr_blocks;
+}
+
+uint64_t spapr_nvdimm_label_size(const SpaprNvdimm *nv)
+{
+    return nv->label_size;
+}
+
+const char *spapr_nvdimm_uuid(const SpaprNvdimm *nv)
+{
+    return nv->uuid;
+}
+
+bool spapr_nvdimm_hcall_flush_required(const SpaprNvdimm *nv)
+{
+    return nv->hcall_flush;
+}
+
+uint32_t spapr_nvdimm_numa_node(const SpaprNvdimm *nv)
+{
+    return nv->numa_node;
+}
+
+uint64_t spapr_nvdimm_persistence_failed_count(const SpaprNvdimm *nv)
+{
+    return nv->persistence_failed_count;
+}
+
+bool spapr_nvdimm_is_file_backed(const SpaprNvdimm *nv)
+{
+    return nv->fd >= 0;
+}
+
+bool spapr_nvdimm_is_readonly(const SpaprNvdimm *nv)
+{
+    return nv->readonly;
+}
+
+uint64_t spapr_nvdimm_health(const SpaprNvdimm *nv)
+{
+    return __atomic_load_n(&nv->health, __ATOMIC_RELAXED);
+}
+
+void spapr_nvdimm_set_health(SpaprNvdimm *nv, uint64_t bits, uint64_t mask)
+{
+    uint64_t old = __atomic_load_n(&nv->health, __ATOMIC_RELAXED), new;
+
+    do {
+        new = (old & ~mask) | (bits & mask);
+    } while (!__atomic_compare_exchange_n(&nv->health, &old, new, false,
+                                          __ATOMIC_RELAXED,
+                                          __ATOMIC_RELAXED));
+    trace_spapr_nvdimm_health(nv->m, nv->parent.id, old, new);
+}

@@ -1,0 +1,302 @@
+/*
+ * spapr-hcall: tests of the spapr-nvdimm device (backends, properties)
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "nvdimm-internal.h"
+
+#define MIB (1ULL << 20)
+#define GIB (1ULL << 30)
+#define TIB (1ULL << 40)
+#define LABEL (128 * 1024ULL)
+
+static SpaprMachine *new_machine(void)
+{
+    SpaprMachineConfig cfg = { .ram_size = 256 * MIB };
+    GError *err = NULL;
+    SpaprMachine *m = spapr_machine_new(&cfg, &err);
+
+    g_assert_no_error(err);
+    return m;
+}
+
+static SpaprNvdimm *create(SpaprMachine *m, const char *id,
+                           const char *path, uint64_t size,
+                           uint64_t label, GError **errp)
+{
+    SpaprNvdimmConfig cfg = {
+        .id = id, .mem_path = path, .size = size, .label_size = label,
+        .slot = SPAPR_NVDIMM_SLOT_AUTO, .hcall_flush = path != NULL,
+    };
+
+    return spapr_nvdimm_create(m, &cfg, errp);
+}
+
+static char *tmp_path(const char *name)
+{
+    static char *dir;
+
+    if (!dir) {
+        dir = g_dir_make_tmp("test-nvdimm-XXXXXX", NULL);
+        g_assert_nonnull(dir);
+    }
+    return g_build_filename(dir, name, NULL);
+}
+
+static void remove_backend(const char *path)
+{
+    g_autofree char *state = g_strdup_printf("%s.state", path);
+
+    unlink(path);
+    unlink(state);
+}
+
+static void test_ram_backend(void)
+{
+    SpaprMachine *m = new_machine();
+    GError *err = NULL;
+    SpaprNvdimm *nv = create(m, "nv0", NULL, GIB + LABEL, LABEL, &err);
+    SpaprDrc *drc;
+
+    g_assert_no_error(err);
+    g_assert_nonnull(nv);
+    g_assert_cmpstr(spapr_nvdimm_id(nv), ==, "nv0");
+    g_assert_cmphex(spapr_nvdimm_drc_index(nv), ==, 0x90000000);
+    g_assert_cmpuint(spapr_nvdimm_block_size(nv), ==, 256 * MIB);
+    g_assert_cmpuint(spapr_nvdimm_nr_blocks(nv), ==, 4);
+    g_assert_cmpuint(spapr_nvdimm_label_size(nv), ==, LABEL);
+    g_assert_true(g_uuid_string_is_valid(spapr_nvdimm_uuid(nv)));
+    g_assert_false(spapr_nvdimm_hcall_flush_required(nv));
+    g_assert_false(spapr_nvdimm_is_file_backed(nv));
+    g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 0);
+    g_assert_true(spapr_nvdimm_find(m, "nv0") == nv);
+    drc = spapr_drc_by_index(spapr_machine_drcs(m), 0x90000000);
+    g_assert_nonnull(drc);
+    g_assert_true(drc->dev == (SpaprDevice *)nv);
+    g_assert_cmpstr(drc->name, ==, "PMEM 0");
+
+    /* A second device takes the next slot */
+    nv = create(m, "nv1", NULL, 256 * MIB + LABEL, LABEL, &err);
+    g_assert_no_error(err);
+    g_assert_cmphex(spapr_nvdimm_drc_index(nv), ==, 0x90000001);
+    spapr_machine_free(m);
+}
+
+static void test_health(void)
+{
+    SpaprMachine *m = new_machine();
+    SpaprNvdimmConfig cfg = {
+        .id = "nv0", .size = 256 * MIB + LABEL, .label_size = LABEL,
+        .slot = 7, .unarmed = true,
+        .uuid = "01234567-89ab-cdef-0123-456789abcdef",
+    };
+    GError *err = NULL;
+    SpaprNvdimm *nv = spapr_nvdimm_create(m, &cfg, &err);
+
+    g_assert_no_error(err);
+    g_assert_cmphex(spapr_nvdimm_drc_index(nv), ==, 0x90000007);
+    g_assert_cmpstr(spapr_nvdimm_uuid(nv), ==, cfg.uuid);
+    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PPC_BIT(0));
+    spapr_nvdimm_set_health(nv, PPC_BIT(8) | PPC_BIT(4), PPC_BIT(8));
+    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PPC_BIT(0) | PPC_BIT(8));
+    spapr_nvdimm_set_health(nv, 0, PPC_BIT(0));
+    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PPC_BIT(8));
+    spapr_nvdimm_set_health(nv, ~0ULL, SPAPR_NVDIMM_HEALTH_VALID);
+    g_assert_cmphex(spapr_nvdimm_health(nv), ==, 0xffc0000000000000ULL);
+    spapr_machine_free(m);
+}
+
+typedef struct BadConfig {
+    const char *what;
+    uint64_t size;
+    uint64_t label;
+    const char *uuid;
+    uint32_t slot;
+} BadConfig;
+
+static void test_bad_configs(void)
+{
+    static const BadConfig bad[] = {
+        { "label too small", 256 * MIB + 4096, 4096, NULL, 0 },
+        { "label below 128K", 256 * MIB + LABEL - 1, LABEL - 1, NULL, 0 },
+        { "data not a block multiple", 300 * MIB + LABEL, LABEL, NULL, 0 },
+        { "data empty", LABEL, LABEL, NULL, 0 },
+        { "size below label", LABEL - 1, LABEL, NULL, 0 },
+        { "size zero", 0, LABEL, NULL, 0 },
+        { "label over 4 GiB", 256 * MIB + 8 * GIB, 8 * GIB, NULL, 0 },
+        { "bad uuid", 256 * MIB + LABEL, LABEL, "not-a-uuid", 0 },
+        { "slot too big", 256 * MIB + LABEL, LABEL, NULL, 1u << 28 },
+    };
+    SpaprMachine *m = new_machine();
+    GError *err = NULL;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+        SpaprNvdimmConfig cfg = {
+            .id = "bad", .size = bad[i].size, .label_size = bad[i].label,
+            .uuid = bad[i].uuid, .slot = bad[i].slot,
+        };
+
+        g_test_message("%s", bad[i].what);
+        g_assert_null(spapr_nvdimm_create(m, &cfg, &err));
+        g_assert_nonnull(err);
+        g_clear_error(&err);
+    }
+    g_assert_null(spapr_nvdimm_find(m, "bad"));
+    /* Nothing was left behind: slot 0 is free and usable */
+    g_assert_nonnull(create(m, "ok", NULL, 256 * MIB + LABEL, LABEL, &err));
+    g_assert_no_error(err);
+    /* Duplicate id, occupied slot */
+    g_assert_null(create(m, "ok", NULL, 256 * MIB + LABEL, LABEL, &err));
+    g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_EXISTS);
+    g_clear_error(&err);
+    {
+        SpaprNvdimmConfig cfg = {
+            .id = "other", .size = 256 * MIB + LABEL, .label_size = LABEL,
+            .slot = 0,
+        };
+
+        g_assert_null(spapr_nvdimm_create(m, &cfg, &err));
+        g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_EXISTS);
+        g_clear_error(&err);
+    }
+    spapr_machine_free(m);
+}
+
+static void test_file_sparse_1t(void)
+{
+    g_autofree char *path = tmp_path("big.img");
+    SpaprMachine *m = new_machine();
+    GError *err = NULL;
+    SpaprNvdimm *nv;
+    struct stat st;
+
+    remove_backend(path);
+    nv = create(m, "big", path, TIB + LABEL, LABEL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpuint(spapr_nvdimm_nr_blocks(nv), ==, 4096);
+    g_assert_true(spapr_nvdimm_hcall_flush_required(nv));
+    g_assert_true(spapr_nvdimm_is_file_backed(nv));
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    g_assert_cmpuint(st.st_size, ==, TIB + LABEL);
+    /* Sparse: (almost) nothing allocated */
+    g_assert_cmpuint((uint64_t)st.st_blocks * 512, <, 1 * MIB);
+    spapr_machine_free(m);
+    remove_backend(path);
+}
+
+static void test_file_persistence(void)
+{
+    g_autofree char *path = tmp_path("p.img");
+    g_autofree char *uuid = NULL;
+    SpaprMachine *m = new_machine();
+    GError *err = NULL;
+    SpaprNvdimm *nv;
+    uint64_t v;
+
+    remove_backend(path);
+    nv = create(m, "p", path, 256 * MIB + LABEL, LABEL, &err);
+    g_assert_no_error(err);
+    uuid = g_strdup(spapr_nvdimm_uuid(nv));
+    g_assert_cmpint(spapr_nvdimm_label_write(nv, LABEL - 8, 8,
+                                             0x0102030405060708ULL), ==,
+                    NVDIMM_LABEL_OK);
+    nv->host[12345] = 0xab;
+    spapr_machine_free(m);
+
+    /* Reopen with size 0: the file's size is used */
+    m = new_machine();
+    nv = create(m, "p", path, 0, LABEL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(spapr_nvdimm_uuid(nv), ==, uuid);
+    g_assert_cmpint(spapr_nvdimm_label_read(nv, LABEL - 8, 8, &v), ==,
+                    NVDIMM_LABEL_OK);
+    g_assert_cmphex(v, ==, 0x0102030405060708ULL);
+    g_assert_cmphex(nv->host[12345], ==, 0xab);
+    g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 0);
+    spapr_machine_free(m);
+
+    /* Wrong size, wrong label size: refused */
+    m = new_machine();
+    g_assert_null(create(m, "p", path, 512 * MIB + LABEL, LABEL, &err));
+    g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_INVALID);
+    g_clear_error(&err);
+    g_assert_null(create(m, "p", path, 256 * MIB + LABEL, 2 * LABEL,
+                         &err));
+    g_assert_nonnull(err);
+    g_clear_error(&err);
+    spapr_machine_free(m);
+
+    /* A process that dies without closing counts as a dirty shutdown */
+    if (fork() == 0) {
+        m = new_machine();
+        create(m, "p", path, 0, LABEL, NULL);
+        _exit(0);
+    }
+    wait(NULL);
+    m = new_machine();
+    nv = create(m, "p", path, 0, LABEL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 1);
+    spapr_machine_free(m);
+    remove_backend(path);
+}
+
+static void test_readonly(void)
+{
+    g_autofree char *path = tmp_path("ro.img");
+    SpaprMachine *m = new_machine();
+    SpaprNvdimmConfig cfg = {
+        .id = "ro", .mem_path = path, .size = 256 * MIB + LABEL,
+        .label_size = LABEL, .readonly = true, .slot = 0,
+    };
+    GError *err = NULL;
+    SpaprNvdimm *nv;
+    uint64_t v;
+
+    remove_backend(path);
+    /* A read-only device needs an existing backend */
+    g_assert_null(spapr_nvdimm_create(m, &cfg, &err));
+    g_assert_nonnull(err);
+    g_clear_error(&err);
+    nv = create(m, "rw", path, 256 * MIB + LABEL, LABEL, &err);
+    g_assert_no_error(err);
+    spapr_nvdimm_label_write(nv, 0, 4, 0xdeadbeef);
+    spapr_machine_free(m);
+
+    m = new_machine();
+    nv = spapr_nvdimm_create(m, &cfg, &err);
+    g_assert_no_error(err);
+    g_assert_true(spapr_nvdimm_is_readonly(nv));
+    g_assert_cmpint(spapr_nvdimm_label_read(nv, 0, 4, &v), ==,
+                    NVDIMM_LABEL_OK);
+    g_assert_cmphex(v, ==, 0xdeadbeef);
+    g_assert_cmpint(spapr_nvdimm_label_write(nv, 0, 4, 1), ==,
+                    NVDIMM_LABEL_READONLY);
+    /* A store to the private mapping never reaches the file */
+    nv->host[0] = 0x55;
+    spapr_machine_free(m);
+    m = new_machine();
+    nv = create(m, "rw", path, 0, LABEL, &err);
+    g_assert_no_error(err);
+    g_assert_cmphex(nv->host[0], ==, 0);
+    spapr_machine_free(m);
+    remove_backend(path);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/nvdimm/ram-backend", test_ram_backend);
+    g_test_add_func("/nvdimm/health", test_health);
+    g_test_add_func("/nvdimm/bad-configs", test_bad_configs);
+    g_test_add_func("/nvdimm/file-sparse-1t", test_file_sparse_1t);
+    g_test_add_func("/nvdimm/file-persistence", test_file_persistence);
+    g_test_add_func("/nvdimm/readonly", test_readonly);
+    return g_test_run();
+}
