@@ -17,4 +17,13 @@ extern const SpaprHcallInfo spapr_hcall_set_debug[];
 extern const size_t spapr_hcall_set_debug_len;
 bool spapr_hcall_register_debug(SpaprMachine *m, GError **errp);
 
+/*
+ * "hcall-epapr": the ePAPR/KVM paravirtual calls, one platform opcode
+ * (SPAPR_H_EPAPR, see epapr.h).  Registering it makes the device tree
+ * publish /hypervisor with the instructions that reach it.
+ */
+extern const SpaprHcallInfo spapr_hcall_set_epapr[];
+extern const size_t spapr_hcall_set_epapr_len;
+bool spapr_hcall_register_epapr(SpaprMachine *m, GError **errp);
+
 #endif

@@ -51,7 +51,17 @@ typedef struct SpaprMachineConfig {
     uint64_t device_window_size;
     /* Trace patterns to enable at creation (besides $SPAPR_HCALL_TRACE). */
     const char *trace;
+    /*
+     * PMEM slots: empty PMEM DRCs 0..pmem_slots-1 are created with the
+     * machine, so the device tree lists them before any NVDIMM is
+     * plugged.  An NVDIMM may still use a higher slot (its DRC is then
+     * created on demand).
+     */
+    unsigned int pmem_slots;
 } SpaprMachineConfig;
+
+/* Most PMEM slots a machine may pre-create. */
+#define SPAPR_MACHINE_MAX_PMEM_SLOTS    65536
 
 SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg,
                                 GError **errp);

@@ -17,5 +17,7 @@
 #include "spapr-hcall/machine.h"
 #include "spapr-hcall/trace.h"
 #include "spapr-hcall/hcall-sets.h"
+#include "spapr-hcall/epapr.h"
+#include "spapr-hcall/fdt.h"
 
 #endif

@@ -13,28 +13,6 @@
 #include "internal.h"
 #include "trace-events.h"
 
-int spapr_hcall_slot(uint64_t opcode)
-{
-    if (opcode <= SPAPR_HCALL_PAPR_MAX) {
-        if (opcode < SPAPR_HCALL_PAPR_MIN || (opcode & 3)) {
-            return -1;
-        }
-        return opcode / 4;
-    }
-    if (opcode >= SPAPR_HCALL_SVM_BASE && opcode <= SPAPR_HCALL_SVM_MAX) {
-        if (opcode & 3) {
-            return -1;
-        }
-        return SPAPR_HCALL_PAPR_SLOTS + (opcode - SPAPR_HCALL_SVM_BASE) / 4;
-    }
-    if (opcode >= SPAPR_HCALL_PLATFORM_BASE &&
-        opcode <= SPAPR_HCALL_PLATFORM_MAX) {
-        return SPAPR_HCALL_PAPR_SLOTS + SPAPR_HCALL_SVM_SLOTS +
-               (opcode - SPAPR_HCALL_PLATFORM_BASE);
-    }
-    return -1;
-}
-
 bool spapr_hcall_opcode_valid(uint64_t opcode)
 {
     return spapr_hcall_slot(opcode) >= 0;
@@ -255,8 +233,9 @@ static inline void counter_add(uint64_t *c, uint64_t n, bool shared)
     }
 }
 
-static void count(SpaprMachine *m, SpaprCpu *cpu, SpaprHcallCounter *ctr,
-                  int64_t ret, uint64_t ns)
+static inline __attribute__((always_inline))
+void count(SpaprMachine *m, SpaprCpu *cpu, SpaprHcallCounter *ctr,
+           int64_t ret, uint64_t ns)
 {
     bool shared = !cpu;
 
@@ -286,14 +265,8 @@ static char *format_regs(const uint64_t *regs, unsigned int n)
     return g_string_free(s, FALSE);
 }
 
-static inline bool any_trace_on(SpaprMachine *m)
-{
-    return __atomic_load_n(&m->trace.mask[0], __ATOMIC_RELAXED) |
-           __atomic_load_n(&m->trace.mask[1], __ATOMIC_RELAXED);
-}
-
 /* Slow path: tracing or timing enabled. */
-static int64_t dispatch_observed(SpaprMachine *m, SpaprCpu *cpu,
+static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m, SpaprCpu *cpu,
                                  const SpaprHcallInfo *info,
                                  SpaprHcallCounter *ctr, uint64_t opcode,
                                  uint64_t *args)
@@ -328,36 +301,53 @@ static int64_t dispatch_observed(SpaprMachine *m, SpaprCpu *cpu,
     return ret;
 }
 
+static G_GNUC_NO_INLINE int64_t refuse_privileged(SpaprMachine *m,
+                                                  SpaprCpu *cpu,
+                                                  uint64_t opcode)
+{
+    count(m, cpu, &cpu->stats->unhandled, H_PRIVILEGE, 0);
+    trace_spapr_hcall_privileged(m, cpu->index, opcode, cpu->msr);
+    return H_PRIVILEGE;
+}
+
+static G_GNUC_NO_INLINE int64_t refuse_unimplemented(SpaprMachine *m,
+                                                     SpaprCpu *cpu,
+                                                     uint64_t opcode)
+{
+    const char *name = spapr_hcall_opcode_name(opcode);
+
+    count(m, cpu, &stats_of(m, cpu)->unhandled, H_FUNCTION, 0);
+    trace_spapr_hcall_unimplemented(m, cpu ? cpu->index : UINT32_MAX,
+                                    opcode, name ? name : "unknown");
+    return H_FUNCTION;
+}
+
+/*
+ * The fast path: no tracing, no timing.  Everything rare lives in the
+ * out-of-line functions above so this stays a leaf-like function.
+ */
 int64_t spapr_hcall(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
                     uint64_t *args)
 {
-    const SpaprHcallInfo *info;
     SpaprHcallCounter *ctr;
     int slot;
     unsigned int row;
     int64_t ret;
 
     if (G_UNLIKELY(cpu && (cpu->msr & SPAPR_MSR_PR))) {
-        count(m, cpu, &cpu->stats->unhandled, H_PRIVILEGE, 0);
-        trace_spapr_hcall_privileged(m, cpu->index, opcode, cpu->msr);
-        return H_PRIVILEGE;
+        return refuse_privileged(m, cpu, opcode);
     }
     slot = spapr_hcall_slot(opcode);
-    row = slot >= 0 ? m->slot_row[slot] : 0;
+    row = G_LIKELY(slot >= 0) ? m->slot_row[slot] : 0;
     if (G_UNLIKELY(!row)) {
-        const char *name = spapr_hcall_opcode_name(opcode);
-
-        count(m, cpu, &stats_of(m, cpu)->unhandled, H_FUNCTION, 0);
-        trace_spapr_hcall_unimplemented(m, cpu ? cpu->index : UINT32_MAX,
-                                        opcode, name ? name : "unknown");
-        return H_FUNCTION;
+        return refuse_unimplemented(m, cpu, opcode);
     }
-    info = &m->rows[row - 1];
     ctr = &stats_of(m, cpu)->row[row - 1];
-    if (G_UNLIKELY(any_trace_on(m) || m->stats_timing)) {
-        return dispatch_observed(m, cpu, info, ctr, opcode, args);
+    if (G_UNLIKELY(__atomic_load_n(&m->observe, __ATOMIC_RELAXED))) {
+        return dispatch_observed(m, cpu, &m->rows[row - 1], ctr, opcode,
+                                 args);
     }
-    ret = info->fn(m, cpu, opcode, args);
+    ret = m->rows[row - 1].fn(m, cpu, opcode, args);
     count(m, cpu, ctr, ret, 0);
     return ret;
 }
@@ -375,6 +365,7 @@ int64_t spapr_cpu_hcall(SpaprCpu *cpu)
 void spapr_hcall_stats_set_timing(SpaprMachine *m, bool on)
 {
     __atomic_store_n(&m->stats_timing, on, __ATOMIC_RELAXED);
+    spapr_machine_update_observe(m);
 }
 
 static void sum_counter(SpaprMachine *m, unsigned int row, bool unhandled,

@@ -58,6 +58,8 @@ struct SpaprMachine {
     SpaprHcallInfo rows[SPAPR_HCALL_MAX_REGISTERED];
     bool row_used[SPAPR_HCALL_MAX_REGISTERED];
     bool stats_timing;
+    /* Non-zero while any trace event or timing is on: the slow path */
+    uint32_t observe;
     /* counters of calls made without a vCPU, shared: updated atomically */
     SpaprCpuStats *nocpu_stats;
 
@@ -65,8 +67,30 @@ struct SpaprMachine {
 };
 
 /* Slot of @opcode, or -1 if it is outside the ranges or misaligned. */
-int spapr_hcall_slot(uint64_t opcode);
+static inline int spapr_hcall_slot(uint64_t opcode)
+{
+    if (opcode <= SPAPR_HCALL_PAPR_MAX) {
+        if (opcode < SPAPR_HCALL_PAPR_MIN || (opcode & 3)) {
+            return -1;
+        }
+        return opcode / 4;
+    }
+    if (opcode >= SPAPR_HCALL_SVM_BASE && opcode <= SPAPR_HCALL_SVM_MAX) {
+        if (opcode & 3) {
+            return -1;
+        }
+        return SPAPR_HCALL_PAPR_SLOTS + (opcode - SPAPR_HCALL_SVM_BASE) / 4;
+    }
+    if (opcode >= SPAPR_HCALL_PLATFORM_BASE &&
+        opcode <= SPAPR_HCALL_PLATFORM_MAX) {
+        return SPAPR_HCALL_PAPR_SLOTS + SPAPR_HCALL_SVM_SLOTS +
+               (opcode - SPAPR_HCALL_PLATFORM_BASE);
+    }
+    return -1;
+}
 
 SpaprCpuStats *spapr_cpu_stats_new(void);
+/* Recompute SpaprMachine.observe after a trace or timing change. */
+void spapr_machine_update_observe(SpaprMachine *m);
 
 #endif

@@ -67,6 +67,12 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
                     cfg->nr_cpus);
         return NULL;
     }
+    if (cfg->pmem_slots > SPAPR_MACHINE_MAX_PMEM_SLOTS) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "%u PMEM slots requested, at most %u are supported",
+                    cfg->pmem_slots, SPAPR_MACHINE_MAX_PMEM_SLOTS);
+        return NULL;
+    }
     if (cfg->device_window_size &&
         cfg->device_window_base + cfg->device_window_size <
         cfg->device_window_base) {
@@ -79,6 +85,10 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
     g_mutex_init(&m->lock);
     m->devices = g_ptr_array_new();
     m->drcs = spapr_drc_registry_new();
+    for (i = 0; i < cfg->pmem_slots; i++) {
+        /* Cannot fail: fresh registry, ids far below 2^28 */
+        spapr_drc_new(m->drcs, SPAPR_DRC_TYPE_PMEM, i, NULL);
+    }
     m->nocpu_stats = spapr_cpu_stats_new();
     if (cfg->ops) {
         m->ops = cfg->ops;

@@ -29,6 +29,18 @@ static void set_bit(SpaprTraceState *t, unsigned int id, bool on)
     }
 }
 
+void spapr_machine_update_observe(SpaprMachine *m)
+{
+    uint32_t on = 0;
+    unsigned int i;
+
+    for (i = 0; i < SPAPR_TRACE_WORDS; i++) {
+        on |= !!__atomic_load_n(&m->trace.mask[i], __ATOMIC_RELAXED);
+    }
+    on |= __atomic_load_n(&m->stats_timing, __ATOMIC_RELAXED);
+    __atomic_store_n(&m->observe, on, __ATOMIC_RELAXED);
+}
+
 unsigned int spapr_trace_enable(SpaprMachine *m, const char *patterns)
 {
     g_auto(GStrv) pats = g_strsplit(patterns, ",", 0);
@@ -53,6 +65,7 @@ unsigned int spapr_trace_enable(SpaprMachine *m, const char *patterns)
             }
         }
     }
+    spapr_machine_update_observe(m);
     return n;
 }
 

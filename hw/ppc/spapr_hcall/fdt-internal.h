@@ -1,0 +1,79 @@
+/*
+ * spapr-hcall: what the fdt-*.c files share
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * The tree is written with libfdt's sequential-write API (linear time even
+ * with thousands of NVDIMMs).  Every emitter returns 0 or a negative libfdt
+ * error; -FDT_ERR_NOSPACE makes the builder retry with a bigger buffer.
+ * Emitters that merge with a caller's tree get its node offset, or -1.
+ */
+#ifndef SPAPR_HCALL_FDT_INTERNAL_H
+#define SPAPR_HCALL_FDT_INTERNAL_H
+
+#include <libfdt.h>
+#include "internal.h"
+#include "spapr-hcall/fdt.h"
+
+/* Where DRC properties go: CPU connectors on /cpus, the rest on root. */
+#define SPAPR_FDT_DRC_MASK_CPUS     SPAPR_DRC_MASK(SPAPR_DRC_TYPE_CPU)
+#define SPAPR_FDT_DRC_MASK_ROOT     (~SPAPR_FDT_DRC_MASK_CPUS)
+
+/* "No power control": the value QEMU and PowerVM give logical DRCs. */
+#define SPAPR_FDT_DRC_POWER_DOMAIN_NONE  0xffffffffu
+
+/* ---- fdt-drc.c ---- */
+typedef struct SpaprFdtDrc {
+    uint32_t index;
+    uint32_t power_domain;
+    char *name;                 /* "PMEM 3" */
+    char *type;                 /* "PMEM" */
+} SpaprFdtDrc;
+
+/*
+ * The machine's connectors whose type is in @mask, merged with the
+ * entries of the four ibm,drc-* arrays of the caller's node @srcoff
+ * (ours win on a common index), in ascending index order.  NULL with
+ * @errp set if the caller's arrays are malformed.  A GArray of
+ * SpaprFdtDrc; free with g_array_unref().
+ */
+GArray *spapr_fdt_drc_collect(SpaprMachine *m, uint32_t mask,
+                              const void *src, int srcoff, GError **errp);
+/* ibm,drc-indexes, -names, -types, -power-domains and ibm,drc-info. */
+int spapr_fdt_drc_props(void *sw, GArray *drcs);
+bool spapr_fdt_drc_prop_owned(const char *name);
+
+/* ---- fdt-rtas.c ---- */
+/*
+ * The set strings of the registered hcalls, split into the PAPR list
+ * (ibm,hypertas-functions) and the private one (qemu,hypertas-functions),
+ * each merged with the caller's /rtas (@srcoff, or -1).  NULL-terminated.
+ */
+void spapr_fdt_rtas_sets(SpaprMachine *m, const void *src, int srcoff,
+                         char ***ibm, char ***priv);
+int spapr_fdt_rtas_props(void *sw, char **ibm, char **priv);
+bool spapr_fdt_rtas_prop_owned(const char *name);
+
+/* ---- fdt-hypervisor.c ---- */
+/* True when the ePAPR entry is registered, so /hypervisor is published. */
+bool spapr_fdt_hypervisor_wanted(SpaprMachine *m);
+int spapr_fdt_hypervisor_props(void *sw);
+bool spapr_fdt_hypervisor_prop_owned(const char *name);
+
+/* ---- fdt-nvdimm.c ---- */
+#define SPAPR_FDT_PMEM_NODE         "ibm,persistent-memory"
+int spapr_fdt_pmem_container_props(void *sw);
+bool spapr_fdt_pmem_container_prop_owned(const char *name);
+/* One ibm,pmemory@<drc> child per NVDIMM, in ascending DRC order. */
+int spapr_fdt_pmem_children(void *sw, SpaprMachine *m);
+/* True if the caller's child @name is one we write (we replace it). */
+bool spapr_fdt_pmem_child_owned(SpaprMachine *m, const char *name);
+
+/* ---- fdt-build.c helpers for the emitters ---- */
+/* A string-list property from a NULL-terminated vector. */
+int spapr_fdt_prop_strv(void *sw, const char *name, char **strv);
+/* Split a string-list property into a vector (NULL if absent). */
+char **spapr_fdt_strv_from_prop(const void *fdt, int off, const char *name);
+
+#endif

@@ -1,0 +1,203 @@
+#!/bin/sh
+# /init of the spapr-hcall guest initramfs (busybox sh).
+# Runs the papr_scm / NVDIMM scenario and prints one line per check:
+#   PASS: <what>     or     FAIL: <what>
+# then the hcall counts seen by the powerpc:hcall_exit tracepoint, then
+# SCENARIO-DONE, then powers the guest off.
+# Kernel cmdline knobs (optional):
+#   spapr.pattern_kib=N   size of the pmem write/readback pattern (default 1024)
+#   spapr.shell=1         drop to a shell instead of powering off
+
+/bin/busybox --install -s
+export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+export LD_LIBRARY_PATH=/lib/powerpc64le-linux-gnu:/usr/lib/powerpc64le-linux-gnu
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /tmp /run
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+T=/sys/kernel/tracing
+mount -t tracefs tracefs $T 2>/dev/null || mount -t debugfs debugfs /sys/kernel/debug
+[ -d $T/events ] || T=/sys/kernel/debug/tracing
+
+NPASS=0
+NFAIL=0
+pass() { echo "PASS: $*"; NPASS=$((NPASS + 1)); }
+fail() { echo "FAIL: $*"; NFAIL=$((NFAIL + 1)); }
+section() { echo "==== $* ===="; }
+
+PATTERN_KIB=1024
+SHELL_AT_END=0
+for a in $(cat /proc/cmdline); do
+    case "$a" in
+        spapr.pattern_kib=*) PATTERN_KIB=${a#*=} ;;
+        spapr.shell=1) SHELL_AT_END=1 ;;
+    esac
+done
+
+section "guest $(uname -r) $(uname -m)"
+grep -m1 '^cpu' /proc/cpuinfo
+grep '^platform\|^model\|^machine' /proc/cpuinfo
+
+# ---- 1. papr_scm bound the NVDIMM ------------------------------------------
+section "papr_scm probe"
+i=0
+while [ $i -lt 20 ] && ! ls /sys/bus/nd/devices 2>/dev/null | grep -q '^region'; do
+    sleep 0.5; i=$((i + 1))
+done
+echo "/sys/bus/nd/devices: $(ls /sys/bus/nd/devices 2>/dev/null | tr '\n' ' ')"
+echo "papr_scm devices: $(ls /sys/bus/platform/drivers/papr_scm 2>/dev/null | grep -v -e bind -e uevent | tr '\n' ' ')"
+dmesg | grep -i -e papr_scm -e nvdimm -e 'nd_pmem' -e 'pmem' | head -40
+if ls /sys/bus/platform/drivers/papr_scm 2>/dev/null | grep -q pmem \
+   && ls /sys/bus/nd/devices | grep -q '^nmem' && ls /sys/bus/nd/devices | grep -q '^region'; then
+    pass "papr_scm bound the NVDIMM (nmem + region present)"
+else
+    fail "papr_scm did not bind the NVDIMM"
+fi
+if dmesg | grep -i papr_scm | grep -q -i -e 'error' -e 'fail' -e 'unable' -e 'err '; then
+    dmesg | grep -i papr_scm | grep -i -e 'error' -e 'fail' -e 'unable' -e 'err '
+    fail "papr_scm reported errors in dmesg"
+else
+    pass "no papr_scm probe error in dmesg"
+fi
+
+NMEM=$(ls /sys/bus/nd/devices | grep '^nmem' | head -1)
+REGION=$(ls /sys/bus/nd/devices | grep '^region' | head -1)
+
+# ---- 2. ndctl list ---------------------------------------------------------
+section "ndctl list -D -R"
+if ndctl version >/dev/null 2>&1; then
+    echo "ndctl $(ndctl version)"
+else
+    echo "ndctl does not run:"; ndctl version 2>&1 | head -5
+fi
+ndctl list -D -R > /tmp/list.json 2>/tmp/list.err
+cat /tmp/list.json /tmp/list.err
+if grep -q '"dev":"nmem' /tmp/list.json && grep -q '"dev":"region' /tmp/list.json; then
+    pass "ndctl list -D -R shows dimm and region"
+else
+    fail "ndctl list -D -R does not show dimm and region"
+fi
+
+# ---- 3. labels and namespace (H_SCM_READ/WRITE_METADATA) --------------------
+section "labels / namespace"
+ndctl disable-region all 2>&1
+if ndctl init-labels -f all 2>&1; then
+    pass "ndctl init-labels"
+else
+    fail "ndctl init-labels"
+fi
+ndctl read-labels -j "$NMEM" 2>/dev/null | head -20
+ndctl enable-region all 2>&1
+NS_JSON=/tmp/ns.json
+if ndctl create-namespace -r "$REGION" -m raw > $NS_JSON 2>/tmp/ns.err \
+   || ndctl create-namespace -r "$REGION" -m fsdax > $NS_JSON 2>>/tmp/ns.err; then
+    cat $NS_JSON
+    pass "ndctl create-namespace"
+else
+    cat $NS_JSON /tmp/ns.err
+    fail "ndctl create-namespace"
+fi
+ndctl list -N 2>&1
+# Re-read labels after the namespace creation: exercises READ_METADATA again.
+ndctl check-labels "$NMEM" 2>&1 | head -5
+
+# ---- 4. pattern write / sync / read back -----------------------------------
+section "pmem data path"
+PMEM=$(ls /dev | grep '^pmem[0-9]*$' | head -1)
+i=0
+while [ -z "$PMEM" ] && [ $i -lt 10 ]; do
+    sleep 0.5; i=$((i + 1)); PMEM=$(ls /dev | grep '^pmem[0-9]*$' | head -1)
+done
+if [ -n "$PMEM" ]; then
+    echo "block device: /dev/$PMEM ($(cat /sys/block/$PMEM/size) sectors)"
+    dd if=/dev/urandom of=/tmp/pattern bs=1024 count="$PATTERN_KIB" 2>/dev/null
+    if dd if=/tmp/pattern of=/dev/$PMEM bs=65536 conv=fsync 2>/tmp/dd.err; then
+        sync
+        echo 3 > /proc/sys/vm/drop_caches
+        dd if=/dev/$PMEM of=/tmp/readback bs=1024 count="$PATTERN_KIB" 2>/dev/null
+        if cmp /tmp/pattern /tmp/readback; then
+            pass "pattern written to /dev/$PMEM, synced, read back identical (${PATTERN_KIB} KiB)"
+        else
+            fail "pattern read back from /dev/$PMEM differs"
+        fi
+    else
+        cat /tmp/dd.err
+        fail "writing the pattern to /dev/$PMEM"
+    fi
+else
+    fail "no /dev/pmem* block device"
+fi
+dmesg | tail -5
+
+# ---- 5. papr sysfs attributes ----------------------------------------------
+section "papr sysfs"
+P=/sys/bus/nd/devices/$NMEM/papr
+for f in flags perf_stats health_bitmap; do
+    if [ -r "$P/$f" ] && v=$(cat "$P/$f" 2>&1) && [ -n "$v" ]; then
+        echo "--- $P/$f:"; echo "$v"
+        pass "papr/$f readable"
+    else
+        echo "--- $P/$f: $(cat "$P/$f" 2>&1)"
+        fail "papr/$f readable"
+    fi
+done
+
+# ---- 6. hcall counts -------------------------------------------------------
+section "hcalls (powerpc:hcall_exit)"
+if [ -r $T/trace ]; then
+    echo 0 > $T/tracing_on
+    echo "tracing enabled events: $(cat $T/set_event 2>/dev/null | tr '\n' ' ')"
+    grep -h -e overrun -e entries $T/per_cpu/cpu*/stats 2>/dev/null | sort | uniq -c
+    # opcode -> name for the hcalls the scenario cares about
+    awk '
+    BEGIN {
+        n[0x04]="H_REMOVE"; n[0x08]="H_ENTER"; n[0x0C]="H_READ"; n[0x10]="H_CLEAR_MOD";
+        n[0x14]="H_CLEAR_REF"; n[0x18]="H_PROTECT"; n[0x1C]="H_GET_TCE"; n[0x20]="H_PUT_TCE";
+        n[0x24]="H_SET_SPRG0"; n[0x28]="H_SET_DABR"; n[0x2C]="H_PAGE_INIT";
+        n[0x3C]="H_LOGICAL_CI_LOAD"; n[0x40]="H_LOGICAL_CI_STORE";
+        n[0x54]="H_GET_TERM_CHAR"; n[0x58]="H_PUT_TERM_CHAR"; n[0x64]="H_EOI"; n[0x68]="H_CPPR";
+        n[0x6C]="H_IPI"; n[0x70]="H_IPOLL"; n[0x74]="H_XIRR"; n[0x7C]="H_PERFMON";
+        n[0xDC]="H_REGISTER_VPA"; n[0xE0]="H_CEDE"; n[0xE4]="H_CONFER"; n[0xE8]="H_PROD";
+        n[0xF4]="H_PURR"; n[0x124]="H_BULK_REMOVE"; n[0x134]="H_SET_XDABR";
+        n[0x1C8]="H_GET_CPU_CHARACTERISTICS"; n[0x2EC]="H_HOME_NODE_ASSOCIATIVITY";
+        n[0x2FC]="H_XIRR_X"; n[0x300]="H_RANDOM"; n[0x31C]="H_SET_MODE"; n[0x328]="H_BLOCK_REMOVE";
+        n[0x358]="H_CLEAR_HPT"; n[0x37C]="H_REGISTER_PROC_TBL"; n[0x380]="H_SIGNAL_SYS_RESET";
+        n[0x3E4]="H_SCM_READ_METADATA"; n[0x3E8]="H_SCM_WRITE_METADATA"; n[0x3EC]="H_SCM_BIND_MEM";
+        n[0x3F0]="H_SCM_UNBIND_MEM"; n[0x3F4]="H_SCM_QUERY_BLOCK_MEM_BINDING";
+        n[0x3F8]="H_SCM_QUERY_LOGICAL_MEM_BINDING"; n[0x3FC]="H_SCM_UNBIND_ALL"; n[0x400]="H_SCM_HEALTH";
+        n[0x418]="H_SCM_PERFORMANCE_STATS"; n[0x448]="H_RPT_INVALIDATE"; n[0x44C]="H_SCM_FLUSH";
+        n[0x45C]="H_WATCHDOG";
+        n[0xF000]="KVMPPC_H_RTAS"; n[0xF001]="KVMPPC_H_LOGICAL_MEMOP"; n[0xF002]="KVMPPC_H_CAS";
+        n[0xF003]="KVMPPC_H_UPDATE_DT"; n[0xF005]="KVMPPC_H_VOF_CLIENT";
+    }
+    /hcall_exit:/ {
+        op = ""; rv = "";
+        for (i = 1; i <= NF; i++) {
+            if ($i ~ /^opcode=/) op = substr($i, 8);
+            if ($i ~ /^retval=/) rv = substr($i, 8);
+        }
+        if (op == "") next;
+        k = op " " rv; c[k]++; t[op]++; total++;
+    }
+    END {
+        printf "HCALL-TOTAL %d\n", total;
+        for (k in c) {
+            split(k, a, " "); nm = (a[1] + 0 in n) ? n[a[1] + 0] : "?";
+            printf "HCALL opcode=%d (0x%x %s) retval=%s count=%d\n", a[1], a[1], nm, a[2], c[k];
+        }
+    }' $T/trace | sort -t= -k2 -n
+else
+    fail "trace buffer not readable at $T/trace"
+fi
+
+section "summary"
+echo "SCENARIO-SUMMARY pass=$NPASS fail=$NFAIL"
+echo "SCENARIO-DONE"
+if [ "$SHELL_AT_END" = 1 ]; then
+    exec setsid cttyhack sh
+fi
+sync
+poweroff -f
