@@ -55,7 +55,10 @@ bool hv_devices_setup(HvMachine *hv, const HvOptions *o, GError **errp)
     if (!spapr_hcall_register_debug(hv->m, errp)) {
         return false;
     }
-#ifdef HV_HAVE_NVDIMM
+    if (!spapr_hcall_register_epapr(hv->m, errp)) {
+        return false;
+    }
+#ifdef HV_HAVE_SCM
     if (!spapr_hcall_register_scm(hv->m, errp)) {
         return false;
     }

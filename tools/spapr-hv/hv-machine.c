@@ -107,6 +107,7 @@ HvMachine *hv_machine_new(const HvOptions *o, GError **errp)
         .ram_size = o->ram_size,
         .nr_cpus = o->smp,
         .trace = o->trace,
+        .pmem_slots = o->ram_slots,
     };
 
     hv->virtual_clock = o->accel_qtest;

@@ -492,8 +492,14 @@ static bool opt_memory(HvOptions *o, const char *opt, const char *arg,
                 return bad_value(opt, kv, errp);
             }
             o->ram_size = v;
-        } else if (!strcmp(kv->key, "slots") ||
-                   !strcmp(kv->key, "maxmem")) {
+        } else if (!strcmp(kv->key, "slots")) {
+            uint32_t slots;
+
+            if (!parse_u32(kv->value, &slots) || slots > 65536) {
+                return bad_value(opt, kv, errp);
+            }
+            o->ram_slots = slots;
+        } else if (!strcmp(kv->key, "maxmem")) {
             /* hotplug memory limits: accepted, nothing to reserve */
             if (!hv_parse_size(kv->value, 1ULL << 20, &v)) {
                 return bad_value(opt, kv, errp);

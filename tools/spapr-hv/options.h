@@ -48,6 +48,7 @@ typedef struct HvChardevOpt {
 
 typedef struct HvOptions {
     uint64_t ram_size;
+    unsigned int ram_slots;     /* -m slots=N: PMEM DRCs made up front */
     unsigned int smp;
     GPtrArray *backends;        /* HvBackendOpt */
     GPtrArray *nvdimms;         /* HvNvdimmOpt */
