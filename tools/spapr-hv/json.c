@@ -596,6 +596,12 @@ void json_streamer_feed(JsonStreamer *js, const char *buf, size_t len)
             if (ws) {
                 continue;
             }
+            if (c == '}' || c == ']') {
+                /* a stray closer: report it at once */
+                g_string_append_c(js->buf, c);
+                emit(js);
+                continue;
+            }
             if (c != '{' && c != '[' && c != '"' && c != '\'') {
                 js->scalar = true;
             }
