@@ -35,7 +35,8 @@ static void fixture_start(Fixture *f, const char *extra)
                            "label-size=128K,uuid=" UUID " "
                            "-object memory-backend-ram,id=mem1,size=%llu "
                            "-device nvdimm,id=nv1,memdev=mem1,"
-                           "label-size=128K,unarmed=on %s",
+                           "label-size=128K,unarmed=on,"
+                           "uuid=0f0e0d0c-0b0a-4908-8706-050403020100 %s",
                            f->img, 2 * BLOCK + LABEL_SIZE,
                            BLOCK + LABEL_SIZE, extra);
     f->s = qtest_init(args);
@@ -274,7 +275,7 @@ static void test_replay_probe(void)
     g_autofree char *args = g_strdup_printf(
         "-M pseries -object memory-backend-file,id=m,mem-path=%s,"
         "size=%llu,share=on -device spapr-nvdimm,id=nv,memdev=m,"
-        "label-size=128K --replay-probe", img, BLOCK + LABEL_SIZE);
+        "label-size=128K,uuid=" UUID " --replay-probe", img, BLOCK + LABEL_SIZE);
     g_autofree char *out = NULL, *err = NULL;
     int st = qtest_run(args, &out, &err);
 
