@@ -9,6 +9,7 @@
 #include "bench.h"
 
 void bench_dispatch(void);
+void bench_fdt(void);
 
 typedef struct BenchRow {
     const char *id;
@@ -17,6 +18,7 @@ typedef struct BenchRow {
 
 static const BenchRow rows[] = {
     { "1", bench_dispatch },
+    { "fdt", bench_fdt },
 };
 
 int main(int argc, char **argv)

@@ -542,6 +542,8 @@ static void test_dts_renderer(void)
     g_assert_cmpint(fdt_setprop(buf, off, "bytes", bytes, 3), ==, 0);
     g_assert_cmpint(fdt_setprop(buf, off, "empty", NULL, 0), ==, 0);
     g_assert_cmpint(fdt_setprop(buf, off, "nul", "\0\0\0", 4), ==, 0);
+    g_assert_cmpint(fdt_setprop(buf, off, "mix", "\0\0\0\2ab\0\0\0\0\5",
+                                11), ==, 0);
     g_assert_cmpint(fdt_add_subnode(buf, off, "child"), >=, 0);
     dts = spapr_fdt_to_dts(buf, &err);
     g_assert_no_error(err);
@@ -553,6 +555,7 @@ static void test_dts_renderer(void)
     g_assert_nonnull(strstr(dts, "\t\tbytes = [01 02 03];\n"));
     g_assert_nonnull(strstr(dts, "\t\tempty;\n"));
     g_assert_nonnull(strstr(dts, "\t\tnul = <0x0>;\n"));
+    g_assert_nonnull(strstr(dts, "\t\tmix = <0x2>, \"ab\", <0x5>;\n"));
     g_assert_nonnull(strstr(dts, "\t\tchild {\n\t\t};\n"));
     fdt_test_dts_roundtrip(buf, dts);
 
@@ -580,6 +583,11 @@ static void test_dts_of_machine(void)
                             "0x38600000 0x6063f0e0 0x44000022>;"));
     g_assert_nonnull(strstr(dts, "ibm,hypertas-functions = "
                             "\"hcall-debug\";"));
+    g_assert_nonnull(strstr(dts, "ibm,drc-names = <0x4>, \"PMEM 0\", "
+                            "\"PMEM 1\", \"PMEM 2\", \"PMEM 3\";"));
+    g_assert_nonnull(strstr(dts, "ibm,drc-info = <0x1>, \"PMEM\", "
+                            "\"PMEM \", <0x90000000 0x0 0x4 0x1 "
+                            "0xffffffff>;"));
     fdt_test_dts_roundtrip(fdt, dts);
     spapr_machine_free(m);
 }

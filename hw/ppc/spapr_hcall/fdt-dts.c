@@ -5,9 +5,12 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * A value is printed as a string list when it is one or more non-empty
- * runs of printable ASCII each ended by a NUL, else as cells when its
- * length is a multiple of 4, else as bytes.  Every form compiles back to
- * the same bytes with dtc, so "dtc -I dts -O dtb" round-trips.
+ * runs of printable ASCII each ended by a NUL; else as a mix of cells and
+ * strings when it splits into those alone (the PAPR "count, then strings"
+ * arrays and ibm,drc-info read much better so); else as cells when its
+ * length is a multiple of 4; else as bytes.  dtc concatenates the pieces
+ * of a value without padding, so every form compiles back to the same
+ * bytes and "dtc -I dts -O dtb" round-trips.
  */
 #include <string.h>
 #include "fdt-internal.h"
@@ -53,6 +56,60 @@ static void put_strings(GString *s, const char *p, int len)
     }
 }
 
+/* Length of a printable run ended by NUL at @p (with the NUL), or 0. */
+static int string_at(const uint8_t *p, int left)
+{
+    int i;
+
+    for (i = 0; i < left && p[i] >= 0x20 && p[i] <= 0x7e; i++) {
+        /* scan */
+    }
+    return i > 0 && i < left && p[i] == '\0' ? i + 1 : 0;
+}
+
+/*
+ * Cells and strings only, at least one of each: render and return true.
+ * A position starting a printable, NUL-ended run is a string, else the
+ * next 4 bytes are a cell.
+ */
+static bool put_mixed(GString *s, const uint8_t *p, int len)
+{
+    GString *out = g_string_new(NULL);
+    bool in_cells = false, strings = false, cells = false;
+    int pos = 0, n;
+
+    while (pos < len) {
+        n = string_at(p + pos, len - pos);
+        if (n) {
+            g_string_append(out, in_cells ? ">, " : pos ? ", " : "");
+            put_strings(out, (const char *)p + pos, n);
+            in_cells = false;
+            strings = true;
+            pos += n;
+        } else if (len - pos >= 4) {
+            g_string_append(out, in_cells ? " " : pos ? ", <" : "<");
+            g_string_append_printf(out, "0x%x",
+                                   fdt32_ld((const fdt32_t *)(p + pos)));
+            in_cells = true;
+            cells = true;
+            pos += 4;
+        } else {
+            g_string_free(out, TRUE);
+            return false;
+        }
+    }
+    if (in_cells) {
+        g_string_append_c(out, '>');
+    }
+    if (!strings || !cells) {
+        g_string_free(out, TRUE);
+        return false;
+    }
+    g_string_append_len(s, out->str, out->len);
+    g_string_free(out, TRUE);
+    return true;
+}
+
 static void put_value(GString *s, const uint8_t *p, int len)
 {
     int i;
@@ -63,6 +120,8 @@ static void put_value(GString *s, const uint8_t *p, int len)
     g_string_append(s, " = ");
     if (is_string_list((const char *)p, len)) {
         put_strings(s, (const char *)p, len);
+    } else if (put_mixed(s, p, len)) {
+        return;
     } else if (len % 4 == 0) {
         g_string_append_c(s, '<');
         for (i = 0; i < len; i += 4) {
