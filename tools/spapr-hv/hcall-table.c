@@ -13,7 +13,7 @@
 
 typedef struct HcallDecode {
     uint64_t opcode;
-    const char *in[4];
+    const char *in[5];
     const char *out[3];         /* NULL entries: not written */
 } HcallDecode;
 
@@ -22,7 +22,7 @@ static const HcallDecode decoders[] = {
     { H_LOGICAL_CI_STORE, { "size", "addr", "val" }, { NULL } },
     { H_SCM_READ_METADATA, { "drc", "off", "len" }, { "data" } },
     { H_SCM_WRITE_METADATA, { "drc", "off", "data", "len" }, { NULL } },
-    { H_SCM_BIND_MEM, { "drc", "start", "n", "target", },
+    { H_SCM_BIND_MEM, { "drc", "start", "n", "target", "token" },
       { "token", "addr", "bound" } },
     { H_SCM_UNBIND_MEM, { "drc", "addr", "n", "token" },
       { NULL, "unbound" } },
@@ -30,7 +30,7 @@ static const HcallDecode decoders[] = {
     { H_SCM_QUERY_LOGICAL_MEM_BINDING, { "addr" }, { "drc", "block" } },
     { H_SCM_UNBIND_ALL, { "scope", "drc", "token" }, { NULL, "unbound" } },
     { H_SCM_HEALTH, { "drc" }, { "bits", "mask" } },
-    { H_SCM_PERFORMANCE_STATS, { "drc", "buf", "size" }, { "size/id" } },
+    { H_SCM_PERFORMANCE_STATS, { "drc", "buf", "size" }, { "size" } },
     { H_SCM_FLUSH, { "drc", "token" }, { "token" } },
 };
 
@@ -132,7 +132,7 @@ static void print_run(HvCallLog *log)
     nm = name ? g_strdup(name) : g_strdup_printf("0x%" PRIx64, r->opcode);
     for (i = 0; i < nargs && i < SPAPR_HCALL_NR_ARGS; i++) {
         g_autofree char *v = fmt_val(r->first_in[i]);
-        const char *an = d && i < 4 && d->in[i] ? d->in[i] : NULL;
+        const char *an = d && i < 5 && d->in[i] ? d->in[i] : NULL;
 
         if (r->count > 1 && r->first_in[i] != r->last_in[i]) {
             g_autofree char *l = fmt_val(r->last_in[i]);
@@ -155,8 +155,19 @@ static void print_run(HvCallLog *log)
             continue;
         }
         if (r->ret != H_SUCCESS && !H_IS_LONG_BUSY(r->ret) &&
-            !(on && !strcmp(on, "size/id"))) {
+            r->ret != H_PARTIAL) {
             continue;
+        }
+        if (r->opcode == H_SCM_FLUSH && !H_IS_LONG_BUSY(r->ret)) {
+            continue;       /* the token is only written while busy */
+        }
+        /* stats: r4 is the size only for the NULL-buffer query */
+        if (r->opcode == H_SCM_PERFORMANCE_STATS &&
+            (r->first_in[1] || r->ret == H_PARTIAL)) {
+            on = r->ret == H_PARTIAL ? "bad-id" : NULL;
+            if (!on) {
+                continue;
+            }
         }
         if (on) {
             g_string_append_printf(out, "%s%s=%s", out->len ? " " : "",
