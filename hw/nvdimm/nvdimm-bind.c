@@ -40,7 +40,7 @@ void spapr_nvdimm_bind_cleanup(SpaprNvdimm *nv)
     }
 }
 
-static uint64_t next_token(SpaprNvdimm *nv)
+uint64_t spapr_nvdimm_next_token(SpaprNvdimm *nv)
 {
     /* Never 0, which means "no token" */
     if (++nv->next_token == 0) {
@@ -225,7 +225,7 @@ NvdimmBindStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
             }
             addr = target;
         }
-        op->token = next_token(nv);
+        op->token = spapr_nvdimm_next_token(nv);
         op->start = start;
         op->count = count;
         op->target = target;
@@ -242,7 +242,8 @@ NvdimmBindStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
         spapr_machine_log(nv->m, SPAPR_LOG_WARNING, "nvdimm '%s': bind: %s",
                           nv->parent.id, err->message);
         /* Undo this operation's earlier chunks: all or nothing */
-        spapr_nvdimm_unbind_range(nv, op->gpa, op->done, NULL);
+        spapr_nvdimm_unbind_range(nv, op->gpa, op->done, UINT_MAX, NULL,
+                                  NULL);
         memset(op, 0, sizeof(*op));
         return overlap ? NVDIMM_BIND_OVERLAP : NVDIMM_BIND_HOST_ERROR;
     }
@@ -262,11 +263,15 @@ NvdimmBindStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
 }
 
 uint64_t spapr_nvdimm_unbind_range(SpaprNvdimm *nv, uint64_t gpa,
-                                   uint64_t count, bool *host_error)
+                                   uint64_t count, unsigned int budget,
+                                   bool *more, bool *host_error)
 {
     uint64_t len = count * BS, unbound = 0;
     guint i = 0;
 
+    if (more) {
+        *more = false;
+    }
     while (count && i < nv->bindings->len) {
         NvdimmBinding b = g_array_index(nv->bindings, NvdimmBinding, i);
         uint64_t blen = b.nblocks * BS, lo, hi;
@@ -275,6 +280,13 @@ uint64_t spapr_nvdimm_unbind_range(SpaprNvdimm *nv, uint64_t gpa,
         if (!ranges_overlap(gpa, len, b.gpa, blen)) {
             i++;
             continue;
+        }
+        if (budget-- == 0) {
+            /* Bounded work per call: the caller hands out a token */
+            if (more) {
+                *more = true;
+            }
+            break;
         }
         lo = MAX(gpa, b.gpa);
         hi = MIN(gpa + len, b.gpa + blen);
@@ -307,15 +319,25 @@ remap_failed:
     return unbound;
 }
 
-uint64_t spapr_nvdimm_unbind_all(SpaprNvdimm *nv)
+uint64_t spapr_nvdimm_unbind_all(SpaprNvdimm *nv, unsigned int budget,
+                                 bool *more)
 {
     uint64_t n = 0;
 
     memset(&nv->bind_op, 0, sizeof(nv->bind_op));
+    if (more) {
+        *more = false;
+    }
     if (!nv->bindings) {
         return 0;
     }
     while (nv->bindings->len) {
+        if (budget-- == 0) {
+            if (more) {
+                *more = true;
+            }
+            break;
+        }
         n += g_array_index(nv->bindings, NvdimmBinding,
                            nv->bindings->len - 1).nblocks;
         unmap_binding(nv, nv->bindings->len - 1);
@@ -331,6 +353,24 @@ uint64_t spapr_nvdimm_block_gpa(SpaprNvdimm *nv, uint64_t block)
 {
     return block < nv->nr_blocks ? nv->block_gpa[block]
                                  : SPAPR_NVDIMM_UNBOUND;
+}
+
+/* How many blocks of [gpa, + count blocks) are bound to @nv. */
+uint64_t spapr_nvdimm_range_bound(SpaprNvdimm *nv, uint64_t gpa,
+                                  uint64_t count)
+{
+    uint64_t len = count * BS, n = 0;
+    guint i;
+
+    for (i = 0; i < nv->bindings->len; i++) {
+        NvdimmBinding *b = &g_array_index(nv->bindings, NvdimmBinding, i);
+        uint64_t blen = b->nblocks * BS;
+
+        if (ranges_overlap(gpa, len, b->gpa, blen)) {
+            n += (MIN(gpa + len, b->gpa + blen) - MAX(gpa, b->gpa)) / BS;
+        }
+    }
+    return n;
 }
 
 bool spapr_nvdimm_gpa_block(SpaprNvdimm *nv, uint64_t gpa, uint64_t *block)

@@ -109,8 +109,11 @@ NvdimmFlush *spapr_nvdimm_flush_new(SpaprNvdimm *nv)
     f->est_ns = FLUSH_INITIAL_EST_NS;
     f->fast_wait_ns = FLUSH_FAST_WAIT_NS;
     if (nv->fd >= 0) {
-        /* Creating a pool of one thread cannot fail */
-        f->pool = g_thread_pool_new(flush_worker, f, 1, FALSE, NULL);
+        /*
+         * Exclusive: glib's shared idle threads do not survive fork(),
+         * and a device must not depend on other users of that pool.
+         */
+        f->pool = g_thread_pool_new(flush_worker, f, 1, TRUE, NULL);
     }
     return f;
 }

@@ -33,6 +33,8 @@
 /* Blocks one H_SCM_BIND_MEM call maps at most (one map() per call). */
 #define SPAPR_NVDIMM_BIND_CHUNK_BLOCKS      256         /* 64 GiB */
 #define SPAPR_NVDIMM_UNBOUND                UINT64_MAX
+/* Mappings one UNBIND_MEM / UNBIND_ALL call removes at most. */
+#define SPAPR_NVDIMM_UNBIND_BUDGET          64
 
 /* One map() of a run of blocks: [gpa, gpa + nblocks * block size). */
 typedef struct NvdimmBinding {
@@ -101,6 +103,9 @@ struct SpaprNvdimm {
     uint64_t *block_gpa;        /* per block, SPAPR_NVDIMM_UNBOUND if not */
     GArray *bindings;           /* NvdimmBinding, in no particular order */
     NvdimmBindOp bind_op;
+    NvdimmBindOp unbind_op;     /* UNBIND_MEM in progress (gpa, count) */
+    uint64_t unbind_all_token;  /* UNBIND_ALL scope DRC in progress */
+    uint64_t unbind_scope_all_token;    /* UNBIND_ALL scope ALL */
     uint64_t bind_chunk_blocks;
     uint64_t next_token;
 
@@ -149,11 +154,20 @@ NvdimmBindStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
                                    uint64_t count, uint64_t target,
                                    uint64_t token_in, uint64_t *token,
                                    uint64_t *gpa, uint64_t *bound);
-/* Unbind the bound blocks of [gpa, gpa + count blocks); returns them. */
+/*
+ * Unbind the bound blocks of [gpa, gpa + count blocks), touching at most
+ * @budget mappings (*more set if some are left); returns blocks unbound.
+ */
 uint64_t spapr_nvdimm_unbind_range(SpaprNvdimm *nv, uint64_t gpa,
-                                   uint64_t count, bool *host_error);
+                                   uint64_t count, unsigned int budget,
+                                   bool *more, bool *host_error);
 /* Unbind everything (and abandon a bind in progress); returns blocks. */
-uint64_t spapr_nvdimm_unbind_all(SpaprNvdimm *nv);
+uint64_t spapr_nvdimm_unbind_all(SpaprNvdimm *nv, unsigned int budget,
+                                 bool *more);
+uint64_t spapr_nvdimm_range_bound(SpaprNvdimm *nv, uint64_t gpa,
+                                  uint64_t count);
+/* A fresh non-zero continue token. */
+uint64_t spapr_nvdimm_next_token(SpaprNvdimm *nv);
 /* Address of @block or SPAPR_NVDIMM_UNBOUND. */
 uint64_t spapr_nvdimm_block_gpa(SpaprNvdimm *nv, uint64_t block);
 /* Block of @nv containing @gpa, if bound. */

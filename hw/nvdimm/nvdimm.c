@@ -314,7 +314,10 @@ static void spapr_nvdimm_reset(SpaprDevice *dev)
     spapr_nvdimm_flush_drain(nv->flush, true);
     /* A reset guest starts unbound and binds again (PAPR: after IPL) */
     g_mutex_lock(&m->lock);
-    spapr_nvdimm_unbind_all(nv);
+    spapr_nvdimm_unbind_all(nv, UINT_MAX, NULL);
+    memset(&nv->unbind_op, 0, sizeof(nv->unbind_op));
+    nv->unbind_all_token = 0;
+    nv->unbind_scope_all_token = 0;
     g_mutex_unlock(&m->lock);
     nvdimm_stat_add(nv, NVDIMM_STAT_RESET_COUNT, 1);
     nvdimm_stat_add(nv, NVDIMM_STAT_RESET_TIME,
@@ -327,7 +330,7 @@ static void spapr_nvdimm_finalize(SpaprDevice *dev)
     g_autoptr(GError) err = NULL;
 
     spapr_nvdimm_flush_drain(nv->flush, true);
-    spapr_nvdimm_unbind_all(nv);
+    spapr_nvdimm_unbind_all(nv, UINT_MAX, NULL);
     if (nv->fd >= 0 && !nv->readonly) {
         if (fdatasync(nv->fd) < 0) {
             spapr_machine_log(nv->m, SPAPR_LOG_ERROR,

@@ -26,4 +26,12 @@ extern const SpaprHcallInfo spapr_hcall_set_epapr[];
 extern const size_t spapr_hcall_set_epapr_len;
 bool spapr_hcall_register_epapr(SpaprMachine *m, GError **errp);
 
+/*
+ * "hcall-scm": the ten H_SCM_* calls on spapr-nvdimm devices (see
+ * docs/scm-hcalls.md).
+ */
+extern const SpaprHcallInfo spapr_hcall_set_scm[];
+extern const size_t spapr_hcall_set_scm_len;
+bool spapr_hcall_register_scm(SpaprMachine *m, GError **errp);
+
 #endif

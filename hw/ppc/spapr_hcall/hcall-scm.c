@@ -1,0 +1,405 @@
+/*
+ * spapr-hcall: the "hcall-scm" set (PAPR storage-class memory)
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * All ten H_SCM_* calls.  Registers and status codes per call are in
+ * docs/scm-hcalls.md.  A DRC index that names no connector, an empty
+ * connector, a connector of another type, or a PMEM connector holding
+ * something else gives H_PARAMETER, except UNBIND_ALL (H_P2, as QEMU).
+ * Bindings are changed and looked up under the machine lock.
+ */
+#include "nvdimm-internal.h"
+
+#define BS  SPAPR_SCM_BLOCK_SIZE
+
+static SpaprNvdimm *scm_nvdimm(SpaprMachine *m, uint64_t drc)
+{
+    SpaprDrcLookup res;
+
+    if (drc > UINT32_MAX) {
+        return NULL;
+    }
+    return spapr_nvdimm_by_drc(m, drc, &res);
+}
+
+static int64_t h_scm_read_metadata(SpaprMachine *m, SpaprCpu *cpu,
+                                   uint64_t opcode, uint64_t *args)
+{
+    SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
+    uint64_t val;
+
+    if (!nv) {
+        return H_PARAMETER;
+    }
+    switch (spapr_nvdimm_label_read(nv, args[1], args[2], &val)) {
+    case NVDIMM_LABEL_OK:
+        args[0] = val;
+        return H_SUCCESS;
+    case NVDIMM_LABEL_BAD_LENGTH:
+        return H_P3;
+    default:
+        return H_P2;
+    }
+}
+
+static int64_t h_scm_write_metadata(SpaprMachine *m, SpaprCpu *cpu,
+                                    uint64_t opcode, uint64_t *args)
+{
+    SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
+
+    if (!nv) {
+        return H_PARAMETER;
+    }
+    switch (spapr_nvdimm_label_write(nv, args[1], args[3], args[2])) {
+    case NVDIMM_LABEL_OK:
+        return H_SUCCESS;
+    case NVDIMM_LABEL_BAD_LENGTH:
+        return H_P4;
+    default:
+        /* out of range, read-only device, data wider than len (QEMU) */
+        return H_P2;
+    }
+}
+
+static int64_t h_scm_bind_mem(SpaprMachine *m, SpaprCpu *cpu,
+                              uint64_t opcode, uint64_t *args)
+{
+    SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
+    uint64_t token = 0, gpa = 0, bound = 0;
+    NvdimmBindStatus st;
+
+    if (!nv) {
+        return H_PARAMETER;
+    }
+    g_mutex_lock(&m->lock);
+    st = spapr_nvdimm_bind(nv, args[1], args[2], args[3], args[4], &token,
+                           &gpa, &bound);
+    g_mutex_unlock(&m->lock);
+    switch (st) {
+    case NVDIMM_BIND_DONE:
+    case NVDIMM_BIND_MORE:
+        /* Linux: token from r4, address from r5; PAPR: count in r6 */
+        args[0] = token;
+        args[1] = gpa;
+        args[2] = bound;
+        return st == NVDIMM_BIND_DONE ? H_SUCCESS : H_BUSY;
+    case NVDIMM_BIND_BAD_START:
+        return H_P2;
+    case NVDIMM_BIND_BAD_COUNT:
+        return H_P3;
+    case NVDIMM_BIND_BAD_TARGET:
+        return H_P4;
+    case NVDIMM_BIND_BAD_TOKEN:
+        return H_P5;
+    case NVDIMM_BIND_OVERLAP:
+        return H_OVERLAP;
+    case NVDIMM_BIND_NO_SPACE:
+        return H_RESOURCE;
+    default:
+        return H_HARDWARE;
+    }
+}
+
+static int64_t h_scm_unbind_mem(SpaprMachine *m, SpaprCpu *cpu,
+                                uint64_t opcode, uint64_t *args)
+{
+    SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
+    uint64_t gpa = args[1], count = args[2], token = args[3], n, bound;
+    NvdimmBindOp *op;
+    bool more = false, host_error = false;
+    int64_t ret;
+
+    if (!nv) {
+        return H_PARAMETER;
+    }
+    g_mutex_lock(&m->lock);
+    op = &nv->unbind_op;
+    if (token) {
+        if (!op->token || op->token != token || op->gpa != gpa ||
+            op->count != count) {
+            ret = H_P4;
+            goto out;
+        }
+    } else {
+        if (gpa % BS) {
+            ret = H_P2;
+            goto out;
+        }
+        if (count == 0 || count > UINT64_MAX / BS ||
+            gpa + (count * BS - 1) < gpa) {
+            ret = H_P3;
+            goto out;
+        }
+        bound = spapr_nvdimm_range_bound(nv, gpa, count);
+        if (bound == 0) {
+            ret = H_NOT_FOUND;
+            goto out;
+        }
+        if (bound != count) {
+            /* Part of the range is not this device's memory */
+            ret = H_P3;
+            goto out;
+        }
+        memset(op, 0, sizeof(*op));
+    }
+    n = spapr_nvdimm_unbind_range(nv, gpa, count,
+                                  SPAPR_NVDIMM_UNBIND_BUDGET, &more,
+                                  &host_error);
+    args[1] = n;
+    if (host_error) {
+        memset(op, 0, sizeof(*op));
+        ret = H_HARDWARE;
+    } else if (more) {
+        if (!op->token) {
+            op->token = spapr_nvdimm_next_token(nv);
+            op->gpa = gpa;
+            op->count = count;
+        }
+        args[0] = op->token;
+        ret = H_BUSY;
+    } else {
+        memset(op, 0, sizeof(*op));
+        args[0] = 0;
+        ret = H_SUCCESS;
+    }
+out:
+    g_mutex_unlock(&m->lock);
+    return ret;
+}
+
+typedef struct UnbindAll {
+    uint64_t token;             /* the guest's continue token */
+    uint64_t unbound;
+    unsigned int budget;
+    bool token_found;
+    bool more;
+} UnbindAll;
+
+static void find_scope_all_token(SpaprDevice *dev, void *opaque)
+{
+    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
+    UnbindAll *u = opaque;
+
+    if (nv && nv->unbind_scope_all_token == u->token) {
+        u->token_found = true;
+    }
+}
+
+static void unbind_scope_all(SpaprDevice *dev, void *opaque)
+{
+    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
+    UnbindAll *u = opaque;
+    guint before;
+    bool more;
+
+    if (!nv) {
+        return;
+    }
+    nv->unbind_scope_all_token = 0;
+    if (u->more) {
+        return;
+    }
+    before = nv->bindings->len;
+    u->unbound += spapr_nvdimm_unbind_all(nv, u->budget, &more);
+    u->budget -= before - nv->bindings->len;
+    u->more = more;
+}
+
+static void set_scope_all_token(SpaprDevice *dev, void *opaque)
+{
+    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
+
+    if (nv) {
+        nv->unbind_scope_all_token = *(uint64_t *)opaque;
+    }
+}
+
+static int64_t h_scm_unbind_all(SpaprMachine *m, SpaprCpu *cpu,
+                                uint64_t opcode, uint64_t *args)
+{
+    uint64_t scope = args[0], token = args[2], n;
+    SpaprNvdimm *nv;
+    UnbindAll u = { .token = token, .budget = SPAPR_NVDIMM_UNBIND_BUDGET };
+    bool more;
+    int64_t ret = H_SUCCESS;
+
+    if (scope != H_UNBIND_SCOPE_ALL && scope != H_UNBIND_SCOPE_DRC) {
+        return H_PARAMETER;
+    }
+    if (scope == H_UNBIND_SCOPE_DRC) {
+        nv = scm_nvdimm(m, args[1]);
+        if (!nv) {
+            return H_P2;
+        }
+        g_mutex_lock(&m->lock);
+        if (token && token != nv->unbind_all_token) {
+            g_mutex_unlock(&m->lock);
+            return H_P4;
+        }
+        n = spapr_nvdimm_unbind_all(nv, SPAPR_NVDIMM_UNBIND_BUDGET, &more);
+        nv->unbind_all_token = more ? spapr_nvdimm_next_token(nv) : 0;
+        args[0] = nv->unbind_all_token;
+        args[1] = n;
+        g_mutex_unlock(&m->lock);
+        return more ? H_BUSY : H_SUCCESS;
+    }
+
+    g_mutex_lock(&m->lock);
+    if (token) {
+        spapr_machine_foreach_device(m, find_scope_all_token, &u);
+        if (!u.token_found) {
+            g_mutex_unlock(&m->lock);
+            return H_P4;
+        }
+    }
+    spapr_machine_foreach_device(m, unbind_scope_all, &u);
+    token = 0;
+    if (u.more) {
+        /* Every nvdimm remembers the token; any of them validates it */
+        token = ((uint64_t)g_random_int() << 32 | g_random_int()) | 1;
+        spapr_machine_foreach_device(m, set_scope_all_token, &token);
+        ret = H_BUSY;
+    }
+    args[0] = token;
+    args[1] = u.unbound;
+    g_mutex_unlock(&m->lock);
+    return ret;
+}
+
+static int64_t h_scm_query_block_mem_binding(SpaprMachine *m, SpaprCpu *cpu,
+                                             uint64_t opcode, uint64_t *args)
+{
+    SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
+    uint64_t gpa;
+
+    if (!nv) {
+        return H_PARAMETER;
+    }
+    if (args[1] >= spapr_nvdimm_nr_blocks(nv)) {
+        return H_P2;
+    }
+    g_mutex_lock(&m->lock);
+    gpa = spapr_nvdimm_block_gpa(nv, args[1]);
+    g_mutex_unlock(&m->lock);
+    if (gpa == SPAPR_NVDIMM_UNBOUND) {
+        return H_NOT_FOUND;
+    }
+    args[0] = gpa;
+    return H_SUCCESS;
+}
+
+typedef struct QueryLogical {
+    uint64_t gpa;
+    SpaprNvdimm *nv;
+    uint64_t block;
+} QueryLogical;
+
+static void query_logical(SpaprDevice *dev, void *opaque)
+{
+    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
+    QueryLogical *q = opaque;
+
+    if (nv && !q->nv && spapr_nvdimm_gpa_block(nv, q->gpa, &q->block)) {
+        q->nv = nv;
+    }
+}
+
+static int64_t h_scm_query_logical_mem_binding(SpaprMachine *m,
+                                               SpaprCpu *cpu,
+                                               uint64_t opcode,
+                                               uint64_t *args)
+{
+    QueryLogical q = { .gpa = args[0] };
+
+    g_mutex_lock(&m->lock);
+    spapr_machine_foreach_device(m, query_logical, &q);
+    g_mutex_unlock(&m->lock);
+    if (!q.nv) {
+        return H_NOT_FOUND;
+    }
+    args[0] = spapr_nvdimm_drc_index(q.nv);
+    args[1] = q.block;
+    return H_SUCCESS;
+}
+
+static int64_t h_scm_health(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
+                            uint64_t *args)
+{
+    SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
+
+    if (!nv) {
+        return H_PARAMETER;
+    }
+    args[0] = spapr_nvdimm_health(nv) & SPAPR_NVDIMM_HEALTH_VALID;
+    args[1] = SPAPR_NVDIMM_HEALTH_VALID;
+    return H_SUCCESS;
+}
+
+static int64_t h_scm_performance_stats(SpaprMachine *m, SpaprCpu *cpu,
+                                       uint64_t opcode, uint64_t *args)
+{
+    SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
+    uint64_t bad_id = 0;
+    int64_t ret;
+
+    if (!nv) {
+        return H_PARAMETER;
+    }
+    if (args[2] == 0) {
+        /* Sizing call (Linux passes buffer 0, size 0) */
+        args[0] = spapr_nvdimm_stats_buffer_size();
+        return H_SUCCESS;
+    }
+    ret = spapr_nvdimm_stats_fill(nv, args[1], args[2], &bad_id);
+    if (ret == H_PARTIAL) {
+        args[0] = bad_id;
+    }
+    return ret;
+}
+
+static int64_t h_scm_flush(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
+                           uint64_t *args)
+{
+    SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
+    uint64_t token = 0;
+    int64_t ret;
+
+    if (!nv) {
+        return H_PARAMETER;
+    }
+    ret = spapr_nvdimm_flush_request(nv->flush, args[1], &token);
+    if (ret == H_BUSY || H_IS_LONG_BUSY(ret)) {
+        args[0] = token;
+    }
+    return ret;
+}
+
+const SpaprHcallInfo spapr_hcall_set_scm[] = {
+    { H_SCM_READ_METADATA, "H_SCM_READ_METADATA", h_scm_read_metadata,
+      "hcall-scm", 3, 1 },
+    { H_SCM_WRITE_METADATA, "H_SCM_WRITE_METADATA", h_scm_write_metadata,
+      "hcall-scm", 4, 0 },
+    { H_SCM_BIND_MEM, "H_SCM_BIND_MEM", h_scm_bind_mem,
+      "hcall-scm", 5, 3 },
+    { H_SCM_UNBIND_MEM, "H_SCM_UNBIND_MEM", h_scm_unbind_mem,
+      "hcall-scm", 4, 2 },
+    { H_SCM_QUERY_BLOCK_MEM_BINDING, "H_SCM_QUERY_BLOCK_MEM_BINDING",
+      h_scm_query_block_mem_binding, "hcall-scm", 2, 1 },
+    { H_SCM_QUERY_LOGICAL_MEM_BINDING, "H_SCM_QUERY_LOGICAL_MEM_BINDING",
+      h_scm_query_logical_mem_binding, "hcall-scm", 1, 2 },
+    { H_SCM_UNBIND_ALL, "H_SCM_UNBIND_ALL", h_scm_unbind_all,
+      "hcall-scm", 3, 2 },
+    { H_SCM_HEALTH, "H_SCM_HEALTH", h_scm_health, "hcall-scm", 1, 2 },
+    { H_SCM_PERFORMANCE_STATS, "H_SCM_PERFORMANCE_STATS",
+      h_scm_performance_stats, "hcall-scm", 3, 1 },
+    { H_SCM_FLUSH, "H_SCM_FLUSH", h_scm_flush, "hcall-scm", 2, 1 },
+};
+const size_t spapr_hcall_set_scm_len = G_N_ELEMENTS(spapr_hcall_set_scm);
+
+bool spapr_hcall_register_scm(SpaprMachine *m, GError **errp)
+{
+    return spapr_hcall_register_table(m, spapr_hcall_set_scm,
+                                      spapr_hcall_set_scm_len, errp);
+}

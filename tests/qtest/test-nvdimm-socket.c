@@ -1,0 +1,307 @@
+/*
+ * spapr-hv with spapr-nvdimm devices: fault injection, the device tree,
+ * QOM, and every SCM hcall through the qtest socket
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define _GNU_SOURCE
+#include <string.h>
+#include <unistd.h>
+#include "libqtest.h"
+#include "spapr-hcall/hcall-defs.h"
+
+#define DRC0        0x90000000ULL
+#define BLOCK       (256ULL << 20)
+#define LABEL_SIZE  (128ULL << 10)
+#define UUID        "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+
+typedef struct Fixture {
+    char *dir;
+    char *img;
+    QTestState *s;
+} Fixture;
+
+static void fixture_start(Fixture *f, const char *extra)
+{
+    g_autofree char *args = NULL;
+
+    f->dir = g_dir_make_tmp("hvnv-XXXXXX", NULL);
+    f->img = g_build_filename(f->dir, "nv.img", NULL);
+    args = g_strdup_printf("-M pseries -m 512M "
+                           "-object memory-backend-file,id=mem0,"
+                           "mem-path=%s,size=%llu,share=on "
+                           "-device spapr-nvdimm,id=nv0,memdev=mem0,"
+                           "label-size=128K,uuid=" UUID " "
+                           "-object memory-backend-ram,id=mem1,size=%llu "
+                           "-device nvdimm,id=nv1,memdev=mem1,"
+                           "label-size=128K,unarmed=on,"
+                           "uuid=0f0e0d0c-0b0a-4908-8706-050403020100 %s",
+                           f->img, 2 * BLOCK + LABEL_SIZE,
+                           BLOCK + LABEL_SIZE, extra);
+    f->s = qtest_init(args);
+}
+
+static void fixture_stop(Fixture *f)
+{
+    g_autofree char *state = g_strconcat(f->img, ".state", NULL);
+    g_autoptr(GDir) d = NULL;
+    const char *name;
+
+    qtest_quit(f->s);
+    d = g_dir_open(f->dir, 0, NULL);
+    while (d && (name = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(f->dir, name, NULL);
+
+        unlink(p);
+    }
+    rmdir(f->dir);
+    g_free(f->img);
+    g_free(f->dir);
+}
+
+static bool have_scm(QTestState *s)
+{
+    uint64_t a[1] = { DRC0 };
+
+    return qtest_hcall(s, H_SCM_HEALTH, 1, a, NULL) != H_FUNCTION;
+}
+
+static void test_info_and_health(void)
+{
+    Fixture f;
+    g_autofree char *r = NULL;
+
+    fixture_start(&f, "");
+    r = qtest_cmd(f.s, "nvdimm-list");
+    g_assert_cmpstr(r, ==, "OK nv0:0x90000000 nv1:0x90000001");
+    g_free(r);
+    r = qtest_cmd(f.s, "nvdimm-info nv0");
+    g_assert_cmpstr(r, ==, "OK drc=0x90000000 block-size=268435456 "
+                    "blocks=2 label-size=131072 uuid=" UUID
+                    " health=0x0000000000000000 flush-required=on node=0");
+    g_free(r);
+    /* plain "nvdimm" on a RAM backend: no hcall flush, unarmed */
+    r = qtest_cmd(f.s, "nvdimm-info nv1");
+    g_assert_nonnull(strstr(r, "health=0x8000000000000000"));
+    g_assert_nonnull(strstr(r, "flush-required=off"));
+    g_free(r);
+    /* inject: shutdown-dirty (bit 1) and fatal (bit 5) */
+    r = qtest_cmd(f.s, "nvdimm-health nv0 0x4400000000000000");
+    g_assert_cmpstr(r, ==, "OK 0x4400000000000000");
+    g_free(r);
+    /* clear only bit 5 with a mask */
+    r = qtest_cmd(f.s, "nvdimm-health nv0 0 0x0400000000000000");
+    g_assert_cmpstr(r, ==, "OK 0x4000000000000000");
+    g_free(r);
+    r = qtest_cmd(f.s, "nvdimm-health nv0");
+    g_assert_cmpstr(r, ==, "OK 0x4000000000000000");
+    g_free(r);
+    r = qtest_cmd(f.s, "nvdimm-health nv0 zz");
+    g_assert_cmpstr(r, ==, "FAIL invalid number 'zz'");
+    fixture_stop(&f);
+}
+
+static void test_fdt_and_qom(void)
+{
+    Fixture f;
+    g_autofree char *r = NULL;
+    g_autofree guchar *dtb = NULL;
+    gsize len;
+
+    fixture_start(&f, "");
+    r = qtest_cmd(f.s, "fdt");
+    g_assert_true(g_str_has_prefix(r, "OK "));
+    dtb = g_base64_decode(r + 3, &len);
+    /* both units and the guid are in the blob */
+    g_assert_nonnull(memmem(dtb, len, "ibm,pmemory", 11));
+    g_assert_nonnull(memmem(dtb, len, UUID, strlen(UUID)));
+    g_free(r);
+    r = qtest_qmp(f.s, "{'execute': 'qom-list', 'arguments': "
+                  "{'path': '/machine/peripheral'}}");
+    g_assert_cmpstr(r, ==, "{\"return\": [{\"name\": \"nv0\", \"type\": "
+                    "\"child<spapr-nvdimm>\"}, {\"name\": \"nv1\", "
+                    "\"type\": \"child<spapr-nvdimm>\"}]}");
+    g_free(r);
+    r = qtest_qmp(f.s, "{'execute': 'qom-get', 'arguments': "
+                  "{'path': '/machine/peripheral/nv0', 'property': "
+                  "'uuid'}}");
+    g_assert_cmpstr(r, ==, "{\"return\": \"" UUID "\"}");
+    g_free(r);
+    r = qtest_qmp(f.s, "{'execute': 'qom-get', 'arguments': "
+                  "{'path': '/objects/mem0', 'property': 'size'}}");
+    g_assert_cmpstr(r, ==, "{\"return\": 537001984}");
+    g_free(r);
+    r = qtest_qmp(f.s, "{'execute': 'device_del', 'arguments': "
+                  "{'id': 'nv0'}}");
+    g_assert_nonnull(strstr(r, "hot unplug is not supported"));
+    fixture_stop(&f);
+}
+
+static void test_scm_hcalls(void)
+{
+    uint64_t a[9], r[9], addr;
+    Fixture f;
+    int64_t rc;
+    unsigned int i;
+
+    fixture_start(&f, "");
+    if (!have_scm(f.s)) {
+        g_test_skip("the hcall-scm set is not built in");
+        fixture_stop(&f);
+        return;
+    }
+    /* bind, hypervisor chooses the address */
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    a[2] = 2;
+    a[3] = UINT64_MAX;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
+                    H_SUCCESS);
+    addr = r[1];
+    g_assert_cmpuint(r[2], ==, 2);
+    g_assert_cmpuint(addr % BLOCK, ==, 0);
+    /* the bound range is guest memory for readX/writeX */
+    qtest_writeq(f.s, addr + 8, 0xfeedfacecafebeefULL);
+    g_assert_cmphex(qtest_readq(f.s, addr + 8), ==, 0xfeedfacecafebeefULL);
+    g_assert_cmphex(qtest_readl(f.s, addr + BLOCK), ==, 0);
+    /* query bindings both ways */
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    a[1] = 1;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_QUERY_BLOCK_MEM_BINDING, 2, a,
+                                r), ==, H_SUCCESS);
+    g_assert_cmphex(r[0], ==, addr + BLOCK);
+    a[0] = addr + BLOCK;
+    rc = qtest_hcall(f.s, H_SCM_QUERY_LOGICAL_MEM_BINDING, 1, a, r);
+    g_assert_cmpint(rc, ==, H_SUCCESS);
+    g_assert_cmphex(r[0], ==, DRC0);
+    g_assert_cmpuint(r[1], ==, 1);
+    /* metadata: write 1/2/4/8 bytes, read them back big-endian */
+    for (i = 0; i < 4; i++) {
+        uint64_t len = 1u << i;
+
+        memset(a, 0, sizeof(a));
+        a[0] = DRC0;
+        a[1] = 0x100 + 8 * i;
+        a[2] = 0x1122334455667788ULL >> (64 - 8 * len);
+        a[3] = len;
+        g_assert_cmpint(qtest_hcall(f.s, H_SCM_WRITE_METADATA, 4, a, r),
+                        ==, H_SUCCESS);
+        a[2] = len;
+        g_assert_cmpint(qtest_hcall(f.s, H_SCM_READ_METADATA, 3, a, r), ==,
+                        H_SUCCESS);
+        g_assert_cmphex(r[0], ==, 0x1122334455667788ULL >> (64 - 8 * len));
+    }
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    a[1] = LABEL_SIZE - 4;
+    a[2] = 8;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_READ_METADATA, 3, a, r), ==,
+                    H_P2);
+    a[2] = 3;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_READ_METADATA, 3, a, r), ==,
+                    H_P3);
+    /* health reflects injection; the unarmed device says so */
+    g_free(qtest_cmd(f.s, "nvdimm-health nv0 0x4000000000000000"));
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==,
+                    H_SUCCESS);
+    g_assert_cmphex(r[0] & r[1], ==, 0x4000000000000000ULL);
+    a[0] = DRC0 + 1;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==,
+                    H_SUCCESS);
+    g_assert_cmphex(r[0] & (1ULL << 63), ==, 1ULL << 63);
+    a[0] = DRC0 + 7;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==,
+                    H_PARAMETER);
+    /* performance stats: size, then read all */
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    rc = qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r);
+    if (rc == H_SUCCESS) {
+        uint64_t size = r[0];
+
+        g_assert_cmpuint(size, >=, 16);
+        qtest_memwrite(f.s, 0x10000, "SCMSTATS\0\0\0\1\0\0\0\0", 16);
+        a[1] = 0x10000;
+        a[2] = size;
+        g_assert_cmpint(qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r),
+                        ==, H_SUCCESS);
+        g_assert_cmphex(qtest_readl(f.s, 0x10008), ==, 1);
+    }
+    /* flush: long busy with a token until done */
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    for (i = 0; i < 1000; i++) {
+        rc = qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r);
+        if (!H_IS_LONG_BUSY(rc) && rc != H_BUSY) {
+            break;
+        }
+        a[1] = r[0];
+        g_usleep(1000);
+    }
+    g_assert_cmpint(rc, ==, H_SUCCESS);
+    /* the RAM-backed plain nvdimm cannot flush */
+    a[0] = DRC0 + 1;
+    a[1] = 0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r), <, 0);
+    /* unbind one block, then all */
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    a[1] = addr + BLOCK;
+    a[2] = 1;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_UNBIND_MEM, 4, a, r), ==,
+                    H_SUCCESS);
+    memset(a, 0, sizeof(a));
+    a[0] = H_UNBIND_SCOPE_DRC;
+    a[1] = DRC0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_UNBIND_ALL, 3, a, r), ==,
+                    H_SUCCESS);
+    {
+        g_autofree char *rd = qtest_cmd(f.s, "readq 0x%" PRIx64, addr);
+
+        g_assert_cmpstr(rd, ==, "FAIL address out of range");
+    }
+    fixture_stop(&f);
+}
+
+static void test_replay_probe(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("hvrp-XXXXXX", NULL);
+    g_autofree char *img = g_build_filename(dir, "nv.img", NULL);
+    g_autofree char *state = g_strconcat(img, ".state", NULL);
+    g_autofree char *args = g_strdup_printf(
+        "-M pseries -object memory-backend-file,id=m,mem-path=%s,"
+        "size=%llu,share=on -device spapr-nvdimm,id=nv,memdev=m,"
+        "label-size=128K,uuid=" UUID " --replay-probe", img, BLOCK + LABEL_SIZE);
+    g_autofree char *out = NULL, *err = NULL;
+    int st = qtest_run(args, &out, &err);
+
+    g_assert_nonnull(strstr(out, "papr_scm probe of nv"));
+    g_assert_nonnull(strstr(out, "H_SCM_BIND_MEM"));
+    if (strstr(out, "H_FUNCTION")) {
+        g_test_skip("the hcall-scm set is not built in");
+    } else {
+        g_assert_cmpint(st, ==, 0);
+        g_assert_nonnull(strstr(out, "H_SCM_HEALTH"));
+        g_assert_nonnull(strstr(out, "H_SCM_READ_METADATA"));
+        g_assert_nonnull(strstr(out, "(x16384 calls)"));
+        g_assert_nonnull(strstr(out, "H_SCM_FLUSH"));
+        g_assert_nonnull(strstr(out, "H_SCM_UNBIND_ALL"));
+    }
+    unlink(img);
+    unlink(state);
+    rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/spapr-hv/nvdimm/info-health", test_info_and_health);
+    g_test_add_func("/spapr-hv/nvdimm/fdt-qom", test_fdt_and_qom);
+    g_test_add_func("/spapr-hv/nvdimm/scm-hcalls", test_scm_hcalls);
+    g_test_add_func("/spapr-hv/nvdimm/replay-probe", test_replay_probe);
+    return g_test_run();
+}

@@ -1,0 +1,566 @@
+/*
+ * spapr-hcall: the hcall-scm set, success paths, binding, flush, stats,
+ * persistence across SIGKILL, and a few measured figures
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <signal.h>
+#include <sys/wait.h>
+#include "scm-test-util.h"
+
+static void test_metadata(void)
+{
+    SpaprMachine *m = scm_machine(256 * MIB);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "nv0", NULL, 1, 0);
+    uint64_t out[9];
+    static const uint64_t lens[] = { 1, 2, 4, 8 };
+    size_t i;
+
+    (void)nv;
+    /* Every length, at the very end of the label area */
+    for (i = 0; i < G_N_ELEMENTS(lens); i++) {
+        uint64_t len = lens[i], off = LABEL - len;
+        uint64_t val = 0x1122334455667788ULL >> (64 - 8 * len);
+
+        g_assert_cmpint(scm_call(m, H_SCM_WRITE_METADATA, DRC(0), off, val,
+                                 len, 0, NULL), ==, H_SUCCESS);
+        g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), off, len,
+                                 0, 0, out), ==, H_SUCCESS);
+        g_assert_cmphex(out[0], ==, val);
+    }
+    /* Byte order: the first label byte is the most significant */
+    g_assert_cmpint(scm_call(m, H_SCM_WRITE_METADATA, DRC(0), 100,
+                             0xa1a2a3a4a5a6a7a8ULL, 8, 0, NULL), ==,
+                    H_SUCCESS);
+    g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), 100, 1, 0, 0,
+                             out), ==, H_SUCCESS);
+    g_assert_cmphex(out[0], ==, 0xa1);
+    g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), 107, 1, 0, 0,
+                             out), ==, H_SUCCESS);
+    g_assert_cmphex(out[0], ==, 0xa8);
+    /* Unaligned reads are fine */
+    g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), 101, 2, 0, 0,
+                             out), ==, H_SUCCESS);
+    g_assert_cmphex(out[0], ==, 0xa2a3);
+    g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), 103, 4, 0, 0,
+                             out), ==, H_SUCCESS);
+    g_assert_cmphex(out[0], ==, 0xa4a5a6a7);
+    spapr_machine_free(m);
+}
+
+static void test_bind_load(void)
+{
+    SpaprMachine *m = scm_machine(256 * MIB);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "nv0", NULL, 4, 0);
+    uint64_t out[9], gpa, v, base, size;
+    unsigned int calls;
+    GError *err = NULL;
+
+    g_assert_true(spapr_hcall_register_debug(m, &err));
+    memcpy(nv->host + 2 * BLK + 64, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+
+    /* Hypervisor-chosen address: in the device window */
+    g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4, SPAPR_SCM_BIND_ANY_ADDR,
+                                 &gpa, &calls), ==, H_SUCCESS);
+    g_assert_cmpuint(calls, ==, 1);
+    spapr_machine_device_window(m, &base, &size);
+    g_assert_cmphex(gpa, ==, base);
+    g_assert_true(spapr_guest_ldq_be(m, gpa + 2 * BLK + 64, &v));
+    g_assert_cmphex(v, ==, 0x0102030405060708ULL);
+    /* The same through H_LOGICAL_CI_LOAD */
+    g_assert_cmpint(scm_call(m, H_LOGICAL_CI_LOAD, 8, gpa + 2 * BLK + 64,
+                             0, 0, 0, out), ==, H_SUCCESS);
+    g_assert_cmphex(out[0], ==, 0x0102030405060708ULL);
+    /* A guest store lands in the backend */
+    g_assert_true(spapr_guest_stl_be(m, gpa + 3 * BLK, 0xcafef00d));
+    g_assert_cmphex(nv->host[3 * BLK], ==, 0xca);
+
+    /* Queries */
+    g_assert_cmpint(scm_call(m, H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 3, 0,
+                             0, 0, out), ==, H_SUCCESS);
+    g_assert_cmphex(out[0], ==, gpa + 3 * BLK);
+    g_assert_cmpint(scm_call(m, H_SCM_QUERY_LOGICAL_MEM_BINDING,
+                             gpa + 2 * BLK + 12345, 0, 0, 0, 0, out), ==,
+                    H_SUCCESS);
+    g_assert_cmphex(out[0], ==, DRC(0));
+    g_assert_cmpuint(out[1], ==, 2);
+    /* Binding the same blocks again: H_OVERLAP (Linux's kexec path) */
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4,
+                             SPAPR_SCM_BIND_ANY_ADDR, 0, out), ==, H_OVERLAP);
+
+    /* Unbind block 1 only: the mapping is split, the rest stays */
+    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_MEM, DRC(0), gpa + BLK, 1, 0,
+                             0, out), ==, H_SUCCESS);
+    g_assert_cmpuint(out[1], ==, 1);
+    g_assert_false(spapr_guest_ldq_be(m, gpa + BLK, &v));
+    g_assert_cmpint(scm_call(m, H_LOGICAL_CI_LOAD, 8, gpa + BLK, 0, 0, 0,
+                             out), ==, H_P2);
+    g_assert_true(spapr_guest_ldq_be(m, gpa + 2 * BLK + 64, &v));
+    g_assert_cmphex(v, ==, 0x0102030405060708ULL);
+    g_assert_true(spapr_guest_ldq_be(m, gpa, &v));
+    g_assert_cmpint(scm_call(m, H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 1, 0,
+                             0, 0, out), ==, H_NOT_FOUND);
+    g_assert_cmpuint(spapr_memmap_count(spapr_machine_memmap(m)), ==, 3);
+
+    /* Unbind all of the DRC */
+    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC,
+                             DRC(0), 0, 0, 0, out), ==, H_SUCCESS);
+    g_assert_cmpuint(out[1], ==, 3);
+    g_assert_false(spapr_guest_ldq_be(m, gpa + 2 * BLK + 64, &v));
+    g_assert_cmpint(scm_call(m, H_SCM_QUERY_LOGICAL_MEM_BINDING,
+                             gpa + 2 * BLK, 0, 0, 0, 0, out), ==,
+                    H_NOT_FOUND);
+    g_assert_cmpuint(spapr_memmap_count(spapr_machine_memmap(m)), ==, 1);
+
+    /* Guest-chosen address, then another device next to it */
+    g_assert_cmpint(scm_bind_all(m, DRC(0), 1, 2, 64 * GIB, &gpa, &calls),
+                    ==, H_SUCCESS);
+    g_assert_cmphex(gpa, ==, 64 * GIB);
+    g_assert_true(spapr_guest_ldq_be(m, 64 * GIB + BLK + 64, &v));
+    g_assert_cmphex(v, ==, 0x0102030405060708ULL);
+    scm_nvdimm_new(m, "nv1", NULL, 2, 1);
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(1), 0, 2,
+                             64 * GIB + BLK, 0, out), ==, H_OVERLAP);
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(1), 0, 2, 0, 0, out),
+                    ==, H_OVERLAP);
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(1), 0, 2,
+                             64 * GIB + 2 * BLK, 0, out), ==, H_SUCCESS);
+    /* Scope ALL unbinds both */
+    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_ALL, 0, 0,
+                             0, 0, out), ==, H_SUCCESS);
+    g_assert_cmpuint(out[1], ==, 4);
+    g_assert_cmpuint(spapr_memmap_count(spapr_machine_memmap(m)), ==, 1);
+
+    /* Machine reset drops bindings: the rebooted guest binds again */
+    g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4, SPAPR_SCM_BIND_ANY_ADDR,
+                                 &gpa, &calls), ==, H_SUCCESS);
+    spapr_machine_reset(m);
+    g_assert_false(spapr_guest_ldq_be(m, gpa, &v));
+    g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4, SPAPR_SCM_BIND_ANY_ADDR,
+                                 &gpa, &calls), ==, H_SUCCESS);
+    spapr_machine_free(m);
+}
+
+static void test_bind_1t_continue(void)
+{
+    g_autofree char *path = scm_tmp_path("big.img");
+    SpaprMachine *m = scm_machine(256 * MIB);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "big", path, 4096, 0);
+    uint64_t out[9], gpa, v, token;
+    unsigned int calls;
+    int64_t rc;
+    int i;
+
+    nv->host[TIB - 8] = 0x77;
+    g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4096,
+                                 SPAPR_SCM_BIND_ANY_ADDR, &gpa, &calls), ==,
+                    H_SUCCESS);
+    g_assert_cmpuint(calls, ==, 4096 / SPAPR_NVDIMM_BIND_CHUNK_BLOCKS);
+    g_test_message("1 TiB bind: %u calls", calls);
+    g_assert_true(spapr_guest_ldq_be(m, gpa + TIB - 8, &v));
+    g_assert_cmphex(v >> 56, ==, 0x77);
+    g_assert_cmpint(scm_call(m, H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 4095,
+                             0, 0, 0, out), ==, H_SUCCESS);
+    g_assert_cmphex(out[0], ==, gpa + 4095 * BLK);
+
+    /* First call: H_BUSY, token in r4, address r5, count r6 */
+    scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, out);
+    rc = scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB, 0, out);
+    g_assert_cmpint(rc, ==, H_BUSY);
+    g_assert_cmpuint(out[0], !=, 0);
+    g_assert_cmphex(out[1], ==, 128 * GIB);
+    g_assert_cmpuint(out[2], ==, SPAPR_NVDIMM_BIND_CHUNK_BLOCKS);
+    token = out[0];
+    /* The reserved rest cannot be taken by another bind meanwhile */
+    scm_nvdimm_new(m, "small", NULL, 1, 1);
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(1), 0, 1,
+                             128 * GIB + TIB - BLK, 0, out), ==, H_OVERLAP);
+    /* A wrong token, or changed arguments with the right one: H_P5 */
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB,
+                             token + 1, out), ==, H_P5);
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4095, 128 * GIB,
+                             token, out), ==, H_P5);
+    for (i = 1; i < 16; i++) {
+        rc = scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB, token,
+                      out);
+        g_assert_cmpint(rc, ==, i < 15 ? H_BUSY : H_SUCCESS);
+        g_assert_cmphex(out[1], ==, 128 * GIB);
+        g_assert_cmpuint(out[2], ==,
+                         (uint64_t)(i + 1) * SPAPR_NVDIMM_BIND_CHUNK_BLOCKS);
+    }
+    /* The finished token is dead */
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB,
+                             token, out), ==, H_P5);
+
+    /* Unbind the whole TiB by block range with a budget per call */
+    nv->bind_chunk_blocks = 1;
+    scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, out);
+    g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 200, 128 * GIB, &gpa,
+                                 &calls), ==, H_SUCCESS);
+    g_assert_cmpuint(calls, ==, 200);
+    rc = scm_call(m, H_SCM_UNBIND_MEM, DRC(0), gpa, 200, 0, 0, out);
+    g_assert_cmpint(rc, ==, H_BUSY);
+    g_assert_cmpuint(out[1], ==, SPAPR_NVDIMM_UNBIND_BUDGET);
+    token = out[0];
+    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_MEM, DRC(0), gpa, 200,
+                             token ^ 1, 0, out), ==, H_P4);
+    calls = 1;
+    do {
+        rc = scm_call(m, H_SCM_UNBIND_MEM, DRC(0), gpa, 200, token, 0, out);
+        calls++;
+    } while (rc == H_BUSY);
+    g_assert_cmpint(rc, ==, H_SUCCESS);
+    g_assert_cmpuint(calls, ==, 4);
+    g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 0);
+
+    /* UNBIND_ALL, both scopes, with continue tokens */
+    g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 100, 128 * GIB, &gpa,
+                                 &calls), ==, H_SUCCESS);
+    token = 0;
+    calls = 0;
+    do {
+        rc = scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC, DRC(0),
+                      token, 0, 0, out);
+        token = out[0];
+        calls++;
+    } while (rc == H_BUSY);
+    g_assert_cmpint(rc, ==, H_SUCCESS);
+    g_assert_cmpuint(calls, ==, 2);
+    g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 100, 128 * GIB, &gpa,
+                                 &calls), ==, H_SUCCESS);
+    g_assert_cmpint(scm_bind_all(m, DRC(1), 0, 1, SPAPR_SCM_BIND_ANY_ADDR,
+                                 &gpa, &calls), ==, H_SUCCESS);
+    rc = scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_ALL, 0, 0, 0, 0, out);
+    g_assert_cmpint(rc, ==, H_BUSY);
+    token = out[0];
+    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_ALL, 0,
+                             token + 2, 0, 0, out), ==, H_P4);
+    rc = scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_ALL, 0, token, 0, 0,
+                  out);
+    g_assert_cmpint(rc, ==, H_SUCCESS);
+    g_assert_cmpuint(out[1], ==, 100 + 1 - SPAPR_NVDIMM_UNBIND_BUDGET);
+    spapr_machine_free(m);
+    scm_remove_backend(path);
+}
+
+static void test_health(void)
+{
+    SpaprMachine *m = scm_machine(0);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "nv0", NULL, 1, 0);
+    uint64_t out[9];
+
+    g_assert_cmpint(scm_call(m, H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
+                    H_SUCCESS);
+    g_assert_cmphex(out[0], ==, 0);
+    g_assert_cmphex(out[1], ==, 0xffc0000000000000ULL);
+    spapr_nvdimm_set_health(nv, PPC_BIT(0) | PPC_BIT(1) | PPC_BIT(3) |
+                            PPC_BIT(8) | PPC_BIT(9) | PPC_BIT(20), ~0ULL);
+    g_assert_cmpint(scm_call(m, H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
+                    H_SUCCESS);
+    /* Reserved bits never leak out */
+    g_assert_cmphex(out[0], ==, 0xd0c0000000000000ULL);
+    spapr_machine_free(m);
+}
+
+static void test_stats(void)
+{
+    SpaprMachine *m = scm_machine(256 * MIB);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "nv0", NULL, 1, 0);
+    uint64_t out[9], len, v, gpa;
+    uint8_t buf[16 + 16 * 2];
+    unsigned int calls;
+    uint32_t n32;
+    int i;
+
+    (void)nv;
+    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
+                             out), ==, H_SUCCESS);
+    len = out[0];
+    g_assert_cmpuint(len, ==, 16 + 16 * 13);
+    for (i = 0; i < 5; i++) {
+        scm_call(m, H_SCM_READ_METADATA, DRC(0), 0, 8, 0, 0, NULL);
+    }
+    scm_call(m, H_SCM_WRITE_METADATA, DRC(0), 0, 0, 1, 0, NULL);
+    scm_bind_all(m, DRC(0), 0, 1, SPAPR_SCM_BIND_ANY_ADDR, &gpa, &calls);
+
+    /* All statistics */
+    g_assert_true(spapr_guest_write(m, 0x1000, "SCMSTATS\0\0\0\1\0\0\0\0",
+                                    16));
+    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0x1000,
+                             len, 0, 0, out), ==, H_SUCCESS);
+    g_assert_true(spapr_guest_ldl_be(m, 0x1000 + 12, &n32));
+    g_assert_cmpuint(n32, ==, 13);
+    /* Two by id */
+    memcpy(buf, "SCMSTATS\0\0\0\1\0\0\0\2", 16);
+    memcpy(buf + 16, "MedRCnt \0\0\0\0\0\0\0\0", 16);
+    memcpy(buf + 32, "BindCnt \0\0\0\0\0\0\0\0", 16);
+    g_assert_true(spapr_guest_write(m, 0x2000, buf, sizeof(buf)));
+    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0x2000,
+                             sizeof(buf), 0, 0, out), ==, H_SUCCESS);
+    g_assert_true(spapr_guest_ldq_be(m, 0x2000 + 24, &v));
+    g_assert_cmpuint(v, ==, 5);
+    g_assert_true(spapr_guest_ldq_be(m, 0x2000 + 40, &v));
+    g_assert_cmpuint(v, ==, 1);
+    /* Unknown id: H_PARTIAL with the id in r4 */
+    memcpy(buf + 32, "MemLife ", 8);
+    g_assert_true(spapr_guest_write(m, 0x2000, buf, sizeof(buf)));
+    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0x2000,
+                             sizeof(buf), 0, 0, out), ==, H_PARTIAL);
+    g_assert_cmphex(out[0], ==, 0x4d656d4c69666520ULL);
+    spapr_machine_free(m);
+}
+
+static void test_flush(void)
+{
+    g_autofree char *path = scm_tmp_path("f.img");
+    SpaprMachine *m = scm_machine(0);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "f", path, 1, 0);
+    uint64_t out[9], token;
+    unsigned int polls;
+    int64_t rc;
+    bool known;
+
+    scm_nvdimm_new(m, "ram", NULL, 1, 1);
+    g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_SUCCESS);
+    /* RAM backend: unsupported; unknown token: H_P2 */
+    g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(1), 0, 0, 0, 0, out), ==,
+                    H_UNSUPPORTED);
+    g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), 12345, 0, 0, 0, out),
+                    ==, H_P2);
+
+    /* Force the slow path: no waiting at all in the hcall */
+    spapr_nvdimm_flush_set_fast_wait(nv->flush, 0);
+    memset(nv->host, 0x5a, 8 * MIB);
+    rc = scm_call(m, H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
+    if (rc != H_SUCCESS) {
+        g_assert_true(rc == H_BUSY || H_IS_LONG_BUSY(rc));
+        token = out[0];
+        g_assert_cmpuint(token, !=, 0);
+        do {
+            g_usleep(100);
+            rc = scm_call(m, H_SCM_FLUSH, DRC(0), token, 0, 0, 0, out);
+        } while (rc == H_BUSY || H_IS_LONG_BUSY(rc));
+        g_assert_cmpint(rc, ==, H_SUCCESS);
+        /* Reported once: the token is gone */
+        g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
+                                 out), ==, H_P2);
+    }
+    /* A pending flush drains at reset; its token dies with the reset */
+    memset(nv->host, 0xa5, 8 * MIB);
+    rc = scm_call(m, H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
+    token = out[0];
+    spapr_machine_reset(m);
+    if (rc != H_SUCCESS) {
+        g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
+                                 out), ==, H_P2);
+    }
+    g_assert_cmpuint(spapr_nvdimm_stat_value(nv, "SyncCnt ", &known), >=,
+                     2);
+    spapr_machine_free(m);
+    scm_remove_backend(path);
+}
+
+typedef struct FlushThread {
+    SpaprMachine *m;
+    int n;
+} FlushThread;
+
+static gpointer flush_thread(gpointer p)
+{
+    FlushThread *t = p;
+    uint64_t args[9];
+    int i;
+
+    for (i = 0; i < t->n; i++) {
+        uint64_t token = 0;
+        int64_t rc;
+
+        do {
+            memset(args, 0, sizeof(args));
+            args[0] = DRC(0);
+            args[1] = token;
+            rc = spapr_hcall(t->m, NULL, H_SCM_FLUSH, args);
+            token = args[0];
+            if (rc != H_SUCCESS) {
+                g_usleep(50);
+            }
+        } while (rc == H_BUSY || H_IS_LONG_BUSY(rc));
+        g_assert_cmpint(rc, ==, H_SUCCESS);
+    }
+    return NULL;
+}
+
+static void test_flush_coalesce(void)
+{
+    g_autofree char *path = scm_tmp_path("c.img");
+    SpaprMachine *m = scm_machine(0);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "c", path, 1, 0);
+    FlushThread t = { m, 50 };
+    GThread *th[8];
+    uint64_t flushes, syncs;
+    bool known;
+    int i;
+
+    for (i = 0; i < 8; i++) {
+        th[i] = g_thread_new("flush", flush_thread, &t);
+    }
+    for (i = 0; i < 8; i++) {
+        g_thread_join(th[i]);
+    }
+    flushes = spapr_nvdimm_stat_value(nv, "FlushCnt", &known);
+    syncs = spapr_nvdimm_stat_value(nv, "SyncCnt ", &known);
+    g_test_message("8 threads x 50 flushes: %" PRIu64 " requests, %" PRIu64
+                   " fdatasync()s", flushes, syncs);
+    g_assert_cmpuint(flushes, ==, 400);
+    g_assert_cmpuint(syncs, <=, flushes);
+    spapr_machine_free(m);
+    scm_remove_backend(path);
+}
+
+/*
+ * A child binds, stores data, writes labels, flushes and SIGKILLs
+ * itself; the parent reopens the file and finds everything acknowledged.
+ */
+static int persist_child(const char *path)
+{
+    SpaprMachine *m = scm_machine(256 * MIB);
+    uint64_t gpa;
+    unsigned int calls, i;
+
+    scm_nvdimm_new(m, "k", path, 2, 0);
+    if (scm_bind_all(m, DRC(0), 0, 2, SPAPR_SCM_BIND_ANY_ADDR, &gpa,
+                     &calls) != H_SUCCESS) {
+        return 1;
+    }
+    for (i = 0; i < 1024; i++) {
+        spapr_guest_stq_be(m, gpa + BLK + i * 4096, 0xfeed0000 + i);
+        scm_call(m, H_SCM_WRITE_METADATA, DRC(0), i * 8,
+                 0x1abe100000000000ULL + i, 8, 0, NULL);
+    }
+    scm_call(m, H_SCM_WRITE_METADATA, DRC(0), LABEL - 1, 0x99, 1, 0, NULL);
+    if (scm_flush(m, DRC(0), &calls) != H_SUCCESS) {
+        return 2;
+    }
+    /* Acknowledged: die without any cleanup */
+    raise(SIGKILL);
+    return 3;
+}
+
+static void test_persistence_sigkill(void)
+{
+    g_autofree char *path = scm_tmp_path("k.img");
+    uint64_t out[9], gpa, v;
+    unsigned int calls, i;
+    SpaprMachine *m;
+    SpaprNvdimm *nv;
+    int status;
+    pid_t pid;
+
+    /*
+     * fork() + exec: glib's thread pool helpers do not survive a bare
+     * fork() in a process that already used them.
+     */
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        execl("/proc/self/exe", "test-scm", "--persist-child", path, NULL);
+        _exit(4);
+    }
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFSIGNALED(status));
+    g_assert_cmpint(WTERMSIG(status), ==, SIGKILL);
+
+    m = scm_machine(256 * MIB);
+    nv = scm_nvdimm_new(m, "k", path, 2, 0);
+    g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 1);
+    g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 2, SPAPR_SCM_BIND_ANY_ADDR,
+                                 &gpa, &calls), ==, H_SUCCESS);
+    for (i = 0; i < 1024; i++) {
+        g_assert_true(spapr_guest_ldq_be(m, gpa + BLK + i * 4096, &v));
+        g_assert_cmphex(v, ==, 0xfeed0000 + i);
+        g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), i * 8, 8,
+                                 0, 0, out), ==, H_SUCCESS);
+        g_assert_cmphex(out[0], ==, 0x1abe100000000000ULL + i);
+    }
+    g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), LABEL - 1, 1,
+                             0, 0, out), ==, H_SUCCESS);
+    g_assert_cmphex(out[0], ==, 0x99);
+    spapr_machine_free(m);
+    scm_remove_backend(path);
+}
+
+static void test_figures(void)
+{
+    g_autofree char *path = scm_tmp_path("fig.img");
+    SpaprMachine *m = scm_machine(0);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "fig", path, 1, 0);
+    uint64_t args[9];
+    const int n = 200000;
+    int64_t t0, t1, worst = 0;
+    unsigned int polls, busy = 0;
+    int i;
+
+    t0 = g_get_monotonic_time();
+    for (i = 0; i < n; i++) {
+        args[0] = DRC(0);
+        args[1] = (i * 8) % LABEL;
+        args[2] = 8;
+        spapr_hcall(m, spapr_machine_cpu(m, 0), H_SCM_READ_METADATA, args);
+    }
+    t1 = g_get_monotonic_time();
+    g_test_message("READ_METADATA: %.0f ns per call (8 bytes, dispatch "
+                   "included)", (t1 - t0) * 1000.0 / n);
+
+    /* Clean file: fdatasync has nothing to write, the fast path answers */
+    t0 = g_get_monotonic_time();
+    for (i = 0; i < 100; i++) {
+        int64_t s = g_get_monotonic_time();
+
+        g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_SUCCESS);
+        busy += polls > 1;
+        worst = MAX(worst, g_get_monotonic_time() - s);
+    }
+    t1 = g_get_monotonic_time();
+    g_test_message("FLUSH, nothing dirty: %.1f us per flush, %u of 100 "
+                   "needed a poll, worst %" PRId64 " us",
+                   (t1 - t0) / 100.0, busy, worst);
+
+    /* 4 KiB dirty each time: BTT-like */
+    busy = 0;
+    t0 = g_get_monotonic_time();
+    for (i = 0; i < 50; i++) {
+        uint64_t a[9] = { DRC(0) };
+        int64_t rc;
+
+        memset(nv->host + (uint64_t)i * 4096, i, 4096);
+        rc = spapr_hcall(m, NULL, H_SCM_FLUSH, a);
+        if (rc != H_SUCCESS) {
+            busy++;
+            g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_SUCCESS);
+        }
+    }
+    t1 = g_get_monotonic_time();
+    g_test_message("FLUSH after a 4 KiB write: %.1f us per flush, %u of 50 "
+                   "answered busy first", (t1 - t0) / 50.0, busy);
+    spapr_machine_free(m);
+    scm_remove_backend(path);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "--persist-child")) {
+        return persist_child(argv[2]);
+    }
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/scm/metadata", test_metadata);
+    g_test_add_func("/scm/bind-load", test_bind_load);
+    g_test_add_func("/scm/bind-1t-continue", test_bind_1t_continue);
+    g_test_add_func("/scm/health", test_health);
+    g_test_add_func("/scm/stats", test_stats);
+    g_test_add_func("/scm/flush", test_flush);
+    g_test_add_func("/scm/flush-coalesce", test_flush_coalesce);
+    g_test_add_func("/scm/persistence-sigkill", test_persistence_sigkill);
+    g_test_add_func("/scm/figures", test_figures);
+    return g_test_run();
+}
