@@ -10,6 +10,10 @@
 
 void bench_dispatch(void);
 void bench_fdt(void);
+void bench_labels(void);
+void bench_bind_1tib(void);
+void bench_flush(void);
+void bench_concurrency(void);
 
 typedef struct BenchRow {
     const char *id;
@@ -18,7 +22,11 @@ typedef struct BenchRow {
 
 static const BenchRow rows[] = {
     { "1", bench_dispatch },
-    { "fdt", bench_fdt },
+    { "2", bench_labels },
+    { "4", bench_bind_1tib },
+    { "5", bench_fdt },
+    { "6", bench_flush },
+    { "7", bench_concurrency },
 };
 
 int main(int argc, char **argv)
