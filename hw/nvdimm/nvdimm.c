@@ -238,6 +238,13 @@ static bool state_save(SpaprNvdimm *nv, bool open, GError **errp)
     return g_file_set_contents(nv->state_path, data, len, errp);
 }
 
+static void set_uuid(SpaprNvdimm *nv, const char *given)
+{
+    g_autofree char *gen = given ? NULL : g_uuid_string_random();
+
+    g_strlcpy(nv->uuid, given ? given : gen, sizeof(nv->uuid));
+}
+
 static bool state_load(SpaprNvdimm *nv, const char *cfg_uuid, GError **errp)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -254,8 +261,7 @@ static bool state_load(SpaprNvdimm *nv, const char *cfg_uuid, GError **errp)
             return false;
         }
         /* First use of this backend */
-        g_strlcpy(nv->uuid, cfg_uuid ? cfg_uuid : g_uuid_string_random(),
-                  sizeof(nv->uuid));
+        set_uuid(nv, cfg_uuid);
         return true;
     }
     uuid = g_key_file_get_string(kf, STATE_GROUP, "uuid", NULL);
@@ -415,8 +421,7 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
         if (!open_ram(nv, errp)) {
             goto fail;
         }
-        g_strlcpy(nv->uuid, cfg->uuid ? cfg->uuid : g_uuid_string_random(),
-                  sizeof(nv->uuid));
+        set_uuid(nv, cfg->uuid);
     }
     nv->data_size = nv->size - nv->label_size;
     nv->nr_blocks = nv->data_size / SPAPR_SCM_BLOCK_SIZE;
