@@ -168,7 +168,8 @@ static bool map_run(SpaprNvdimm *nv, uint64_t gpa, uint64_t block,
     }
     g_array_append_val(nv->bindings, b);
     for (i = 0; i < n; i++) {
-        nv->block_gpa[block + i] = gpa + i * BS;
+        __atomic_store_n(&nv->block_gpa[block + i], gpa + i * BS,
+                         __ATOMIC_RELEASE);
     }
     return true;
 }
@@ -180,7 +181,8 @@ static void unmap_binding(SpaprNvdimm *nv, guint idx)
 
     spapr_machine_unmap(nv->m, b.gpa, b.nblocks * BS);
     for (i = 0; i < b.nblocks; i++) {
-        nv->block_gpa[b.block + i] = SPAPR_NVDIMM_UNBOUND;
+        __atomic_store_n(&nv->block_gpa[b.block + i], SPAPR_NVDIMM_UNBOUND,
+                         __ATOMIC_RELEASE);
     }
     g_array_remove_index_fast(nv->bindings, idx);
 }
@@ -351,8 +353,9 @@ uint64_t spapr_nvdimm_unbind_all(SpaprNvdimm *nv, unsigned int budget,
 
 uint64_t spapr_nvdimm_block_gpa(SpaprNvdimm *nv, uint64_t block)
 {
-    return block < nv->nr_blocks ? nv->block_gpa[block]
-                                 : SPAPR_NVDIMM_UNBOUND;
+    return block < nv->nr_blocks
+           ? __atomic_load_n(&nv->block_gpa[block], __ATOMIC_ACQUIRE)
+           : SPAPR_NVDIMM_UNBOUND;
 }
 
 /* How many blocks of [gpa, + count blocks) are bound to @nv. */

@@ -59,9 +59,9 @@ typedef enum NvdimmStat {
     NVDIMM_STAT_RESET_COUNT,
     NVDIMM_STAT_RESET_TIME,
     NVDIMM_STAT_META_READS,
-    NVDIMM_STAT_META_READ_NS,
+    NVDIMM_STAT_META_READ_TICKS,    /* spapr_ticks(), see stat_value() */
     NVDIMM_STAT_META_WRITES,
-    NVDIMM_STAT_META_WRITE_NS,
+    NVDIMM_STAT_META_WRITE_TICKS,
     NVDIMM_STAT_FLUSHES,        /* H_SCM_FLUSH requests */
     NVDIMM_STAT_SYNCS,          /* fdatasync()s actually run */
     NVDIMM_STAT_SYNC_NS,
@@ -72,6 +72,10 @@ typedef enum NvdimmStat {
 } NvdimmStat;
 
 typedef struct NvdimmFlush NvdimmFlush;
+
+typedef struct NvdimmCpuStats {
+    uint64_t v[NVDIMM_STAT__MAX];
+} __attribute__((aligned(64))) NvdimmCpuStats;
 
 struct SpaprNvdimm {
     SpaprDevice parent;
@@ -111,6 +115,9 @@ struct SpaprNvdimm {
 
     NvdimmFlush *flush;
     uint64_t stats[NVDIMM_STAT__MAX];   /* atomic */
+    /* Per-vCPU counters: only that vCPU's thread writes its row */
+    NvdimmCpuStats *cpu_stats;
+    unsigned int nr_cpu_stats;
 };
 
 static inline void nvdimm_stat_add(SpaprNvdimm *nv, NvdimmStat s,
@@ -118,6 +125,22 @@ static inline void nvdimm_stat_add(SpaprNvdimm *nv, NvdimmStat s,
 {
     __atomic_fetch_add(&nv->stats[s], n, __ATOMIC_RELAXED);
 }
+
+/* Hot paths: no locked instruction when the caller is a known vCPU. */
+static inline void nvdimm_stat_add_cpu(SpaprNvdimm *nv, SpaprCpu *cpu,
+                                       NvdimmStat s, uint64_t n)
+{
+    if (cpu && cpu->index < nv->nr_cpu_stats) {
+        uint64_t *c = &nv->cpu_stats[cpu->index].v[s];
+
+        __atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+    } else {
+        nvdimm_stat_add(nv, s, n);
+    }
+}
+
+/* Sum of the shared and per-vCPU counters of @s. */
+uint64_t nvdimm_stat_sum(SpaprNvdimm *nv, NvdimmStat s);
 
 /* The nvdimm behind PMEM DRC @index, or NULL with the lookup result. */
 SpaprNvdimm *spapr_nvdimm_by_drc(SpaprMachine *m, uint32_t index,
@@ -132,9 +155,11 @@ typedef enum NvdimmLabelStatus {
     NVDIMM_LABEL_BAD_DATA,      /* bits set above 8 * len */
 } NvdimmLabelStatus;
 
-NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, uint64_t offset,
+NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
+                                          uint64_t offset,
                                           uint64_t len, uint64_t *val);
-NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, uint64_t offset,
+NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
+                                           uint64_t offset,
                                            uint64_t len, uint64_t val);
 
 /* nvdimm-bind.c (machine lock held by the callers in hcall-scm.c). */

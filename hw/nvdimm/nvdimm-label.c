@@ -22,12 +22,12 @@ static bool range_ok(SpaprNvdimm *nv, uint64_t offset, uint64_t len)
     return offset <= nv->label_size && len <= nv->label_size - offset;
 }
 
-NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, uint64_t offset,
+NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
+                                          uint64_t offset,
                                           uint64_t len, uint64_t *val)
 {
     const uint8_t *p;
-    uint64_t v = 0;
-    int64_t t0;
+    uint64_t v = 0, t0;
     unsigned int i;
 
     if (!len_ok(len)) {
@@ -36,23 +36,24 @@ NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, uint64_t offset,
     if (!range_ok(nv, offset, len)) {
         return NVDIMM_LABEL_BAD_RANGE;
     }
-    t0 = spapr_machine_clock_ns(nv->m);
+    t0 = spapr_ticks();
     p = nv->host + nv->data_size + offset;
     for (i = 0; i < len; i++) {
         v = (v << 8) | p[i];
     }
     *val = v;
-    nvdimm_stat_add(nv, NVDIMM_STAT_META_READS, 1);
-    nvdimm_stat_add(nv, NVDIMM_STAT_META_READ_NS,
-                    spapr_machine_clock_ns(nv->m) - t0);
+    nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_READS, 1);
+    nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_READ_TICKS,
+                        spapr_ticks() - t0);
     return NVDIMM_LABEL_OK;
 }
 
-NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, uint64_t offset,
+NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
+                                           uint64_t offset,
                                            uint64_t len, uint64_t val)
 {
     uint8_t *p;
-    int64_t t0;
+    uint64_t t0;
     unsigned int i;
 
     if (!len_ok(len)) {
@@ -67,14 +68,14 @@ NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, uint64_t offset,
     if (len < 8 && (val >> (8 * len))) {
         return NVDIMM_LABEL_BAD_DATA;
     }
-    t0 = spapr_machine_clock_ns(nv->m);
+    t0 = spapr_ticks();
     p = nv->host + nv->data_size + offset;
     for (i = len; i-- > 0;) {
         p[i] = val & 0xff;
         val >>= 8;
     }
-    nvdimm_stat_add(nv, NVDIMM_STAT_META_WRITES, 1);
-    nvdimm_stat_add(nv, NVDIMM_STAT_META_WRITE_NS,
-                    spapr_machine_clock_ns(nv->m) - t0);
+    nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_WRITES, 1);
+    nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_WRITE_TICKS,
+                        spapr_ticks() - t0);
     return NVDIMM_LABEL_OK;
 }

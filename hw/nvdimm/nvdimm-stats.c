@@ -31,9 +31,9 @@ static const StatDef stat_defs[] = {
     { "CtlResTm", NVDIMM_STAT_RESET_TIME },
     { "PonSecs ", NVDIMM_STAT_PON_SECS },
     { "MedRCnt ", NVDIMM_STAT_META_READS },
-    { "MedRDur ", NVDIMM_STAT_META_READ_NS },
+    { "MedRDur ", NVDIMM_STAT_META_READ_TICKS },
     { "MedWCnt ", NVDIMM_STAT_META_WRITES },
-    { "MedWDur ", NVDIMM_STAT_META_WRITE_NS },
+    { "MedWDur ", NVDIMM_STAT_META_WRITE_TICKS },
     { "FlushCnt", NVDIMM_STAT_FLUSHES },
     { "SyncCnt ", NVDIMM_STAT_SYNCS },
     { "SyncDur ", NVDIMM_STAT_SYNC_NS },
@@ -53,7 +53,22 @@ static uint64_t stat_value(SpaprNvdimm *nv, NvdimmStat s)
         return (spapr_machine_clock_ns(nv->m) - nv->created_ns) /
                1000000000;
     }
-    return __atomic_load_n(&nv->stats[s], __ATOMIC_RELAXED);
+    if (s == NVDIMM_STAT_META_READ_TICKS ||
+        s == NVDIMM_STAT_META_WRITE_TICKS) {
+        return spapr_machine_ticks_to_ns(nv->m, nvdimm_stat_sum(nv, s));
+    }
+    return nvdimm_stat_sum(nv, s);
+}
+
+uint64_t nvdimm_stat_sum(SpaprNvdimm *nv, NvdimmStat s)
+{
+    uint64_t v = __atomic_load_n(&nv->stats[s], __ATOMIC_RELAXED);
+    unsigned int i;
+
+    for (i = 0; i < nv->nr_cpu_stats; i++) {
+        v += __atomic_load_n(&nv->cpu_stats[i].v[s], __ATOMIC_RELAXED);
+    }
+    return v;
 }
 
 uint64_t spapr_nvdimm_stat_value(SpaprNvdimm *nv, const char id[8],

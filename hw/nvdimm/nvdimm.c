@@ -307,6 +307,7 @@ static void nvdimm_release(SpaprNvdimm *nv)
     g_free(nv->mem_path);
     g_free(nv->state_path);
     spapr_device_cleanup(&nv->parent);
+    g_free(nv->cpu_stats);
     g_free(nv);
 }
 
@@ -397,6 +398,8 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
     nv->readonly = cfg->readonly;
     nv->numa_node = cfg->numa_node;
     nv->created_ns = spapr_machine_clock_ns(m);
+    nv->nr_cpu_stats = spapr_machine_nr_cpus(m);
+    nv->cpu_stats = g_new0(NvdimmCpuStats, nv->nr_cpu_stats);
     nv->bind_chunk_blocks = SPAPR_NVDIMM_BIND_CHUNK_BLOCKS;
     nv->health = cfg->unarmed ? SPAPR_NVDIMM_HEALTH_UNARMED : 0;
 

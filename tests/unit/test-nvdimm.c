@@ -203,7 +203,7 @@ static void test_file_persistence(void)
     nv = create(m, "p", path, 256 * MIB + LABEL, LABEL, &err);
     g_assert_no_error(err);
     uuid = g_strdup(spapr_nvdimm_uuid(nv));
-    g_assert_cmpint(spapr_nvdimm_label_write(nv, LABEL - 8, 8,
+    g_assert_cmpint(spapr_nvdimm_label_write(nv, NULL, LABEL - 8, 8,
                                              0x0102030405060708ULL), ==,
                     NVDIMM_LABEL_OK);
     nv->host[12345] = 0xab;
@@ -214,7 +214,7 @@ static void test_file_persistence(void)
     nv = create(m, "p", path, 0, LABEL, &err);
     g_assert_no_error(err);
     g_assert_cmpstr(spapr_nvdimm_uuid(nv), ==, uuid);
-    g_assert_cmpint(spapr_nvdimm_label_read(nv, LABEL - 8, 8, &v), ==,
+    g_assert_cmpint(spapr_nvdimm_label_read(nv, NULL, LABEL - 8, 8, &v), ==,
                     NVDIMM_LABEL_OK);
     g_assert_cmphex(v, ==, 0x0102030405060708ULL);
     g_assert_cmphex(nv->host[12345], ==, 0xab);
@@ -266,17 +266,17 @@ static void test_readonly(void)
     g_clear_error(&err);
     nv = create(m, "rw", path, 256 * MIB + LABEL, LABEL, &err);
     g_assert_no_error(err);
-    spapr_nvdimm_label_write(nv, 0, 4, 0xdeadbeef);
+    spapr_nvdimm_label_write(nv, NULL, 0, 4, 0xdeadbeef);
     spapr_machine_free(m);
 
     m = new_machine();
     nv = spapr_nvdimm_create(m, &cfg, &err);
     g_assert_no_error(err);
     g_assert_true(spapr_nvdimm_is_readonly(nv));
-    g_assert_cmpint(spapr_nvdimm_label_read(nv, 0, 4, &v), ==,
+    g_assert_cmpint(spapr_nvdimm_label_read(nv, NULL, 0, 4, &v), ==,
                     NVDIMM_LABEL_OK);
     g_assert_cmphex(v, ==, 0xdeadbeef);
-    g_assert_cmpint(spapr_nvdimm_label_write(nv, 0, 4, 1), ==,
+    g_assert_cmpint(spapr_nvdimm_label_write(nv, NULL, 0, 4, 1), ==,
                     NVDIMM_LABEL_READONLY);
     /* A store to the private mapping never reaches the file */
     nv->host[0] = 0x55;

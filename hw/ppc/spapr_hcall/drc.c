@@ -9,9 +9,14 @@
  */
 #include "internal.h"
 
+/* Ids below this are found through a per-type array, without hashing */
+#define DRC_DENSE_IDS   4096
+
 struct SpaprDrcRegistry {
     GHashTable *by_index;           /* index -> SpaprDrc */
     GPtrArray *sorted;              /* SpaprDrc, ascending index */
+    /* type -> array of DRC_DENSE_IDS pointers, allocated on first use */
+    SpaprDrc **dense[SPAPR_DRC_TYPE_PMEM + 1];
 };
 
 typedef struct DrcTypeInfo {
@@ -93,11 +98,16 @@ SpaprDrcRegistry *spapr_drc_registry_new(void)
 
 void spapr_drc_registry_free(SpaprDrcRegistry *reg)
 {
+    unsigned int t;
+
     if (!reg) {
         return;
     }
     g_hash_table_destroy(reg->by_index);
     g_ptr_array_free(reg->sorted, TRUE);
+    for (t = 0; t < G_N_ELEMENTS(reg->dense); t++) {
+        g_free(reg->dense[t]);
+    }
     g_free(reg);
 }
 
@@ -162,6 +172,12 @@ SpaprDrc *spapr_drc_new(SpaprDrcRegistry *reg, SpaprDrcType type,
     drc->state = empty_state(type);
     g_hash_table_insert(reg->by_index, GUINT_TO_POINTER(index), drc);
     g_ptr_array_insert(reg->sorted, sorted_pos(reg, index), drc);
+    if (id < DRC_DENSE_IDS) {
+        if (!reg->dense[type]) {
+            reg->dense[type] = g_new0(SpaprDrc *, DRC_DENSE_IDS);
+        }
+        reg->dense[type][id] = drc;
+    }
     return drc;
 }
 
@@ -180,6 +196,9 @@ bool spapr_drc_delete(SpaprDrcRegistry *reg, uint32_t index, GError **errp)
                     drc->dev->id);
         return false;
     }
+    if (drc->id < DRC_DENSE_IDS) {
+        reg->dense[drc->type][drc->id] = NULL;
+    }
     g_hash_table_remove(reg->by_index, GUINT_TO_POINTER(index));
     g_ptr_array_remove_index(reg->sorted, sorted_pos(reg, index));
     return true;
@@ -187,6 +206,13 @@ bool spapr_drc_delete(SpaprDrcRegistry *reg, uint32_t index, GError **errp)
 
 SpaprDrc *spapr_drc_by_index(SpaprDrcRegistry *reg, uint32_t index)
 {
+    unsigned int type = index >> SPAPR_DRC_INDEX_TYPE_SHIFT;
+    uint32_t id = index & SPAPR_DRC_INDEX_ID_MASK;
+
+    /* Hot path of every SCM hcall: small ids skip the hash table */
+    if (id < DRC_DENSE_IDS && type < G_N_ELEMENTS(reg->dense)) {
+        return reg->dense[type] ? reg->dense[type][id] : NULL;
+    }
     return g_hash_table_lookup(reg->by_index, GUINT_TO_POINTER(index));
 }
 

@@ -33,7 +33,7 @@ static int64_t h_scm_read_metadata(SpaprMachine *m, SpaprCpu *cpu,
     if (!nv) {
         return H_PARAMETER;
     }
-    switch (spapr_nvdimm_label_read(nv, args[1], args[2], &val)) {
+    switch (spapr_nvdimm_label_read(nv, cpu, args[1], args[2], &val)) {
     case NVDIMM_LABEL_OK:
         args[0] = val;
         return H_SUCCESS;
@@ -52,7 +52,7 @@ static int64_t h_scm_write_metadata(SpaprMachine *m, SpaprCpu *cpu,
     if (!nv) {
         return H_PARAMETER;
     }
-    switch (spapr_nvdimm_label_write(nv, args[1], args[3], args[2])) {
+    switch (spapr_nvdimm_label_write(nv, cpu, args[1], args[3], args[2])) {
     case NVDIMM_LABEL_OK:
         return H_SUCCESS;
     case NVDIMM_LABEL_BAD_LENGTH:
@@ -280,9 +280,8 @@ static int64_t h_scm_query_block_mem_binding(SpaprMachine *m, SpaprCpu *cpu,
     if (args[1] >= spapr_nvdimm_nr_blocks(nv)) {
         return H_P2;
     }
-    g_mutex_lock(&m->lock);
+    /* One word per block, stored atomically by bind/unbind: no lock */
     gpa = spapr_nvdimm_block_gpa(nv, args[1]);
-    g_mutex_unlock(&m->lock);
     if (gpa == SPAPR_NVDIMM_UNBOUND) {
         return H_NOT_FOUND;
     }

@@ -64,6 +64,10 @@ struct SpaprMachine {
     SpaprCpuStats *nocpu_stats;
 
     SpaprTraceState trace;
+
+    /* spapr_ticks() calibration: a tick and CLOCK_MONOTONIC pair */
+    uint64_t ticks0;
+    int64_t ticks0_ns;
 };
 
 /* Slot of @opcode, or -1 if it is outside the ranges or misaligned. */
@@ -90,6 +94,29 @@ static inline int spapr_hcall_slot(uint64_t opcode)
 }
 
 SpaprCpuStats *spapr_cpu_stats_new(void);
+
+/*
+ * A cheap tick counter for durations measured on hot paths (a clock_gettime
+ * pair costs more than the label access it would time).  Convert with
+ * spapr_machine_ticks_to_ns().
+ */
+static inline uint64_t spapr_ticks(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    return __builtin_ia32_rdtsc();
+#elif defined(__powerpc64__)
+    return __builtin_ppc_get_timebase();
+#elif defined(__aarch64__)
+    uint64_t v;
+
+    __asm__ volatile("mrs %0, cntvct_el0" : "=r"(v));
+    return v;
+#else
+    return g_get_monotonic_time() * 1000;
+#endif
+}
+
+uint64_t spapr_machine_ticks_to_ns(SpaprMachine *m, uint64_t ticks);
 /* Recompute SpaprMachine.observe after a trace or timing change. */
 void spapr_machine_update_observe(SpaprMachine *m);
 

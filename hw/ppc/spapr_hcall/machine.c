@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include "internal.h"
 #include "trace-events.h"
 
@@ -19,6 +20,33 @@ G_DEFINE_QUARK(spapr-hcall-error-quark, spapr_error)
 SpaprTraceState *spapr_machine_trace_state(SpaprMachine *m)
 {
     return &m->trace;
+}
+
+static int64_t monotonic_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Ticks to nanoseconds, using the tick rate observed since the machine was
+ * created (at least 200 us of it, so the rate is good to ~0.1%).
+ */
+uint64_t spapr_machine_ticks_to_ns(SpaprMachine *m, uint64_t ticks)
+{
+    int64_t dns;
+    uint64_t dt;
+
+    while ((dns = monotonic_ns() - m->ticks0_ns) < 200000) {
+        /* only right after creation; at most 200 us */
+    }
+    dt = spapr_ticks() - m->ticks0;
+    if (!dt) {
+        return 0;
+    }
+    return (uint64_t)((long double)ticks * dns / dt);
 }
 
 static bool setup_ram(SpaprMachine *m, uint64_t size, GError **errp)
@@ -123,6 +151,8 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
         m->cpus[i] = cpu;
     }
 
+    m->ticks0 = spapr_ticks();
+    m->ticks0_ns = monotonic_ns();
     env = g_getenv(SPAPR_TRACE_ENV);
     if (env && *env) {
         spapr_trace_enable(m, env);
