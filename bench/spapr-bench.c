@@ -14,6 +14,7 @@ void bench_labels(void);
 void bench_bind_1tib(void);
 void bench_flush(void);
 void bench_concurrency(void);
+void bench_qtest(void);
 
 typedef struct BenchRow {
     const char *id;
@@ -23,6 +24,7 @@ typedef struct BenchRow {
 static const BenchRow rows[] = {
     { "1", bench_dispatch },
     { "2", bench_labels },
+    { "3", bench_qtest },
     { "4", bench_bind_1tib },
     { "5", bench_fdt },
     { "6", bench_flush },

@@ -100,7 +100,7 @@ mkdir -p "$dest"
 (
     cd "$dest"
     # apt-get source runs dpkg-source -x, which also applies Debian's patches.
-    apt-get source -qq "qemu=$ver" >&2
+    apt-get -o APT::Sandbox::User=root source -qq "qemu=$ver" >&2
     d=$(find . -mindepth 1 -maxdepth 1 -type d -name 'qemu-*' | head -1)
     [ -n "$d" ] || { log "no source directory unpacked"; exit 1; }
     mv "$d" tree

@@ -46,10 +46,11 @@ SIZE=$((1024 * 1024 * 1024 + LABEL))   # PAPR: (size - label) multiple of 256 Mi
 NVDIMM_FILE=${NVDIMM_FILE:-$tmp/nvdimm0.img}
 [ -f "$NVDIMM_FILE" ] || truncate -s "$SIZE" "$NVDIMM_FILE"
 
-APPEND="console=hvc0 trace_event=powerpc:hcall_exit trace_buf_size=16M panic=-1 loglevel=6 ${APPEND_EXTRA:-}"
+APPEND="console=hvc0 trace_event=powerpc:hcall_exit trace_buf_size=16M panic=-1 loglevel=4 ${APPEND_EXTRA:-}"
 
 # The firmware (vof.bin/slof.bin) comes from Debian's qemu-system-data; a
 # QEMU built in the cache does not install blobs, so point it there too.
+# shellcheck disable=SC2054  # commas are QEMU option syntax
 args=(
     -M pseries,x-vof=on,nvdimm=on
     -cpu "$CPU"
