@@ -57,6 +57,26 @@ static bool fill_addr(struct sockaddr_un *sa, const char *path,
     return true;
 }
 
+/*
+ * g_unix_fd_add(), but with a source that may recurse: GLib "blocks" a
+ * non-recursive source while it dispatches, which removes and re-adds its
+ * poll fd and signals the loop's wakeup eventfd twice per dispatch.  That
+ * doubled the system calls of every qtest round trip.  Our callbacks never
+ * iterate the main loop, so recursion cannot happen.
+ */
+static guint add_fd_watch(int fd, GIOCondition cond, GUnixFDSourceFunc fn,
+                          gpointer data)
+{
+    GSource *src = g_unix_fd_source_new(fd, cond);
+    guint id;
+
+    g_source_set_callback(src, (GSourceFunc)(void (*)(void))fn, data, NULL);
+    g_source_set_can_recurse(src, TRUE);
+    id = g_source_attach(src, NULL);
+    g_source_unref(src);
+    return id;
+}
+
 static void drop_connection(HvChardev *c);
 static gboolean on_accept(gint fd, GIOCondition cond, gpointer opaque);
 
@@ -97,7 +117,7 @@ void hv_chardev_write(HvChardev *c, const char *buf, size_t len)
     g_string_append_len(c->out, buf, len);
     if (!c->out_src) {
         if (on_writable(c->out_fd, G_IO_OUT, c) == G_SOURCE_CONTINUE) {
-            c->out_src = g_unix_fd_add(c->out_fd, G_IO_OUT, on_writable, c);
+            c->out_src = add_fd_watch(c->out_fd, G_IO_OUT, on_writable, c);
         }
     }
 }
@@ -120,22 +140,32 @@ void hv_chardev_flush(HvChardev *c)
     }
 }
 
+/* Read until the socket is empty: pipelined commands cost one wake-up */
 static gboolean on_readable(gint fd, GIOCondition cond, gpointer opaque)
 {
     HvChardev *c = opaque;
     char buf[READ_CHUNK];
-    ssize_t n = read(fd, buf, sizeof(buf));
 
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-        return G_SOURCE_CONTINUE;
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof(buf));
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && errno == EAGAIN) {
+            return G_SOURCE_CONTINUE;
+        }
+        if (n <= 0) {
+            c->in_src = 0;
+            drop_connection(c);
+            return G_SOURCE_REMOVE;
+        }
+        c->h.data(c, buf, n, c->opaque);
+        if (c->in_fd != fd || !c->in_src || c->out_src) {
+            /* dropped, or the peer is not reading its answers: poll */
+            return c->in_src ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+        }
     }
-    if (n <= 0) {
-        c->in_src = 0;
-        drop_connection(c);
-        return G_SOURCE_REMOVE;
-    }
-    c->h.data(c, buf, n, c->opaque);
-    return G_SOURCE_CONTINUE;
 }
 
 static void start_connection(HvChardev *c, int in_fd, int out_fd)
@@ -144,7 +174,7 @@ static void start_connection(HvChardev *c, int in_fd, int out_fd)
     c->out_fd = out_fd;
     set_nonblock(in_fd);
     set_nonblock(out_fd);
-    c->in_src = g_unix_fd_add(in_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+    c->in_src = add_fd_watch(in_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
                               on_readable, c);
     if (c->h.opened) {
         c->h.opened(c, c->opaque);
@@ -168,7 +198,7 @@ static void drop_connection(HvChardev *c)
     g_string_truncate(c->out, 0);
     c->out_off = 0;
     if (c->server && c->listen_fd >= 0 && !c->listen_src) {
-        c->listen_src = g_unix_fd_add(c->listen_fd, G_IO_IN, on_accept, c);
+        c->listen_src = add_fd_watch(c->listen_fd, G_IO_IN, on_accept, c);
     }
     if (c->h.closed) {
         c->h.closed(c, c->opaque);
@@ -255,7 +285,7 @@ HvChardev *hv_chardev_open(const HvChardevOpt *opt,
             return c;
         }
     }
-    c->listen_src = g_unix_fd_add(fd, G_IO_IN, on_accept, c);
+    c->listen_src = add_fd_watch(fd, G_IO_IN, on_accept, c);
     return c;
 }
 

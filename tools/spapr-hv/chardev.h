@@ -33,6 +33,7 @@ void hv_chardev_free(HvChardev *c);
 void hv_chardev_write(HvChardev *c, const char *buf, size_t len);
 /* Block until queued output is written (or the peer is gone). */
 void hv_chardev_flush(HvChardev *c);
+
 bool hv_chardev_is_server(HvChardev *c);
 const char *hv_chardev_id(HvChardev *c);
 
