@@ -44,7 +44,6 @@ static void fixture_start(Fixture *f, const char *extra)
 
 static void fixture_stop(Fixture *f)
 {
-    g_autofree char *state = g_strconcat(f->img, ".state", NULL);
     g_autoptr(GDir) d = NULL;
     const char *name;
 
