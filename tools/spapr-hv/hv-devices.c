@@ -5,14 +5,9 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "hv-devices.h"
-#ifdef HV_HAVE_NVDIMM
 #include "spapr-hcall/nvdimm.h"
-#endif
-#ifdef HV_HAVE_FDT
 #include "spapr-hcall/fdt.h"
-#endif
 
-#ifdef HV_HAVE_NVDIMM
 static bool create_nvdimm(HvMachine *hv, const HvOptions *o,
                           const HvNvdimmOpt *n, GError **errp)
 {
@@ -46,7 +41,6 @@ static bool create_nvdimm(HvMachine *hv, const HvOptions *o,
     }
     return true;
 }
-#endif
 
 bool hv_devices_setup(HvMachine *hv, const HvOptions *o, GError **errp)
 {
@@ -58,34 +52,20 @@ bool hv_devices_setup(HvMachine *hv, const HvOptions *o, GError **errp)
     if (!spapr_hcall_register_epapr(hv->m, errp)) {
         return false;
     }
-#ifdef HV_HAVE_SCM
     if (!spapr_hcall_register_scm(hv->m, errp)) {
         return false;
     }
-#endif
     for (i = 0; i < o->nvdimms->len; i++) {
         const HvNvdimmOpt *n = g_ptr_array_index(o->nvdimms, i);
 
-#ifdef HV_HAVE_NVDIMM
         if (!create_nvdimm(hv, o, n, errp)) {
             return false;
         }
-#else
-        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
-                    "-device %s: nvdimm support is not built in", n->id);
-        return false;
-#endif
     }
     return true;
 }
 
 void *hv_devices_fdt(HvMachine *hv, GError **errp)
 {
-#ifdef HV_HAVE_FDT
     return spapr_fdt_build(hv->m, errp);
-#else
-    g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
-                "device tree support is not built in");
-    return NULL;
-#endif
 }

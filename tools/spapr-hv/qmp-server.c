@@ -11,9 +11,7 @@
 #include <string.h>
 #include "qmp-server.h"
 #include "json.h"
-#ifdef HV_HAVE_NVDIMM
 #include "spapr-hcall/nvdimm.h"
-#endif
 
 #ifndef SPAPR_HV_VERSION
 #define SPAPR_HV_VERSION "0.0.0"
@@ -203,11 +201,9 @@ static JsonValue *qmp_query_hcalls(QmpServer *s, JsonValue *args,
 
 static const char *device_type(SpaprDevice *dev)
 {
-#ifdef HV_HAVE_NVDIMM
     if (spapr_nvdimm_from_device(dev)) {
         return "spapr-nvdimm";
     }
-#endif
     return dev->cls->type;
 }
 
@@ -242,7 +238,6 @@ static JsonValue *device_props(QmpServer *s, SpaprDevice *dev)
 
     json_object_set(o, "type", json_string(device_type(dev)));
     json_object_set(o, "id", json_string(dev->id));
-#ifdef HV_HAVE_NVDIMM
     {
         SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
 
@@ -264,7 +259,6 @@ static JsonValue *device_props(QmpServer *s, SpaprDevice *dev)
                             json_int((int64_t)spapr_nvdimm_health(nv)));
         }
     }
-#endif
     return o;
 }
 

@@ -15,9 +15,7 @@
 #include <libfdt.h>
 #include "qtest-server.h"
 #include "hv-devices.h"
-#ifdef HV_HAVE_NVDIMM
 #include "spapr-hcall/nvdimm.h"
-#endif
 
 struct QtestServer {
     HvMachine *hv;
@@ -515,7 +513,6 @@ static char *cmd_module_load(QtestServer *s, char **w, unsigned int n)
 
 /* ---- nvdimm fault injection ---- */
 
-#ifdef HV_HAVE_NVDIMM
 static SpaprNvdimm *nvdimm_arg(QtestServer *s, const char *id)
 {
     return spapr_nvdimm_find(s->hv->m, id);
@@ -581,15 +578,6 @@ static char *cmd_nvdimm_info(QtestServer *s, char **w, unsigned int n)
                            spapr_nvdimm_hcall_flush_required(nv) ?
                            "on" : "off", spapr_nvdimm_numa_node(nv));
 }
-#else
-static char *cmd_no_nvdimm(QtestServer *s, char **w, unsigned int n)
-{
-    return g_strdup("FAIL nvdimm support is not built in");
-}
-#define cmd_nvdimm_health cmd_no_nvdimm
-#define cmd_nvdimm_list cmd_no_nvdimm
-#define cmd_nvdimm_info cmd_no_nvdimm
-#endif
 
 static const QtestCmd qtest_cmds[] = {
     { "readb", 2, 2, cmd_readx },

@@ -14,15 +14,12 @@
 #include <string.h>
 #include "replay.h"
 #include "hcall-table.h"
-#ifdef HV_HAVE_NVDIMM
 #include "spapr-hcall/nvdimm.h"
-#endif
 
 #define BUSY_RETRIES    10000
 /* Guest RAM used for the stats buffer: above the first MiB, as libqos */
 #define STATS_BUF_GPA   (1ULL << 20)
 
-#ifdef HV_HAVE_NVDIMM
 static bool busy(int64_t rc)
 {
     return rc == H_BUSY || H_IS_LONG_BUSY(rc);
@@ -247,11 +244,9 @@ static void probe_dev(SpaprDevice *dev, void *opaque)
         }
     }
 }
-#endif
 
 bool hv_replay_probe(HvMachine *hv, FILE *out)
 {
-#ifdef HV_HAVE_NVDIMM
     ProbeAll pa = { hv, hv_call_log_new(out, hv->m), 0, true };
     bool quiet = hv->quiet_guest_errors;
 
@@ -263,9 +258,4 @@ bool hv_replay_probe(HvMachine *hv, FILE *out)
     hv_call_log_free(pa.log);
     hv->quiet_guest_errors = quiet;
     return pa.ok;
-#else
-    fprintf(out, "spapr-hv: nvdimm support is not built in: nothing to "
-            "replay\n");
-    return false;
-#endif
 }
