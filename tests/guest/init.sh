@@ -194,6 +194,9 @@ if [ "$PHASE" = 1 ]; then
     dmesg | tail -5
 else
     section "second boot: namespace and pattern"
+    # Labels are read again (H_SCM_READ_METADATA): perf_stats must move
+    ndctl read-labels -j "$NMEM" > /tmp/labels2.json 2>&1
+    echo "labels read on second boot: $(wc -c < /tmp/labels2.json) bytes of JSON"
     ndctl list -N > /tmp/ns2.json 2>&1
     cat /tmp/ns2.json
     wait_pmem
@@ -261,6 +264,9 @@ fi
 cat /sys/bus/nd/devices/$NMEM/flags 2>/dev/null | sed 's/^/nmem flags: /'
 
 # ---- 6. hcall counts -------------------------------------------------------
+# Sync now, while tracing, so that every SCM hcall of this boot (a sync may
+# flush) is in the histogram the host compares with the module's counts.
+sync
 section "hcalls (powerpc:hcall_exit)"
 if [ -r $T/trace ]; then
     echo 0 > $T/tracing_on
@@ -318,5 +324,5 @@ echo "SCENARIO-DONE"
 if [ "$SHELL_AT_END" = 1 ]; then
     exec setsid cttyhack sh
 fi
-sync
-poweroff -f
+# -n: no sync after the trace stopped (done above)
+poweroff -n -f
