@@ -264,9 +264,12 @@ fi
 cat /sys/bus/nd/devices/$NMEM/flags 2>/dev/null | sed 's/^/nmem flags: /'
 
 # ---- 6. hcall counts -------------------------------------------------------
-# Sync now, while tracing, so that every SCM hcall of this boot (a sync may
-# flush) is in the histogram the host compares with the module's counts.
+# Shut the pmem side down now, while tracing, so that every SCM hcall of
+# this boot is in the histogram the host compares with the module's counts:
+# the pmem driver flushes the region (H_SCM_FLUSH) when it goes away, which
+# would otherwise happen in poweroff's device shutdown, after the trace.
 sync
+ndctl disable-region all >/dev/null 2>&1
 section "hcalls (powerpc:hcall_exit)"
 if [ -r $T/trace ]; then
     echo 0 > $T/tracing_on

@@ -3,6 +3,7 @@
 # spapr-hcall glue, the ppc64le kernel, the initramfs; all cached), then run
 # the guest scenario twice per host (boot 1 on a fresh NVDIMM file, boot 2
 # on the same file) on our build AND on Debian's stock qemu-system-ppc64,
+# ROUNDS times (default 3, hosts taking turns; times are compared as medians),
 # and write the comparison to docs/guest.md (generated section) and stdout.
 #
 # Exit status: non-zero if a build fails, or if any scenario step fails on
@@ -12,7 +13,7 @@
 # reported, not fatal.
 #
 # Environment: SPAPR_CACHE, JOBS (passed to the build scripts), TIMEOUT
-# (per boot, default 600), GUEST_DOC (default docs/guest.md; "-" = none),
+# (per boot, default 600), ROUNDS (default 3), GUEST_DOC (default docs/guest.md; "-" = none),
 # STOCK_QEMU (default /usr/bin/qemu-system-ppc64).
 set -uo pipefail
 
@@ -60,35 +61,43 @@ fi
 HEALTH_BITS=0x4800000000000000
 HEALTH_FLAGS=flush_fail,smart_notify
 
-run() {   # host qemu phase extra-append
-    local host=$1 qemu=$2 phase=$3 extra=$4 out="$W/$1-$3"
-    log "boot $phase on $host"
+run() {   # host round qemu phase extra-append
+    local host=$1 round=$2 qemu=$3 phase=$4 extra=$5
+    local out="$W/$host-$round-$phase"
+    log "round $round: boot $phase on $host"
     NVDIMM_FILE="$W/$host.img" LOG="$out.log" \
     APPEND_EXTRA="spapr.phase=$phase $extra" \
     SPAPR_HCALL_STATS="$out.stats" \
     SPAPR_HCALL_NVDIMM_HEALTH="nv0=$HEALTH_BITS" \
         "$here/run-guest.sh" "$qemu" > "$out.out" 2> "$out.err"
     echo $? > "$out.rc"
-    grep -E '^RESULT (qemu-exit|status)' "$out.out" >&2
+    tr -d '\r' < "$out.out" | grep -E '^RESULT (qemu-exit|status)' >&2
 }
 
-for host in ours stock; do
-    if [ $host = ours ]; then
-        qemu=$OURS
-        flags="spapr.expect_flags=$HEALTH_FLAGS"
-    else
-        qemu=$STOCK_QEMU
-        flags=""
-    fi
-    truncate -s $((1024 * 1024 * 1024 + 128 * 1024)) "$W/$host.img"
-    run $host "$qemu" 1 "$flags"
-    sha=$(sed -n 's/^PATTERN-SHA256 //p' "$W/$host-1.out" | head -1)
-    run $host "$qemu" 2 "$flags spapr.expect_sha=${sha:-none}"
+# Boot times vary by about a second from run to run on a 2-core VM: the
+# hosts take turns, ROUNDS times, and the report compares medians.
+ROUNDS=${ROUNDS:-3}
+for round in $(seq 1 "$ROUNDS"); do
+    for host in ours stock; do
+        if [ $host = ours ]; then
+            qemu=$OURS
+            flags="spapr.expect_flags=$HEALTH_FLAGS"
+        else
+            qemu=$STOCK_QEMU
+            flags=""
+        fi
+        rm -f "$W/$host.img"
+        truncate -s $((1024 * 1024 * 1024 + 128 * 1024)) "$W/$host.img"
+        run $host "$round" "$qemu" 1 "$flags"
+        sha=$(tr -d '\r' < "$W/$host-$round-1.out" |
+              sed -n 's/^PATTERN-SHA256 //p' | head -1)
+        run $host "$round" "$qemu" 2 "$flags spapr.expect_sha=${sha:-none}"
+    done
 done
 rm -f "$W"/*.img
 
 t_end=$(date +%s)
-python3 "$here/guest-report.py" "$W" "$GUEST_DOC" \
+python3 "$here/guest-report.py" "$W" "$GUEST_DOC" "$ROUNDS" \
     "$((t_built - t_start))" "$((t_end - t_start))" \
     "$("$OURS" --version | head -1)" "$("$STOCK_QEMU" --version | head -1)" \
     "$KERNEL"
