@@ -137,12 +137,14 @@ def main():
     out.append('| host | boot 1 | boot 2 | boot 1 + boot 2 |')
     out.append('| --- | --- | --- | --- |')
     med = {}
+    sums = {}
     for h in HOSTS:
         cells = []
         for p in PHASES + ('sum',):
             if p == 'sum':
                 v = [sum(allruns[(h, r, q)]['secs'] or 0 for q in PHASES)
                      for r in range(1, rounds + 1)]
+                sums[h] = v
             else:
                 v = [allruns[(h, r, p)]['secs'] or 0
                      for r in range(1, rounds + 1)]
@@ -150,12 +152,15 @@ def main():
             cells.append('%.1f (%s)' % (med[(h, p)],
                                         ', '.join('%.1f' % x for x in v)))
         out.append('| %s | %s |' % (h, ' | '.join(cells)))
-    verdict = ('not above' if med[('ours', 'sum')] <= med[('stock', 'sum')]
-               else 'ABOVE')
+    diff = med[('ours', 'sum')] - med[('stock', 'sum')]
+    spread = {h: max(sums[h]) - min(sums[h]) for h in HOSTS}
+    verdict = 'not above' if diff <= 0 else 'ABOVE'
     out.append('')
-    out.append('Median boot 1 + boot 2: ours %.1f s, stock %.1f s (ours is '
-               '%s stock).' % (med[('ours', 'sum')], med[('stock', 'sum')],
-                               verdict))
+    out.append('Median boot 1 + boot 2: ours %.2f s, stock %.2f s: ours is '
+               '%s stock (difference %+.2f s; run-to-run spread: ours '
+               '%.2f s, stock %.2f s).'
+               % (med[('ours', 'sum')], med[('stock', 'sum')], verdict,
+                  diff, spread['ours'], spread['stock']))
     out.append('')
     out.append('### SCM hcalls (guest powerpc:hcall_exit; "module" = calls '
                'the library counted on our host)')

@@ -3,7 +3,7 @@
 # spapr-hcall glue, the ppc64le kernel, the initramfs; all cached), then run
 # the guest scenario twice per host (boot 1 on a fresh NVDIMM file, boot 2
 # on the same file) on our build AND on Debian's stock qemu-system-ppc64,
-# ROUNDS times (default 3, hosts taking turns; times are compared as medians),
+# ROUNDS times (default 5, hosts taking turns; times are compared as medians),
 # and write the comparison to docs/guest.md (generated section) and stdout.
 #
 # Exit status: non-zero if a build fails, or if any scenario step fails on
@@ -13,8 +13,8 @@
 # reported, not fatal.
 #
 # Environment: SPAPR_CACHE, JOBS (passed to the build scripts), TIMEOUT
-# (per boot, default 600), ROUNDS (default 3), GUEST_DOC (default docs/guest.md; "-" = none),
-# STOCK_QEMU (default /usr/bin/qemu-system-ppc64).
+# (per boot, default 600), ROUNDS (default 5), GUEST_DOC (default
+# docs/guest.md; "-" = none), STOCK_QEMU (default /usr/bin/qemu-system-ppc64).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -76,7 +76,7 @@ run() {   # host round qemu phase extra-append
 
 # Boot times vary by about a second from run to run on a 2-core VM: the
 # hosts take turns, ROUNDS times, and the report compares medians.
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 for round in $(seq 1 "$ROUNDS"); do
     for host in ours stock; do
         if [ $host = ours ]; then
