@@ -386,20 +386,21 @@ static void glue_inject_health(SpaprNvdimm *nv)
     }
     items = g_strsplit(env, ",", -1);
     for (i = 0; items[i]; i++) {
-        const char *eq = strchr(items[i], '=');
-        const char *val = eq ? eq + 1 : items[i];
+        char *eq = strchr(items[i], '=');
+        const char *val = items[i];
         uint64_t bits;
 
-        if (eq && strncmp(items[i], spapr_nvdimm_id(nv),
-                          eq - items[i]) != 0) {
-            continue;
-        }
-        if (eq && strlen(spapr_nvdimm_id(nv)) != (size_t)(eq - items[i])) {
-            continue;
+        if (eq) {
+            /* "<id>=<bits>": only for that device */
+            *eq = '\0';
+            val = eq + 1;
+            if (strcmp(items[i], spapr_nvdimm_id(nv)) != 0) {
+                continue;
+            }
         }
         if (qemu_strtou64(val, NULL, 0, &bits) < 0) {
-            warn_report("spapr-hcall: bad SPAPR_HCALL_NVDIMM_HEALTH item "
-                        "'%s'", items[i]);
+            warn_report("spapr-hcall: bad SPAPR_HCALL_NVDIMM_HEALTH value "
+                        "'%s'", val);
             continue;
         }
         spapr_nvdimm_set_health(nv, bits, bits);
@@ -434,7 +435,8 @@ void spapr_hcall_glue_plug_nvdimm(SpaprMachineState *spapr, DeviceState *dev,
     cfg.unarmed = object_property_get_bool(OBJECT(dev), NVDIMM_UNARMED_PROP,
                                            NULL);
     /* QEMU's rule: no real pmem behind it, or pmem-override=on */
-    cfg.hcall_flush = object_dynamic_cast(OBJECT(dev), GLUE_TYPE_SPAPR_NVDIMM) &&
+    cfg.hcall_flush =
+        object_dynamic_cast(OBJECT(dev), GLUE_TYPE_SPAPR_NVDIMM) &&
         (!object_property_get_bool(OBJECT(dimm->hostmem), "pmem", NULL) ||
          object_property_get_bool(OBJECT(dev), "pmem-override", NULL));
     cfg.slot = slot;
