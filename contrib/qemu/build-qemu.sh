@@ -5,6 +5,16 @@
 # Usage: contrib/qemu/build-qemu.sh
 # Prints the path of the built qemu-system-ppc64 on the last line of stdout.
 #
+# The spapr-hcall library is NOT part of the cache key: it is built from
+# this work tree with meson (static, PIC, release) in
+# $SPAPR_CACHE/spapr-lib-<hash of the repo path>/, partially linked into one
+# relocatable object whose only global symbols are those listed in
+# contrib/qemu/glue-api.syms (the library's drc/machine helpers would
+# otherwise clash with QEMU's spapr_drc_* symbols), and staged with the
+# public headers in <build>/spapr-hcall/.  When the staged object changes,
+# the binary is deleted and ninja relinks it (seconds); a header change
+# recompiles only the files that include it (the glue).
+#
 # Inputs that make up the cache key (a change in any of them means a new build dir):
 #   - the Debian source version fetched by tests/guest/fetch-qemu-source.sh
 #   - this script
@@ -65,8 +75,48 @@ key=$(key_input | sha256sum | cut -c1-16)
 B="$CACHE/qemu-build-$key"
 bin="$B/build/qemu-system-ppc64"
 
+# ---- the spapr-hcall library (outside the key) -----------------------------
+LIBB="$CACHE/spapr-lib-$(echo "$repo" | sha256sum | cut -c1-12)"
+stage_library() {
+    local dst=$1 obj
+    if [ ! -f "$LIBB/build.ninja" ]; then
+        meson setup "$LIBB" "$repo" -Ddefault_library=static \
+            -Db_staticpic=true --buildtype=release -Dwerror=false >&2
+    fi
+    ninja -C "$LIBB" libspapr-hcall.a >&2
+    obj="$LIBB/spapr-hcall.o"
+    ld -r --whole-archive "$LIBB/libspapr-hcall.a" -o "$obj.tmp"
+    objcopy --keep-global-symbols="$here/glue-api.syms" "$obj.tmp"
+    mv "$obj.tmp" "$obj"
+    mkdir -p "$dst/include/spapr-hcall"
+    changed=0
+    # Copy only what changed, so ninja's timestamps stay meaningful
+    for f in "$repo"/include/spapr-hcall/*.h "$obj"; do
+        case $f in
+        *.h) t="$dst/include/spapr-hcall/$(basename "$f")" ;;
+        *) t="$dst/spapr-hcall.o" ;;
+        esac
+        if ! cmp -s "$f" "$t"; then
+            cp "$f" "$t"
+            changed=1
+        fi
+    done
+}
+
+exec 9> "$CACHE/qemu-build-$key.lock"
+flock 9
+
 if [ "${FORCE:-0}" != 1 ] && [ -f "$B/.complete" ] && [ -x "$bin" ]; then
-    log "cached: $B"
+    stage_library "$B/build/spapr-hcall"
+    if [ "$changed" = 1 ]; then
+        start=$(date +%s.%N)
+        rm -f "$bin"
+        ninja -C "$B/build" qemu-system-ppc64 >&2
+        end=$(date +%s.%N)
+        log "library changed: relinked in $(echo "$end - $start" | bc) s"
+    else
+        log "cached: $B"
+    fi
     echo "$bin"
     exit 0
 fi
@@ -98,6 +148,7 @@ fi
 # ---- end of GLUE HOOK ----------------------------------------------------
 
 mkdir -p "$B/build"
+stage_library "$B/build/spapr-hcall"
 start=$(date +%s)
 (
     cd "$B/build"

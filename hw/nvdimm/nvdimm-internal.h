@@ -86,6 +86,7 @@ struct SpaprNvdimm {
     char *state_path;           /* <mem_path>.state, NULL for RAM */
     int fd;                     /* -1 for RAM */
     uint8_t *host;
+    bool host_owned;            /* host/fd came from the config: keep them */
     uint64_t size;
     uint64_t data_size;
     uint64_t label_size;

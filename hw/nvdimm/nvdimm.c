@@ -298,10 +298,10 @@ static void nvdimm_release(SpaprNvdimm *nv)
         spapr_nvdimm_flush_free(nv->flush);
     }
     spapr_nvdimm_bind_cleanup(nv);
-    if (nv->host) {
+    if (nv->host && !nv->host_owned) {
         munmap(nv->host, nv->size);
     }
-    if (nv->fd >= 0) {
+    if (nv->fd >= 0 && !nv->host_owned) {
         close(nv->fd);
     }
     g_free(nv->mem_path);
@@ -343,7 +343,7 @@ static void spapr_nvdimm_finalize(SpaprDevice *dev)
             spapr_machine_log(nv->m, SPAPR_LOG_ERROR,
                               "nvdimm '%s': final sync failed: %s",
                               dev->id, g_strerror(errno));
-        } else if (!state_save(nv, false, &err)) {
+        } else if (nv->state_path && !state_save(nv, false, &err)) {
             spapr_machine_log(nv->m, SPAPR_LOG_ERROR, "nvdimm '%s': %s",
                               dev->id, err->message);
         }
@@ -382,6 +382,12 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
                     "duplicate device id '%s'", cfg->id);
         return NULL;
     }
+    if (cfg->host && (cfg->mem_path || cfg->readonly)) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "nvdimm '%s': a host-supplied backend excludes a "
+                    "mem_path and read-only", cfg->id);
+        return NULL;
+    }
     if (!cfg->mem_path || cfg->size) {
         if (!check_geometry(cfg->size, cfg->label_size, errp)) {
             g_prefix_error(errp, "nvdimm '%s': ", cfg->id);
@@ -403,7 +409,15 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
     nv->bind_chunk_blocks = SPAPR_NVDIMM_BIND_CHUNK_BLOCKS;
     nv->health = cfg->unarmed ? SPAPR_NVDIMM_HEALTH_UNARMED : 0;
 
-    if (cfg->mem_path) {
+    if (cfg->host) {
+        /* The host mapped it; flushes sync its file when there is one */
+        nv->host = cfg->host;
+        nv->fd = cfg->host_fd >= 0 ? cfg->host_fd : -1;
+        nv->host_owned = true;
+        nv->size = size;
+        nv->hcall_flush = cfg->hcall_flush;
+        set_uuid(nv, cfg->uuid);
+    } else if (cfg->mem_path) {
         nv->mem_path = g_strdup(cfg->mem_path);
         nv->state_path = g_strdup_printf("%s.state", cfg->mem_path);
         nv->hcall_flush = cfg->hcall_flush;

@@ -32,6 +32,18 @@ typedef struct SpaprNvdimmConfig {
     bool hcall_flush;
     uint32_t slot;              /* PMEM DRC id, or SPAPR_NVDIMM_SLOT_AUTO */
     uint32_t numa_node;
+    /*
+     * Backend supplied by the host (QEMU's memory-backend-file): @size
+     * bytes at @host, data area then label area, that the host mapped
+     * and keeps mapped until the device is finalized.  The library never
+     * unmaps it nor closes @host_fd.  @host_fd is the file behind it,
+     * fdatasync()ed for H_SCM_FLUSH and at finalize, or -1 (nothing to
+     * sync).  Only read when @host is set; @mem_path must then be NULL,
+     * @size is required, and no state file is kept (the host owns the
+     * UUID: a NULL @uuid is generated per run).  @readonly is refused.
+     */
+    void *host;
+    int host_fd;
 } SpaprNvdimmConfig;
 
 /*

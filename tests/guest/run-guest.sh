@@ -93,6 +93,6 @@ if [ -n "$unexpected" ]; then
     echo "$unexpected" | sed 's/^/RESULT   /'
     [ $status = 0 ] && status=1
 fi
-grep -E '^(HCALL|SCENARIO-SUMMARY)' "$tmp/log"
+grep -E '^(HCALL|SCENARIO-SUMMARY|PATTERN-SHA256)' "$tmp/log"
 echo "RESULT status=$status"
 exit $status

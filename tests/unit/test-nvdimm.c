@@ -6,6 +6,8 @@
  */
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "nvdimm-internal.h"
@@ -289,6 +291,107 @@ static void test_readonly(void)
     remove_backend(path);
 }
 
+/*
+ * A backend the host mapped (QEMU's memory-backend-file): the device uses
+ * that memory, syncs the host's descriptor, keeps no state file, and
+ * never unmaps or closes what it was given.
+ */
+static SpaprNvdimm *create_host(SpaprMachine *m, const char *id, void *host,
+                                int fd, uint64_t size, GError **errp)
+{
+    SpaprNvdimmConfig cfg = {
+        .id = id, .size = size, .label_size = LABEL, .host = host,
+        .host_fd = fd, .hcall_flush = fd >= 0,
+        .uuid = "5b2a47b4-9d3c-4c7e-8a3f-2e1d0c9b8a71",
+        .slot = SPAPR_NVDIMM_SLOT_AUTO,
+    };
+
+    return spapr_nvdimm_create(m, &cfg, errp);
+}
+
+static void test_host_backend(void)
+{
+    g_autofree char *path = tmp_path("host.img");
+    g_autofree char *state = g_strdup_printf("%s.state", path);
+    uint64_t size = 256 * MIB + LABEL, v;
+    SpaprMachine *m = new_machine();
+    GError *err = NULL;
+    SpaprNvdimm *nv;
+    uint8_t *host;
+    int fd;
+
+    remove_backend(path);
+    fd = open(path, O_RDWR | O_CREAT, 0600);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(ftruncate(fd, size), ==, 0);
+    host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    g_assert_true(host != MAP_FAILED);
+    host[size - LABEL] = 0x5a;
+
+    nv = create_host(m, "h", host, fd, size, &err);
+    g_assert_no_error(err);
+    g_assert_true(nv->host == host);
+    g_assert_true(spapr_nvdimm_is_file_backed(nv));
+    g_assert_true(spapr_nvdimm_hcall_flush_required(nv));
+    g_assert_cmpuint(spapr_nvdimm_nr_blocks(nv), ==, 1);
+    g_assert_cmpstr(spapr_nvdimm_uuid(nv), ==,
+                    "5b2a47b4-9d3c-4c7e-8a3f-2e1d0c9b8a71");
+    /* Labels live in the host's memory, at the end of the backend */
+    g_assert_cmpint(spapr_nvdimm_label_read(nv, NULL, 0, 1, &v), ==,
+                    NVDIMM_LABEL_OK);
+    g_assert_cmphex(v, ==, 0x5a);
+    g_assert_cmpint(spapr_nvdimm_label_write(nv, NULL, 8, 8,
+                                             0x1122334455667788ULL), ==,
+                    NVDIMM_LABEL_OK);
+    g_assert_cmphex(host[size - LABEL + 8], ==, 0x11);
+    spapr_machine_free(m);
+
+    /* Still mapped and open; no state file next to the host's file */
+    host[0] = 0x77;
+    g_assert_cmphex(host[size - LABEL + 15], ==, 0x88);
+    g_assert_cmpint(fcntl(fd, F_GETFD), !=, -1);
+    g_assert_false(g_file_test(state, G_FILE_TEST_EXISTS));
+
+    /* No descriptor: nothing to sync, so no H_SCM_FLUSH is asked for */
+    m = new_machine();
+    nv = create_host(m, "h", host, -1, size, &err);
+    g_assert_no_error(err);
+    g_assert_false(spapr_nvdimm_is_file_backed(nv));
+    g_assert_false(spapr_nvdimm_hcall_flush_required(nv));
+    spapr_machine_free(m);
+
+    /* Refused: with a mem_path, read-only, bad geometry; host kept */
+    m = new_machine();
+    {
+        SpaprNvdimmConfig cfg = {
+            .id = "x", .size = size, .label_size = LABEL, .host = host,
+            .host_fd = fd, .mem_path = path,
+            .slot = SPAPR_NVDIMM_SLOT_AUTO,
+        };
+
+        g_assert_null(spapr_nvdimm_create(m, &cfg, &err));
+        g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_INVALID);
+        g_clear_error(&err);
+        cfg.mem_path = NULL;
+        cfg.readonly = true;
+        g_assert_null(spapr_nvdimm_create(m, &cfg, &err));
+        g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_INVALID);
+        g_clear_error(&err);
+        cfg.readonly = false;
+        cfg.size = size + 4096;
+        g_assert_null(spapr_nvdimm_create(m, &cfg, &err));
+        g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_INVALID);
+        g_clear_error(&err);
+    }
+    spapr_machine_free(m);
+    g_assert_cmphex(host[0], ==, 0x77);
+    g_assert_cmpint(fcntl(fd, F_GETFD), !=, -1);
+
+    munmap(host, size);
+    close(fd);
+    remove_backend(path);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -298,5 +401,6 @@ int main(int argc, char **argv)
     g_test_add_func("/nvdimm/file-sparse-1t", test_file_sparse_1t);
     g_test_add_func("/nvdimm/file-persistence", test_file_persistence);
     g_test_add_func("/nvdimm/readonly", test_readonly);
+    g_test_add_func("/nvdimm/host-backend", test_host_backend);
     return g_test_run();
 }

@@ -117,7 +117,7 @@ static bool merge_src(CollectCtx *c, const void *src, int off,
 {
     g_auto(GStrv) names = NULL, types = NULL;
     const fdt32_t *idx, *pd;
-    uint32_t n, npd, i;
+    uint32_t n = 0, npd = 0, i;
 
     if (!fdt_getprop(src, off, "ibm,drc-indexes", NULL)) {
         return true;

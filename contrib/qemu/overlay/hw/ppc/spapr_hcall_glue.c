@@ -1,0 +1,483 @@
+/*
+ * spapr-hcall glue: QEMU's pseries machine on the spapr-hcall library
+ *
+ * Copyright (c) 2026 spapr-hcall developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * One library SpaprMachine shadows the QEMU spapr machine.  It serves the
+ * hcall-scm and hcall-epapr sets, owns the NVDIMMs' SCM state (bindings,
+ * labels, flushes, health, statistics) and writes their device-tree nodes.
+ * QEMU keeps everything else: CPUs, RAM, RTAS, DRC state machines, the
+ * DIMM mapping in device memory.
+ *
+ * Threading: QEMU calls hcalls, plug, reset and fdt building with the BQL
+ * held, so the glue state needs no lock of its own.  The library may log
+ * from its flush thread; the log op only calls thread-safe QEMU functions.
+ *
+ * Environment:
+ *   SPAPR_HCALL_STATS=<file>   write the library's per-hcall statistics
+ *                              to <file> at exit
+ *   SPAPR_HCALL_NVDIMM_HEALTH=[<id>=]<bits>[,...]
+ *                              PAPR health bits (PPC_BIT numbering, as
+ *                              H_SCM_HEALTH returns them) set on the
+ *                              NVDIMM <id> (or on every NVDIMM) at plug
+ *   SPAPR_HCALL_TRACE=<pat>    library trace events (read by the library)
+ */
+#include "qemu/osdep.h"
+#include "qemu/cutils.h"
+#include "qemu/error-report.h"
+#include "qemu/log.h"
+#include "qemu/main-loop.h"
+#include "qemu/notify.h"
+#include "qemu/rcu.h"
+#include "qemu/timer.h"
+#include "qemu/units.h"
+#include "qapi/error.h"
+#include "exec/address-spaces.h"
+#include "exec/memory.h"
+#include "hw/boards.h"
+#include "hw/mem/nvdimm.h"
+#include "hw/mem/pc-dimm.h"
+#include "hw/ppc/spapr.h"
+#include "hw/ppc/spapr_hcall_glue.h"
+#include "sysemu/hostmem.h"
+#include "sysemu/sysemu.h"
+#include <libfdt.h>
+
+/*
+ * The library's headers.  QEMU's spapr.h already defines the PAPR
+ * constants (same names, same values): keep the library's copy out, and
+ * let the library's 256 MiB block size replace QEMU's identical macro.
+ */
+#define SPAPR_HCALL_HCALL_DEFS_H
+#undef SPAPR_MEMORY_BLOCK_SIZE
+#include "spapr-hcall/types.h"
+#include "spapr-hcall/host-ops.h"
+#include "spapr-hcall/machine.h"
+#include "spapr-hcall/hcall.h"
+#include "spapr-hcall/hcall-sets.h"
+#include "spapr-hcall/nvdimm.h"
+#include "spapr-hcall/fdt.h"
+
+QEMU_BUILD_BUG_ON(sizeof(target_ulong) != sizeof(uint64_t));
+
+/* QEMU keeps this name private to hw/ppc/spapr_nvdimm.c */
+#define GLUE_TYPE_SPAPR_NVDIMM "spapr-nvdimm"
+
+/* Guest-visible mapping made by the library (an SCM binding) */
+typedef struct GlueMap {
+    struct rcu_head rcu;        /* first: g_free_rcu() needs offset 0 */
+    MemoryRegion mr;
+    uint64_t gpa;
+    uint64_t size;
+} GlueMap;
+
+struct SpaprHcallGlue {
+    SpaprMachine *m;
+    SpaprMachineState *spapr;
+    GHashTable *maps;           /* gpa -> GlueMap */
+    Notifier exit_notifier;
+    char *stats_path;
+    bool exiting;
+};
+
+/* ---- SpaprHostOps over QEMU's memory API ---- */
+
+/*
+ * True if every byte of [gpa, gpa + len) is RAM (or a library mapping)
+ * that may be accessed this way: QEMU reads unassigned memory as all-ones
+ * without an error, so address_space_read() alone cannot tell.
+ */
+static bool glue_range_is_ram(uint64_t gpa, uint64_t len, bool is_write)
+{
+    if (gpa + len < gpa) {
+        return false;
+    }
+    RCU_READ_LOCK_GUARD();
+    while (len) {
+        hwaddr xlat, l = len;
+        MemoryRegion *mr;
+
+        mr = address_space_translate(&address_space_memory, gpa, &xlat, &l,
+                                     is_write, MEMTXATTRS_UNSPECIFIED);
+        if (!l || !memory_region_is_ram(mr) ||
+            memory_region_is_ram_device(mr) ||
+            (is_write && memory_region_is_rom(mr))) {
+            return false;
+        }
+        gpa += l;
+        len -= l;
+    }
+    return true;
+}
+
+static bool glue_mem_read(void *opaque, uint64_t gpa, void *buf,
+                          uint64_t len)
+{
+    return glue_range_is_ram(gpa, len, false) &&
+           address_space_read(&address_space_memory, gpa,
+                              MEMTXATTRS_UNSPECIFIED, buf, len) == MEMTX_OK;
+}
+
+static bool glue_mem_write(void *opaque, uint64_t gpa, const void *buf,
+                           uint64_t len)
+{
+    return glue_range_is_ram(gpa, len, true) &&
+           address_space_write(&address_space_memory, gpa,
+                               MEMTXATTRS_UNSPECIFIED, buf, len) == MEMTX_OK;
+}
+
+static bool glue_map(void *opaque, const char *name, uint64_t gpa,
+                     uint64_t size, void *host, GError **errp)
+{
+    SpaprHcallGlue *g = opaque;
+    g_autofree char *mr_name = NULL;
+    MemoryRegionSection sec;
+    GlueMap *map;
+
+    if (!size || gpa + size < gpa) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "bad mapping [0x%" PRIx64 ", +0x%" PRIx64 ")", gpa, size);
+        return false;
+    }
+    /* Anything already there (RAM, DIMMs, MMIO, our mappings) collides */
+    sec = memory_region_find(get_system_memory(), gpa, size);
+    if (sec.mr) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_OVERLAP,
+                    "[0x%" PRIx64 ", +0x%" PRIx64 ") overlaps %s", gpa, size,
+                    memory_region_name(sec.mr));
+        memory_region_unref(sec.mr);
+        return false;
+    }
+    map = g_new0(GlueMap, 1);
+    map->gpa = gpa;
+    map->size = size;
+    mr_name = g_strdup_printf("spapr-hcall-%s@0x%" PRIx64, name, gpa);
+    memory_region_init_ram_ptr(&map->mr, OBJECT(g->spapr), mr_name, size,
+                               host);
+    memory_region_add_subregion(get_system_memory(), gpa, &map->mr);
+    g_hash_table_insert(g->maps, GSIZE_TO_POINTER(gpa), map);
+    return true;
+}
+
+static void glue_unmap(void *opaque, uint64_t gpa, uint64_t size)
+{
+    SpaprHcallGlue *g = opaque;
+    GlueMap *map = g_hash_table_lookup(g->maps, GSIZE_TO_POINTER(gpa));
+
+    if (!map || map->size != size) {
+        error_report("spapr-hcall: unmap of unknown range 0x%" PRIx64
+                     " +0x%" PRIx64, gpa, size);
+        return;
+    }
+    g_hash_table_remove(g->maps, GSIZE_TO_POINTER(gpa));
+    if (g->exiting) {
+        /* The process is going away: leave QEMU's memory map alone */
+        return;
+    }
+    memory_region_del_subregion(get_system_memory(), &map->mr);
+    object_unparent(OBJECT(&map->mr));
+    /* RCU readers of the old flat view may still look at the region */
+    g_free_rcu(map, rcu);
+}
+
+static int64_t glue_clock_ns(void *opaque)
+{
+    return qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+}
+
+static void glue_log(void *opaque, SpaprLogLevel level, const char *msg)
+{
+    switch (level) {
+    case SPAPR_LOG_TRACE:
+        fprintf(stderr, "spapr-hcall: %s\n", msg);
+        break;
+    case SPAPR_LOG_GUEST_ERROR:
+        qemu_log_mask(LOG_GUEST_ERROR, "spapr-hcall: %s\n", msg);
+        break;
+    case SPAPR_LOG_UNIMP:
+        qemu_log_mask(LOG_UNIMP, "spapr-hcall: %s\n", msg);
+        break;
+    case SPAPR_LOG_WARNING:
+        warn_report("spapr-hcall: %s", msg);
+        break;
+    default:
+        error_report("spapr-hcall: %s", msg);
+        break;
+    }
+}
+
+static const SpaprHostOps glue_ops = {
+    .mem_read = glue_mem_read,
+    .mem_write = glue_mem_write,
+    .map = glue_map,
+    .unmap = glue_unmap,
+    .clock_ns = glue_clock_ns,
+    .log = glue_log,
+};
+
+/* ---- Hcalls ---- */
+
+/* The library's shadow of a vCPU: index = cpu_index, MSR copied */
+static SpaprCpu *glue_cpu(SpaprHcallGlue *g, PowerPCCPU *cpu, bool gprs)
+{
+    CPUPPCState *env = &cpu->env;
+    SpaprCpu *c = spapr_machine_cpu(g->m, CPU(cpu)->cpu_index);
+
+    if (c) {
+        c->msr = env->msr;
+        c->pc = env->nip;
+        if (gprs) {
+            memcpy(c->gpr, env->gpr, sizeof(c->gpr));
+        }
+    }
+    return c;
+}
+
+/* QEMU hcall table entry for every opcode of the library's sets */
+static target_ulong glue_hcall(PowerPCCPU *cpu, SpaprMachineState *spapr,
+                               target_ulong opcode, target_ulong *args)
+{
+    SpaprHcallGlue *g = spapr->hcall_glue;
+
+    if (!g) {
+        return H_FUNCTION;
+    }
+    return spapr_hcall(g->m, glue_cpu(g, cpu, false), opcode, args);
+}
+
+bool spapr_hcall_glue_dispatch(SpaprMachineState *spapr, PowerPCCPU *cpu,
+                               target_ulong opcode, target_ulong *args,
+                               target_ulong *ret)
+{
+    SpaprHcallGlue *g = spapr->hcall_glue;
+
+    if (!g || !spapr_hcall_lookup(g->m, opcode)) {
+        return false;
+    }
+    /* ePAPR calls read the caller's r3 from r12 and its MSR[SF] */
+    *ret = spapr_hcall(g->m, glue_cpu(g, cpu, true), opcode, args);
+    return true;
+}
+
+static void glue_register_set(const SpaprHcallInfo *set, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (set[i].opcode <= MAX_HCALL_OPCODE && !(set[i].opcode & 3)) {
+            spapr_register_hypercall(set[i].opcode, glue_hcall);
+        }
+        /* Others (0xF0E0) go through spapr_hcall_glue_dispatch() */
+    }
+}
+
+/*
+ * QEMU fills its hcall tables from type_init constructors and asserts
+ * each slot is free: the patch removes QEMU's own SCM registration, and
+ * ours takes the slots here.
+ */
+static void spapr_hcall_glue_register_types(void)
+{
+    glue_register_set(spapr_hcall_set_scm, spapr_hcall_set_scm_len);
+    glue_register_set(spapr_hcall_set_epapr, spapr_hcall_set_epapr_len);
+}
+
+type_init(spapr_hcall_glue_register_types)
+
+/* ---- Statistics at exit ---- */
+
+static void glue_dump_stats(SpaprHcallGlue *g)
+{
+    g_autoptr(GArray) rows = spapr_hcall_stats(g->m);
+    g_autoptr(GString) out = g_string_new("# opcode name calls errors "
+                                          "total_ns\n");
+    g_autoptr(GError) err = NULL;
+    guint i;
+
+    for (i = 0; i < rows->len; i++) {
+        SpaprHcallStats *s = &g_array_index(rows, SpaprHcallStats, i);
+
+        g_string_append_printf(out, "0x%" PRIx64 " %s %" PRIu64 " %" PRIu64
+                               " %" PRIu64 "\n", s->opcode,
+                               s->name ? s->name : "(unregistered)",
+                               s->calls, s->errors, s->total_ns);
+    }
+    if (!g_file_set_contents(g->stats_path, out->str, out->len, &err)) {
+        error_report("spapr-hcall: %s", err->message);
+    }
+}
+
+static void glue_exit(Notifier *n, void *data)
+{
+    SpaprHcallGlue *g = container_of(n, SpaprHcallGlue, exit_notifier);
+
+    if (g->stats_path) {
+        glue_dump_stats(g);
+    }
+    /* Drains flushes and syncs the backends; mappings die with QEMU */
+    g->exiting = true;
+    g->spapr->hcall_glue = NULL;
+    spapr_machine_free(g->m);
+    g_hash_table_destroy(g->maps);
+    g_free(g->stats_path);
+    g_free(g);
+}
+
+/* ---- Machine lifecycle ---- */
+
+void spapr_hcall_glue_machine_init(SpaprMachineState *spapr)
+{
+    MachineState *ms = MACHINE(spapr);
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+    SpaprHcallGlue *g = g_new0(SpaprHcallGlue, 1);
+    SpaprMachineConfig cfg = { 0 };
+    g_autoptr(GError) err = NULL;
+    uint64_t top = ms->ram_size;
+    const char *stats = g_getenv("SPAPR_HCALL_STATS");
+
+    if (ms->device_memory) {
+        top = ms->device_memory->base +
+              memory_region_size(&ms->device_memory->mr);
+    }
+    cfg.ops = &glue_ops;
+    cfg.opaque = g;
+    cfg.ram_size = QEMU_ALIGN_DOWN(ms->ram_size, SPAPR_MEMORY_BLOCK_SIZE);
+    cfg.nr_cpus = ms->smp.max_cpus;
+    /* SCM bindings go above everything QEMU places (RAM, DIMMs) */
+    cfg.device_window_base = ROUND_UP(top, 1 * TiB);
+    cfg.device_window_size = 64 * TiB;
+    /* QEMU creates one PMEM DRC per memory slot; so does the library */
+    cfg.pmem_slots = mc->nvdimm_supported ? ms->ram_slots : 0;
+
+    g->spapr = spapr;
+    g->maps = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g->m = spapr_machine_new(&cfg, &err);
+    if (!g->m || !spapr_hcall_register_scm(g->m, &err) ||
+        !spapr_hcall_register_epapr(g->m, &err)) {
+        error_report("spapr-hcall: %s", err->message);
+        exit(1);
+    }
+    if (stats && *stats) {
+        g->stats_path = g_strdup(stats);
+        spapr_hcall_stats_set_timing(g->m, true);
+    }
+    g->exit_notifier.notify = glue_exit;
+    qemu_add_exit_notifier(&g->exit_notifier);
+    spapr->hcall_glue = g;
+}
+
+void spapr_hcall_glue_reset(SpaprMachineState *spapr)
+{
+    if (spapr->hcall_glue) {
+        spapr_machine_reset(spapr->hcall_glue->m);
+    }
+}
+
+/* SPAPR_HCALL_NVDIMM_HEALTH: "[<id>=]<bits>" items, comma-separated */
+static void glue_inject_health(SpaprNvdimm *nv)
+{
+    const char *env = g_getenv("SPAPR_HCALL_NVDIMM_HEALTH");
+    g_auto(GStrv) items = NULL;
+    size_t i;
+
+    if (!env || !*env) {
+        return;
+    }
+    items = g_strsplit(env, ",", -1);
+    for (i = 0; items[i]; i++) {
+        char *eq = strchr(items[i], '=');
+        const char *val = items[i];
+        uint64_t bits;
+
+        if (eq) {
+            /* "<id>=<bits>": only for that device */
+            *eq = '\0';
+            val = eq + 1;
+            if (strcmp(items[i], spapr_nvdimm_id(nv)) != 0) {
+                continue;
+            }
+        }
+        if (qemu_strtou64(val, NULL, 0, &bits) < 0) {
+            warn_report("spapr-hcall: bad SPAPR_HCALL_NVDIMM_HEALTH value "
+                        "'%s'", val);
+            continue;
+        }
+        spapr_nvdimm_set_health(nv, bits, bits);
+    }
+}
+
+void spapr_hcall_glue_plug_nvdimm(SpaprMachineState *spapr, DeviceState *dev,
+                                  uint64_t slot)
+{
+    SpaprHcallGlue *g = spapr->hcall_glue;
+    PCDIMMDevice *dimm = PC_DIMM(dev);
+    MemoryRegion *bmr = host_memory_backend_get_memory(dimm->hostmem);
+    SpaprNvdimmConfig cfg = { 0 };
+    g_autoptr(GError) err = NULL;
+    g_autofree char *uuid = NULL;
+    g_autofree char *id = NULL;
+    SpaprNvdimm *nv;
+
+    if (!g) {
+        return;
+    }
+    uuid = object_property_get_str(OBJECT(dev), NVDIMM_UUID_PROP,
+                                   &error_abort);
+    id = dev->id ? g_strdup(dev->id) : g_strdup_printf("nvdimm%" PRIu64,
+                                                       slot);
+    cfg.id = id;
+    cfg.size = memory_region_size(bmr);
+    cfg.label_size = object_property_get_uint(OBJECT(dev),
+                                              NVDIMM_LABEL_SIZE_PROP,
+                                              &error_abort);
+    cfg.uuid = uuid;
+    cfg.unarmed = object_property_get_bool(OBJECT(dev), NVDIMM_UNARMED_PROP,
+                                           NULL);
+    /* QEMU's rule: no real pmem behind it, or pmem-override=on */
+    cfg.hcall_flush =
+        object_dynamic_cast(OBJECT(dev), GLUE_TYPE_SPAPR_NVDIMM) &&
+        (!object_property_get_bool(OBJECT(dimm->hostmem), "pmem", NULL) ||
+         object_property_get_bool(OBJECT(dev), "pmem-override", NULL));
+    cfg.slot = slot;
+    cfg.numa_node = object_property_get_uint(OBJECT(dev), PC_DIMM_NODE_PROP,
+                                             NULL);
+    /* The library works on the memory QEMU already mapped for the memdev */
+    cfg.host = memory_region_get_ram_ptr(bmr);
+    cfg.host_fd = memory_region_get_fd(bmr);
+
+    nv = spapr_nvdimm_create(g->m, &cfg, &err);
+    if (!nv) {
+        error_report("spapr-hcall: nvdimm '%s': %s", id, err->message);
+        if (!dev->hotplugged) {
+            exit(1);
+        }
+        return;
+    }
+    glue_inject_health(nv);
+}
+
+/* ---- Device tree ---- */
+
+void spapr_hcall_glue_build_fdt(SpaprMachineState *spapr, void *fdt)
+{
+    SpaprHcallGlue *g = spapr->hcall_glue;
+    g_autoptr(GError) err = NULL;
+    size_t used, need;
+
+    if (!g) {
+        return;
+    }
+    used = fdt_off_dt_strings(fdt) + fdt_size_dt_strings(fdt);
+    need = spapr_fdt_add_nodes_size(g->m);
+    if (used + need > fdt_totalsize(fdt)) {
+        error_report("spapr-hcall: device tree buffer too small (%zu bytes "
+                     "used, %zu more needed, %u total)", used, need,
+                     fdt_totalsize(fdt));
+        exit(1);
+    }
+    if (!spapr_fdt_add_nodes(g->m, fdt, &err)) {
+        error_report("spapr-hcall: device tree: %s", err->message);
+        exit(1);
+    }
+}

@@ -1,0 +1,103 @@
+#!/bin/bash
+# `make guest`: build whatever is missing (our qemu-system-ppc64 with the
+# spapr-hcall glue, the ppc64le kernel, the initramfs; all cached), then run
+# the guest scenario twice per host (boot 1 on a fresh NVDIMM file, boot 2
+# on the same file) on our build AND on Debian's stock qemu-system-ppc64,
+# ROUNDS times (default 5, hosts taking turns; times are compared as medians),
+# and write the comparison to docs/guest.md (generated section) and stdout.
+#
+# Exit status: non-zero if a build fails, or if any scenario step fails on
+# our build, or if the module did not serve every SCM hcall the guest made
+# (host-side statistics vs the guest's powerpc:hcall_exit counts).  Stock
+# QEMU's expected failures (no perf_stats, no /hypervisor under TCG) are
+# reported, not fatal.
+#
+# Environment: SPAPR_CACHE, JOBS (passed to the build scripts), TIMEOUT
+# (per boot, default 600), ROUNDS (default 5), GUEST_DOC (default
+# docs/guest.md; "-" = none), STOCK_QEMU (default /usr/bin/qemu-system-ppc64).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+CACHE=${SPAPR_CACHE:-/var/cache/spapr-hcall}
+STOCK_QEMU=${STOCK_QEMU:-/usr/bin/qemu-system-ppc64}
+GUEST_DOC=${GUEST_DOC:-$repo/docs/guest.md}
+log() { echo "make-guest: $*" >&2; }
+
+mkdir -p "$CACHE/logs"
+W=$(mktemp -d "$CACHE/logs/make-guest-$(date +%Y%m%d-%H%M%S)-XXXX")
+t_start=$(date +%s)
+log "work dir $W"
+
+# ---- builds (kernel and initramfs next to the QEMU build) -----------------
+"$here/build-kernel.sh" > "$W/kernel.out" 2> "$W/kernel.err" &
+kpid=$!
+"$here/build-initramfs.sh" > "$W/initrd.out" 2> "$W/initrd.err" &
+ipid=$!
+if ! OURS=$("$repo/contrib/qemu/build-qemu.sh" 2> "$W/qemu.err" | tail -1); then
+    cat "$W/qemu.err" >&2
+    log "QEMU build failed"
+    exit 1
+fi
+grep -E 'relinked|cached|built in' "$W/qemu.err" >&2
+wait $kpid || { cat "$W/kernel.err" >&2; log "kernel build failed"; exit 1; }
+wait $ipid || { cat "$W/initrd.err" >&2; log "initramfs build failed"; exit 1; }
+KERNEL=$(tail -1 "$W/kernel.out")
+INITRD=$(tail -1 "$W/initrd.out")
+export KERNEL INITRD
+t_built=$(date +%s)
+log "builds ready in $((t_built - t_start)) s: $OURS"
+
+if [ ! -x "$STOCK_QEMU" ]; then
+    log "installing Debian's qemu-system-ppc (stock QEMU for the comparison)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        qemu-system-ppc > "$W/apt.log" 2>&1 || { cat "$W/apt.log" >&2; exit 1; }
+fi
+
+# ---- the runs --------------------------------------------------------------
+# Health bits injected on our build before boot: PAPR bit 1 (shutdown
+# dirty, Linux "flush_fail") and bit 4 (critical, Linux "smart_notify").
+# Not "unarmed": Linux makes an unarmed DIMM's region read-only.
+HEALTH_BITS=0x4800000000000000
+HEALTH_FLAGS=flush_fail,smart_notify
+
+run() {   # host round qemu phase extra-append
+    local host=$1 round=$2 qemu=$3 phase=$4 extra=$5
+    local out="$W/$host-$round-$phase"
+    log "round $round: boot $phase on $host"
+    NVDIMM_FILE="$W/$host.img" LOG="$out.log" \
+    APPEND_EXTRA="spapr.phase=$phase $extra" \
+    SPAPR_HCALL_STATS="$out.stats" \
+    SPAPR_HCALL_NVDIMM_HEALTH="nv0=$HEALTH_BITS" \
+        "$here/run-guest.sh" "$qemu" > "$out.out" 2> "$out.err"
+    echo $? > "$out.rc"
+    tr -d '\r' < "$out.out" | grep -E '^RESULT (qemu-exit|status)' >&2
+}
+
+# Boot times vary by about a second from run to run on a 2-core VM: the
+# hosts take turns, ROUNDS times, and the report compares medians.
+ROUNDS=${ROUNDS:-5}
+for round in $(seq 1 "$ROUNDS"); do
+    for host in ours stock; do
+        if [ $host = ours ]; then
+            qemu=$OURS
+            flags="spapr.expect_flags=$HEALTH_FLAGS"
+        else
+            qemu=$STOCK_QEMU
+            flags=""
+        fi
+        rm -f "$W/$host.img"
+        truncate -s $((1024 * 1024 * 1024 + 128 * 1024)) "$W/$host.img"
+        run $host "$round" "$qemu" 1 "$flags"
+        sha=$(tr -d '\r' < "$W/$host-$round-1.out" |
+              sed -n 's/^PATTERN-SHA256 //p' | head -1)
+        run $host "$round" "$qemu" 2 "$flags spapr.expect_sha=${sha:-none}"
+    done
+done
+rm -f "$W"/*.img
+
+t_end=$(date +%s)
+python3 "$here/guest-report.py" "$W" "$GUEST_DOC" "$ROUNDS" \
+    "$((t_built - t_start))" "$((t_end - t_start))" \
+    "$("$OURS" --version | head -1)" "$("$STOCK_QEMU" --version | head -1)" \
+    "$KERNEL"
