@@ -956,8 +956,9 @@ void hv_options_print_help(FILE *out)
             "usage: spapr-hv [options]\n"
             "A pSeries machine without a CPU: guest memory, hcalls and\n"
             "NVDIMMs driven through a qtest socket and QMP.\n"
-            "With no options (or --list-hcalls) it prints the hcall "
-            "table.\n\n");
+            "With no options it runs the built-in default job (make run):\n"
+            "1 GiB of RAM and a file-backed 1 GiB NVDIMM in a scratch\n"
+            "directory, the papr_scm probe replayed, the tree as DTS.\n\n");
     for (i = 0; i < G_N_ELEMENTS(opt_table); i++) {
         const OptDesc *d = &opt_table[i];
 
