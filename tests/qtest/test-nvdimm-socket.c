@@ -101,6 +101,26 @@ static void test_info_and_health(void)
     fixture_stop(&f);
 }
 
+/* health= on the command line: bits set before the guest's first call */
+static void test_health_option(void)
+{
+    Fixture f;
+    uint64_t args[1] = { 0x90000002 }, rets[9];
+    g_autofree char *r = NULL;
+
+    fixture_start(&f, "-object memory-backend-ram,id=mem2,size=268566528 "
+                  "-device spapr-nvdimm,id=nv2,memdev=mem2,label-size=128K,"
+                  "uuid=21111111-2222-4333-8444-555555555555,"
+                  "health=0x4800000000000000");
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, args, rets), ==,
+                    H_SUCCESS);
+    g_assert_cmphex(rets[0], ==, 0x4800000000000000ULL);
+    g_assert_cmphex(rets[1], ==, 0xffc0000000000000ULL);
+    r = qtest_cmd(f.s, "nvdimm-health nv2");
+    g_assert_cmpstr(r, ==, "OK 0x4800000000000000");
+    fixture_stop(&f);
+}
+
 static void test_fdt_and_qom(void)
 {
     Fixture f;
@@ -299,6 +319,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/spapr-hv/nvdimm/info-health", test_info_and_health);
+    g_test_add_func("/spapr-hv/nvdimm/health-option", test_health_option);
     g_test_add_func("/spapr-hv/nvdimm/fdt-qom", test_fdt_and_qom);
     g_test_add_func("/spapr-hv/nvdimm/scm-hcalls", test_scm_hcalls);
     g_test_add_func("/spapr-hv/nvdimm/replay-probe", test_replay_probe);

@@ -12,6 +12,7 @@ static bool create_nvdimm(HvMachine *hv, const HvOptions *o,
                           const HvNvdimmOpt *n, GError **errp)
 {
     const HvBackendOpt *b = hv_options_backend(o, n->memdev);
+    SpaprNvdimm *nv;
     SpaprNvdimmConfig cfg = {
         .id = n->id,
         .mem_path = b->mem_path,
@@ -35,9 +36,12 @@ static bool create_nvdimm(HvMachine *hv, const HvOptions *o,
                           "memory-backend %s: share=off is not supported, "
                           "the file is mapped shared", b->id);
     }
-    if (!spapr_nvdimm_create(hv->m, &cfg, errp)) {
+    if (!(nv = spapr_nvdimm_create(hv->m, &cfg, errp))) {
         g_prefix_error(errp, "-device %s: ", n->id);
         return false;
+    }
+    if (n->health) {
+        spapr_nvdimm_set_health(nv, n->health, n->health);
     }
     return true;
 }

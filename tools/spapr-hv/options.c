@@ -138,7 +138,7 @@ bool hv_parse_size(const char *s, uint64_t def_unit, uint64_t *out)
     return true;
 }
 
-static bool parse_u32(const char *s, uint32_t *out)
+static bool parse_u64(const char *s, uint64_t *out)
 {
     char *end = NULL;
     uint64_t v;
@@ -148,7 +148,18 @@ static bool parse_u32(const char *s, uint32_t *out)
     }
     errno = 0;
     v = g_ascii_strtoull(s, &end, 0);
-    if (errno || *end || v > UINT32_MAX) {
+    if (errno || *end) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+    uint64_t v;
+
+    if (!parse_u64(s, &v) || v > UINT32_MAX) {
         return false;
     }
     *out = v;
@@ -631,6 +642,9 @@ static bool opt_device(HvOptions *o, const char *opt, const char *arg,
             ok = kv->value && *kv->value;
         } else if (!strcmp(k, "unarmed")) {
             ok = hv_parse_bool(kv->value, &n->unarmed);
+        } else if (!strcmp(k, "health")) {
+            /* spapr-hcall extension: PAPR health bits set at creation */
+            ok = parse_u64(kv->value, &n->health);
         } else if (!strcmp(k, "pmem-override")) {
             ok = hv_parse_bool(kv->value, &n->pmem_override);
         } else if (!strcmp(k, "slot")) {
@@ -762,7 +776,8 @@ static const OptDesc opt_table[] = {
       "memory-backend-file,id=ID,mem-path=FILE,size=SIZE[,share=on]\n"
       "                 memory-backend-ram,id=ID,size=SIZE" },
     { "device", ARG_REQUIRED, O_FN, opt_device,
-      "spapr-nvdimm,id=ID,memdev=ID[,label-size=SIZE,uuid=U,unarmed=on]" },
+      "spapr-nvdimm,id=ID,memdev=ID[,label-size=SIZE,uuid=U,unarmed=on,"
+      "health=BITS]" },
     { "chardev", ARG_REQUIRED, O_FN, opt_chardev,
       "socket,id=ID,path=PATH[,server=on,wait=off] | stdio,id=ID" },
     { "mon", ARG_REQUIRED, O_FN, opt_mon, "chardev=ID,mode=control (QMP)" },

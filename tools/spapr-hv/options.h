@@ -32,6 +32,7 @@ typedef struct HvNvdimmOpt {
     uint64_t label_size;
     char *uuid;                 /* NULL: generated */
     bool unarmed;
+    uint64_t health;            /* PAPR health bits injected at creation */
     bool spapr_type;            /* "spapr-nvdimm" (vs plain "nvdimm") */
     bool pmem_override;
     uint32_t slot;              /* UINT32_MAX: automatic */
