@@ -22,7 +22,7 @@ struct SpaprDeviceClass {
 struct SpaprDevice {
     const SpaprDeviceClass *cls;
     char *id;                               /* unique within the machine */
-    SpaprMachine *machine;                  /* set by spapr_machine_add_device */
+    SpaprMachine *machine;      /* set by spapr_machine_add_device() */
 };
 
 /* Fill in the common part; @id is copied. */

@@ -294,7 +294,8 @@ static void test_replay_probe(void)
     g_autofree char *args = g_strdup_printf(
         "-M pseries -object memory-backend-file,id=m,mem-path=%s,"
         "size=%llu,share=on -device spapr-nvdimm,id=nv,memdev=m,"
-        "label-size=128K,uuid=" UUID " --replay-probe", img, BLOCK + LABEL_SIZE);
+        "label-size=128K,uuid=" UUID " --replay-probe", img,
+        BLOCK + LABEL_SIZE);
     g_autofree char *out = NULL, *err = NULL;
     int st = qtest_run(args, &out, &err);
 

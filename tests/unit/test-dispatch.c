@@ -481,7 +481,8 @@ static void test_trace(void)
     g_assert_cmpuint(sink.lines->len, ==, 1);
     line = g_ptr_array_index(sink.lines, 0);
     g_assert_nonnull(strstr(line, "spapr_hcall cpu=0 H_TEST(0x3e4)"));
-    g_assert_nonnull(strstr(line, "args=[r4=0x1 r5=0x2 r6=0xffffffffffffffc9]"));
+    g_assert_nonnull(strstr(line,
+                            "args=[r4=0x1 r5=0x2 r6=0xffffffffffffffc9]"));
     g_assert_nonnull(strstr(line, "-> H_P2(-55)"));
     g_assert_nonnull(strstr(line, "outs=[r4=0x3e4 r5=0x3]"));
     spapr_hcall(m, NULL, 0x3E8, args);

@@ -266,10 +266,12 @@ static char *format_regs(const uint64_t *regs, unsigned int n)
 }
 
 /* Slow path: tracing or timing enabled. */
-static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m, SpaprCpu *cpu,
-                                 const SpaprHcallInfo *info,
-                                 SpaprHcallCounter *ctr, uint64_t opcode,
-                                 uint64_t *args)
+static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m,
+                                                  SpaprCpu *cpu,
+                                                  const SpaprHcallInfo *info,
+                                                  SpaprHcallCounter *ctr,
+                                                  uint64_t opcode,
+                                                  uint64_t *args)
 {
     bool timing = __atomic_load_n(&m->stats_timing, __ATOMIC_RELAXED);
     bool tracing = spapr_trace_on(m, TRACE_SPAPR_HCALL);
