@@ -138,7 +138,7 @@ bool hv_parse_size(const char *s, uint64_t def_unit, uint64_t *out)
     return true;
 }
 
-static bool parse_u64(const char *s, uint64_t *out)
+bool hv_parse_u64(const char *s, uint64_t *out)
 {
     char *end = NULL;
     uint64_t v;
@@ -159,7 +159,7 @@ static bool parse_u32(const char *s, uint32_t *out)
 {
     uint64_t v;
 
-    if (!parse_u64(s, &v) || v > UINT32_MAX) {
+    if (!hv_parse_u64(s, &v) || v > UINT32_MAX) {
         return false;
     }
     *out = v;
@@ -644,7 +644,7 @@ static bool opt_device(HvOptions *o, const char *opt, const char *arg,
             ok = hv_parse_bool(kv->value, &n->unarmed);
         } else if (!strcmp(k, "health")) {
             /* spapr-hcall extension: PAPR health bits set at creation */
-            ok = parse_u64(kv->value, &n->health);
+            ok = hv_parse_u64(kv->value, &n->health);
         } else if (!strcmp(k, "pmem-override")) {
             ok = hv_parse_bool(kv->value, &n->pmem_override);
         } else if (!strcmp(k, "slot")) {

@@ -81,6 +81,8 @@ bool hv_options_parse(HvOptions *o, int argc, char **argv, GError **errp);
 bool hv_parse_size(const char *s, uint64_t def_unit, uint64_t *out);
 /* on/off/yes/no/true/false. */
 bool hv_parse_bool(const char *s, bool *out);
+/* Base 0 (0x hex, leading-0 octal, decimal), no sign, no junk, no overflow */
+bool hv_parse_u64(const char *s, uint64_t *out);
 
 const HvChardevOpt *hv_options_chardev(const HvOptions *o, const char *id);
 const HvBackendOpt *hv_options_backend(const HvOptions *o, const char *id);

@@ -15,6 +15,7 @@
 #include <libfdt.h>
 #include "qtest-server.h"
 #include "hv-devices.h"
+#include "options.h"
 #include "spapr-hcall/nvdimm.h"
 
 struct QtestServer {
@@ -70,20 +71,10 @@ size_t qtest_server_pending(QtestServer *s)
  */
 static bool parse_u64(const char *s, uint64_t *out)
 {
-    bool neg = false;
-    char *end = NULL;
+    bool neg = *s == '-';
     uint64_t v;
 
-    if (*s == '-') {
-        neg = true;
-        s++;
-    }
-    if (!g_ascii_isdigit(*s)) {
-        return false;
-    }
-    errno = 0;
-    v = g_ascii_strtoull(s, &end, 0);
-    if (errno || *end) {
+    if (!hv_parse_u64(neg ? s + 1 : s, &v)) {
         return false;
     }
     *out = neg ? -v : v;
