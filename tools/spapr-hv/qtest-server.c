@@ -187,21 +187,34 @@ static char *check_size(uint64_t size, uint64_t max, bool allow_zero)
     return NULL;
 }
 
-static char *cmd_read(QtestServer *s, char **w, unsigned int n)
+/* "ADDR SIZE": read that much guest memory.  NULL, or the reply to send. */
+static char *read_guest(QtestServer *s, char **w, uint8_t **buf,
+                        uint64_t *size)
 {
-    g_autofree uint8_t *buf = NULL;
-    uint64_t addr, size, i;
-    GString *r;
+    uint64_t addr;
     char *err;
 
     GET_U64(w[1], addr);
-    GET_U64(w[2], size);
-    if ((err = check_size(size, QTEST_MAX_DATA, false))) {
+    GET_U64(w[2], *size);
+    if ((err = check_size(*size, QTEST_MAX_DATA, false))) {
         return err;
     }
-    buf = g_malloc(size);
-    if (!spapr_guest_read(s->hv->m, addr, buf, size)) {
+    *buf = g_malloc(*size);
+    if (!spapr_guest_read(s->hv->m, addr, *buf, *size)) {
         return out_of_range();
+    }
+    return NULL;
+}
+
+static char *cmd_read(QtestServer *s, char **w, unsigned int n)
+{
+    g_autofree uint8_t *buf = NULL;
+    uint64_t size, i;
+    GString *r;
+    char *err;
+
+    if ((err = read_guest(s, w, &buf, &size))) {
+        return err;
     }
     r = g_string_sized_new(5 + 2 * size);
     g_string_append(r, "OK 0x");
@@ -215,17 +228,11 @@ static char *cmd_b64read(QtestServer *s, char **w, unsigned int n)
 {
     g_autofree uint8_t *buf = NULL;
     g_autofree char *b64 = NULL;
-    uint64_t addr, size;
+    uint64_t size;
     char *err;
 
-    GET_U64(w[1], addr);
-    GET_U64(w[2], size);
-    if ((err = check_size(size, QTEST_MAX_DATA, false))) {
+    if ((err = read_guest(s, w, &buf, &size))) {
         return err;
-    }
-    buf = g_malloc(size);
-    if (!spapr_guest_read(s->hv->m, addr, buf, size)) {
-        return out_of_range();
     }
     b64 = g_base64_encode(buf, size);
     return g_strconcat("OK ", b64, NULL);
