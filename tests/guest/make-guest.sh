@@ -29,6 +29,27 @@ W=$(mktemp -d "$CACHE/logs/make-guest-$(date +%Y%m%d-%H%M%S)-XXXX")
 t_start=$(date +%s)
 log "work dir $W"
 
+# ---- host packages, once, before the parallel builds ----------------------
+# The three build scripts each install what they miss; run concurrently on a
+# fresh machine they would race for the dpkg lock, so install the union here.
+HOST_PKGS=(linux-source-6.1 gcc-powerpc64le-linux-gnu
+           binutils-powerpc64le-linux-gnu gcc make bc flex bison xz-utils
+           libc6-dev libelf-dev libssl-dev cpio gzip ninja-build meson python3
+           python3-venv pkg-config libglib2.0-dev libfdt-dev libpixman-1-dev
+           dpkg-dev qemu-system-ppc qemu-system-data)
+miss=()
+for p in "${HOST_PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+        grep -q "install ok installed" || miss+=("$p")
+done
+if [ ${#miss[@]} -gt 0 ]; then
+    log "installing ${miss[*]}"
+    { apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+          --no-install-recommends "${miss[@]}"; } > "$W/apt.log" 2>&1 ||
+        { cat "$W/apt.log" >&2; log "package installation failed"; exit 1; }
+fi
+
 # ---- builds (kernel and initramfs next to the QEMU build) -----------------
 "$here/build-kernel.sh" > "$W/kernel.out" 2> "$W/kernel.err" &
 kpid=$!
@@ -49,9 +70,8 @@ t_built=$(date +%s)
 log "builds ready in $((t_built - t_start)) s: $OURS"
 
 if [ ! -x "$STOCK_QEMU" ]; then
-    log "installing Debian's qemu-system-ppc (stock QEMU for the comparison)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        qemu-system-ppc > "$W/apt.log" 2>&1 || { cat "$W/apt.log" >&2; exit 1; }
+    log "no stock QEMU at $STOCK_QEMU"
+    exit 1
 fi
 
 # ---- the runs --------------------------------------------------------------
