@@ -45,4 +45,7 @@ typedef enum SpaprLogLevel {
     SPAPR_LOG_ERROR,
 } SpaprLogLevel;
 
+/* "trace: ", "guest error: ", ... for a host's log lines. */
+const char *spapr_log_level_prefix(SpaprLogLevel level);
+
 #endif

@@ -56,13 +56,6 @@ static int64_t hv_clock_ns(void *opaque)
 
 static void hv_log(void *opaque, SpaprLogLevel level, const char *msg)
 {
-    static const char *const prefix[] = {
-        [SPAPR_LOG_TRACE] = "trace: ",
-        [SPAPR_LOG_GUEST_ERROR] = "guest error: ",
-        [SPAPR_LOG_UNIMP] = "unimplemented: ",
-        [SPAPR_LOG_WARNING] = "warning: ",
-        [SPAPR_LOG_ERROR] = "error: ",
-    };
     HvMachine *hv = opaque;
 
     if (hv->quiet_guest_errors && (level == SPAPR_LOG_GUEST_ERROR ||
@@ -70,7 +63,7 @@ static void hv_log(void *opaque, SpaprLogLevel level, const char *msg)
         return;
     }
     fprintf(hv->log ? hv->log : stderr, "spapr-hv: %s%s\n",
-            prefix[level], msg);
+            spapr_log_level_prefix(level), msg);
 }
 
 static const SpaprHostOps hv_host_ops = {

@@ -273,6 +273,19 @@ int64_t spapr_machine_clock_ns(SpaprMachine *m)
     return m->ops->clock_ns(m->opaque);
 }
 
+const char *spapr_log_level_prefix(SpaprLogLevel level)
+{
+    static const char *const prefix[] = {
+        [SPAPR_LOG_TRACE] = "trace: ",
+        [SPAPR_LOG_GUEST_ERROR] = "guest error: ",
+        [SPAPR_LOG_UNIMP] = "unimplemented: ",
+        [SPAPR_LOG_WARNING] = "warning: ",
+        [SPAPR_LOG_ERROR] = "error: ",
+    };
+
+    return (unsigned int)level < G_N_ELEMENTS(prefix) ? prefix[level] : "";
+}
+
 void spapr_machine_log(SpaprMachine *m, SpaprLogLevel level,
                        const char *fmt, ...)
 {

@@ -288,15 +288,10 @@ static int64_t ops_clock_ns(void *opaque)
 
 static void ops_log(void *opaque, SpaprLogLevel level, const char *msg)
 {
-    static const char *const prefix[] = {
-        [SPAPR_LOG_TRACE] = "",
-        [SPAPR_LOG_GUEST_ERROR] = "guest error: ",
-        [SPAPR_LOG_UNIMP] = "unimplemented: ",
-        [SPAPR_LOG_WARNING] = "warning: ",
-        [SPAPR_LOG_ERROR] = "error: ",
-    };
-
-    fprintf(stderr, "%s%s\n", prefix[level], msg);
+    /* Trace lines carry their event name already: no prefix */
+    fprintf(stderr, "%s%s\n",
+            level == SPAPR_LOG_TRACE ? "" : spapr_log_level_prefix(level),
+            msg);
 }
 
 const SpaprHostOps spapr_memmap_host_ops = {
