@@ -85,6 +85,8 @@ struct SpaprNvdimm {
     char *mem_path;             /* NULL: anonymous RAM */
     char *state_path;           /* <mem_path>.state, NULL for RAM */
     int fd;                     /* -1 for RAM */
+    dev_t file_dev;             /* the file's identity (busy check) */
+    ino_t file_ino;
     uint8_t *host;
     bool host_owned;            /* host/fd came from the config: keep them */
     uint64_t size;
@@ -95,6 +97,7 @@ struct SpaprNvdimm {
     char uuid[37];
     bool unarmed;
     bool readonly;
+    bool prealloc;              /* file blocks allocated at open */
     bool hcall_flush;
     uint32_t numa_node;
     uint64_t persistence_failed_count;

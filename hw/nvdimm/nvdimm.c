@@ -147,6 +147,43 @@ static bool open_ram(SpaprNvdimm *nv, GError **errp)
     return true;
 }
 
+typedef struct BusyCheck {
+    const SpaprNvdimm *self;
+    const struct stat *st;
+    const SpaprNvdimm *user;
+} BusyCheck;
+
+static void busy_check_one(SpaprDevice *dev, void *opaque)
+{
+    BusyCheck *b = opaque;
+    SpaprNvdimm *other = spapr_nvdimm_from_device(dev);
+
+    if (other && other != b->self && other->mem_path &&
+        other->file_dev == b->st->st_dev &&
+        other->file_ino == b->st->st_ino) {
+        b->user = other;
+    }
+}
+
+/*
+ * Two devices on one file would share the label area and the UUID (and
+ * the data): refused, as QEMU refuses a busy memdev.
+ */
+static bool check_not_busy(SpaprNvdimm *nv, const struct stat *st,
+                           GError **errp)
+{
+    BusyCheck b = { .self = nv, .st = st };
+
+    spapr_machine_foreach_device(nv->m, busy_check_one, &b);
+    if (b.user) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_EXISTS,
+                    "nvdimm backend '%s' is already used by nvdimm '%s'",
+                    nv->mem_path, b.user->parent.id);
+        return false;
+    }
+    return true;
+}
+
 /*
  * A new or empty file is sized to @size (sparse: costs nothing until
  * touched).  An existing non-empty file must have exactly the configured
@@ -157,9 +194,19 @@ static bool open_file(SpaprNvdimm *nv, uint64_t *size, GError **errp)
 {
     struct stat st;
     void *p;
-    int fd, flags = nv->readonly ? O_RDONLY : O_RDWR | O_CREAT;
+    int fd = -1;
+    bool created = false;
 
-    fd = open(nv->mem_path, flags | O_CLOEXEC, 0600);
+    if (!nv->readonly) {
+        /* Know whether the file is ours, to remove it if sizing fails */
+        fd = open(nv->mem_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        created = fd >= 0;
+    }
+    if (fd < 0) {
+        fd = open(nv->mem_path,
+                  (nv->readonly ? O_RDONLY : O_RDWR | O_CREAT) | O_CLOEXEC,
+                  0600);
+    }
     if (fd < 0) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
                     "cannot open nvdimm backend '%s': %s", nv->mem_path,
@@ -172,6 +219,11 @@ static bool open_file(SpaprNvdimm *nv, uint64_t *size, GError **errp)
                     nv->mem_path);
         goto fail;
     }
+    if (!check_not_busy(nv, &st, errp)) {
+        goto fail;
+    }
+    nv->file_dev = st.st_dev;
+    nv->file_ino = st.st_ino;
     if (*size == 0) {
         *size = st.st_size;
     }
@@ -200,6 +252,22 @@ static bool open_file(SpaprNvdimm *nv, uint64_t *size, GError **errp)
             goto fail;
         }
     }
+    if (nv->prealloc && !nv->readonly) {
+        /*
+         * prealloc=on: reserve every block now, so a full file system is
+         * an error here and not a failed store later (holes are filled,
+         * data already in the file is kept).
+         */
+        int ret = posix_fallocate(fd, 0, *size);
+
+        if (ret) {
+            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
+                        "cannot preallocate %" PRIu64 " bytes for nvdimm "
+                        "backend '%s': %s", *size, nv->mem_path,
+                        g_strerror(ret));
+            goto fail;
+        }
+    }
     /*
      * Read-only: a private mapping, so a guest store to the bound region
      * lands in a private copy instead of faulting the host process.
@@ -217,6 +285,10 @@ static bool open_file(SpaprNvdimm *nv, uint64_t *size, GError **errp)
     return true;
 fail:
     close(fd);
+    if (created) {
+        /* Never leave an empty (or half-sized) file we created behind */
+        unlink(nv->mem_path);
+    }
     return false;
 }
 
@@ -402,6 +474,7 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
     nv->label_size = cfg->label_size;
     nv->unarmed = cfg->unarmed;
     nv->readonly = cfg->readonly;
+    nv->prealloc = cfg->prealloc;
     nv->numa_node = cfg->numa_node;
     nv->created_ns = spapr_machine_clock_ns(m);
     nv->nr_cpu_stats = spapr_machine_nr_cpus(m);

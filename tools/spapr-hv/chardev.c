@@ -85,8 +85,11 @@ static gboolean on_writable(gint fd, GIOCondition cond, gpointer opaque)
     HvChardev *c = opaque;
 
     while (c->out_off < c->out->len) {
-        ssize_t n = write(c->out_fd, c->out->str + c->out_off,
-                          c->out->len - c->out_off);
+        const char *p = c->out->str + c->out_off;
+        size_t len = c->out->len - c->out_off;
+        /* MSG_NOSIGNAL: a peer that closed gets EPIPE, never SIGPIPE */
+        ssize_t n = c->is_stdio ? write(c->out_fd, p, len)
+                                : send(c->out_fd, p, len, MSG_NOSIGNAL);
 
         if (n < 0 && errno == EINTR) {
             continue;

@@ -551,6 +551,8 @@ static void dispatch(QmpServer *s, JsonValue *req)
         JsonMember *m = g_ptr_array_index(req->u.items, i);
 
         if (!strcmp(m->key, "id")) {
+            /* the parser refuses duplicates; never leak one anyway */
+            json_free(id);
             id = m->value;
             m->value = json_null();
         } else if (strcmp(m->key, "execute") && strcmp(m->key, "arguments")

@@ -155,9 +155,21 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
     m->ticks0_ns = monotonic_ns();
     env = g_getenv(SPAPR_TRACE_ENV);
     if (env && *env) {
-        spapr_trace_enable(m, env);
+        g_autoptr(GError) err = NULL;
+
+        /* A bad environment must not stop the host: warn, ignore it */
+        if (spapr_trace_check_patterns(env, &err)) {
+            spapr_trace_enable(m, env);
+        } else {
+            spapr_machine_log(m, SPAPR_LOG_WARNING, "%s ignored: %s",
+                              SPAPR_TRACE_ENV, err->message);
+        }
     }
     if (cfg->trace && *cfg->trace) {
+        if (!spapr_trace_check_patterns(cfg->trace, errp)) {
+            spapr_machine_free(m);
+            return NULL;
+        }
         spapr_trace_enable(m, cfg->trace);
     }
     return m;
