@@ -7,7 +7,8 @@
  * Locking: bindings (block_gpa, regions, bind_op) of every nvdimm of a
  * machine are protected by the machine lock (SpaprMachine.lock), because a
  * hypervisor-chosen address depends on all of them.  Label data needs no
- * lock (the guest serialises its label updates, as on real hardware).
+ * lock for readers (a sequence lock makes each access atomic; writers
+ * take label_lock).
  * Health and statistics are atomics.  Flush state has its own mutex.
  */
 #ifndef SPAPR_NVDIMM_INTERNAL_H
@@ -117,6 +118,15 @@ struct SpaprNvdimm {
     uint64_t bind_chunk_blocks;
     uint64_t next_token;
 
+    /*
+     * Label area: a sequence lock, so that an access of up to 8 bytes is
+     * atomic to concurrent readers without a locked instruction on the
+     * read path.  Writers serialise on label_lock; label_seq is odd while
+     * one writes.
+     */
+    GMutex label_lock;
+    uint32_t label_seq;
+
     NvdimmFlush *flush;
     uint64_t stats[NVDIMM_STAT__MAX];   /* atomic */
     /* Per-vCPU counters: only that vCPU's thread writes its row */
@@ -157,6 +167,7 @@ typedef enum NvdimmLabelStatus {
     NVDIMM_LABEL_BAD_RANGE,
     NVDIMM_LABEL_READONLY,
     NVDIMM_LABEL_BAD_DATA,      /* bits set above 8 * len */
+    NVDIMM_LABEL_FAULT,         /* the backing page faulted (logged) */
 } NvdimmLabelStatus;
 
 NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,

@@ -310,6 +310,29 @@ static bool state_save(SpaprNvdimm *nv, bool open, GError **errp)
     return g_file_set_contents(nv->state_path, data, len, errp);
 }
 
+/*
+ * g_file_set_contents() writes <state>.XXXXXX and renames it; a process
+ * killed in between leaves that file behind.  We own the backend once it
+ * is open (a busy one is refused), so its leftovers are ours to remove.
+ */
+static void state_remove_stale_temps(SpaprNvdimm *nv)
+{
+    g_autofree char *dir = g_path_get_dirname(nv->state_path);
+    g_autofree char *base = g_path_get_basename(nv->state_path);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    size_t blen = strlen(base);
+    const char *name;
+
+    while (d && (name = g_dir_read_name(d))) {
+        if (strlen(name) == blen + 7 && !strncmp(name, base, blen) &&
+            name[blen] == '.') {
+            g_autofree char *p = g_build_filename(dir, name, NULL);
+
+            unlink(p);
+        }
+    }
+}
+
 static void set_uuid(SpaprNvdimm *nv, const char *given)
 {
     g_autofree char *gen = given ? NULL : g_uuid_string_random();
@@ -378,6 +401,7 @@ static void nvdimm_release(SpaprNvdimm *nv)
     }
     g_free(nv->mem_path);
     g_free(nv->state_path);
+    g_mutex_clear(&nv->label_lock);
     spapr_device_cleanup(&nv->parent);
     g_free(nv->cpu_stats);
     g_free(nv);
@@ -471,6 +495,7 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
     spapr_device_init(&nv->parent, &spapr_nvdimm_class, cfg->id);
     nv->m = m;
     nv->fd = -1;
+    g_mutex_init(&nv->label_lock);
     nv->label_size = cfg->label_size;
     nv->unarmed = cfg->unarmed;
     nv->readonly = cfg->readonly;
@@ -498,6 +523,9 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
             goto fail;
         }
         nv->size = size;
+        if (!nv->readonly) {
+            state_remove_stale_temps(nv);
+        }
         if (!state_load(nv, cfg->uuid, errp)) {
             goto fail;
         }

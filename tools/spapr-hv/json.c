@@ -595,6 +595,7 @@ struct JsonStreamer {
     bool escape;
     bool scalar;                /* a top-level scalar is being collected */
     bool overflow;              /* skipping the rest of a too-long text */
+    bool paused;                /* stop feeding after the current text */
     JsonTextFn fn;
     void *opaque;
 };
@@ -633,12 +634,24 @@ static void emit(JsonStreamer *js)
     js->overflow = false;
 }
 
-void json_streamer_feed(JsonStreamer *js, const char *buf, size_t len)
+void json_streamer_pause(JsonStreamer *js)
+{
+    js->paused = true;
+}
+
+size_t json_streamer_feed(JsonStreamer *js, const char *buf, size_t len)
 {
     size_t i;
 
+    js->paused = false;
     for (i = 0; i < len; i++) {
         char c = buf[i];
+
+        if (js->paused) {
+            /* the text callback asked us to stop after its text */
+            js->paused = false;
+            return i;
+        }
         bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
 
         if (js->depth == 0 && !js->scalar && !js->quote) {
@@ -696,4 +709,6 @@ void json_streamer_feed(JsonStreamer *js, const char *buf, size_t len)
             }
         }
     }
+    js->paused = false;
+    return len;
 }

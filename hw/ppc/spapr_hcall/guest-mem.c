@@ -11,13 +11,28 @@
 
 bool spapr_guest_read(SpaprMachine *m, uint64_t gpa, void *buf, uint64_t len)
 {
+    /* A stale fault of this thread must not be blamed on this access */
+    spapr_guarded_take_fault();
     return m->ops->mem_read(m->opaque, gpa, buf, len);
 }
 
 bool spapr_guest_write(SpaprMachine *m, uint64_t gpa, const void *buf,
                        uint64_t len)
 {
+    spapr_guarded_take_fault();
     return m->ops->mem_write(m->opaque, gpa, buf, len);
+}
+
+int64_t spapr_guest_access_status(SpaprMachine *m, uint64_t gpa,
+                                  int64_t unmapped)
+{
+    if (!spapr_guarded_take_fault()) {
+        return unmapped;
+    }
+    spapr_machine_log(m, SPAPR_LOG_ERROR, "guest memory at 0x%" PRIx64
+                      ": host page fault (backing file truncated or its "
+                      "file system full)", gpa);
+    return H_HARDWARE;
 }
 
 bool spapr_guest_ldn_be(SpaprMachine *m, uint64_t gpa, unsigned int size,

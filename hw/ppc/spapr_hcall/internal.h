@@ -117,6 +117,13 @@ static inline uint64_t spapr_ticks(void)
 }
 
 uint64_t spapr_machine_ticks_to_ns(SpaprMachine *m, uint64_t ticks);
+
+/*
+ * The status for a guest access at @gpa that just failed: H_HARDWARE
+ * (and an error log line) if a host page faulted, else @unmapped.
+ */
+int64_t spapr_guest_access_status(SpaprMachine *m, uint64_t gpa,
+                                  int64_t unmapped);
 /* Recompute SpaprMachine.observe after a trace or timing change. */
 void spapr_machine_update_observe(SpaprMachine *m);
 
