@@ -36,6 +36,8 @@ struct SpaprCpuStats {
     SpaprHcallCounter unhandled;
 };
 
+typedef struct SpaprWorkers SpaprWorkers;
+
 struct SpaprMachine {
     const SpaprHostOps *ops;
     void *opaque;
@@ -68,7 +70,20 @@ struct SpaprMachine {
     /* spapr_ticks() calibration: a tick and CLOCK_MONOTONIC pair */
     uint64_t ticks0;
     int64_t ticks0_ns;
+
+    /* Background work of the devices (workers.c); no thread until used */
+    SpaprWorkers *workers;
 };
+
+/* workers.c: a bounded pool of threads, started on demand (thread-safe) */
+#define SPAPR_MACHINE_WORKER_THREADS    4
+typedef void (*SpaprWorkFn)(void *opaque);
+SpaprWorkers *spapr_workers_new(unsigned int max_threads);
+/* Run @fn(@opaque) on a worker thread, FIFO. */
+void spapr_workers_push(SpaprWorkers *w, SpaprWorkFn fn, void *opaque);
+unsigned int spapr_workers_nr_threads(SpaprWorkers *w);
+/* Runs what is queued, then joins the threads. */
+void spapr_workers_free(SpaprWorkers *w);
 
 /* Slot of @opcode, or -1 if it is outside the ranges or misaligned. */
 static inline int spapr_hcall_slot(uint64_t opcode)

@@ -111,6 +111,7 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
 
     m = g_new0(SpaprMachine, 1);
     g_mutex_init(&m->lock);
+    m->workers = spapr_workers_new(SPAPR_MACHINE_WORKER_THREADS);
     m->devices = g_ptr_array_new();
     m->drcs = spapr_drc_registry_new();
     for (i = 0; i < cfg->pmem_slots; i++) {
@@ -189,6 +190,8 @@ void spapr_machine_free(SpaprMachine *m)
         dev->cls->finalize(dev);
     }
     g_ptr_array_free(m->devices, TRUE);
+    /* after the devices: their finalize drained their jobs */
+    spapr_workers_free(m->workers);
     spapr_drc_registry_free(m->drcs);
     for (i = 0; i < m->nr_cpus; i++) {
         g_free(m->cpus[i]->stats);
