@@ -110,6 +110,10 @@ NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
     if (!ok) {
         return label_fault(nv, offset, true);
     }
+    if (nv->host_owned) {
+        /* Not a guest store: the host's dirty tracking cannot see it */
+        spapr_machine_mark_dirty(nv->m, p, len);
+    }
     nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_WRITES, 1);
     nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_WRITE_TICKS,
                         spapr_ticks() - t0);
