@@ -231,7 +231,7 @@ static JsonValue *parse_value(JsonParser *ps, int depth);
 
 static bool perr(JsonParser *ps, const char *what)
 {
-    if (!*ps->errp) {
+    if (ps->errp && !*ps->errp) {
         g_set_error(ps->errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "JSON parse error, %s at offset %td", what,
                     ps->p - ps->start);
