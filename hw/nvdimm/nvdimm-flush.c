@@ -110,9 +110,13 @@ static void flush_worker(void *opaque)
         f->queued = true;
         spapr_workers_push(nv->m->workers, flush_worker, f);
     }
+    /*
+     * Still under the lock: once it is dropped a drain may return and the
+     * device be freed while this worker thread runs on (found by TSan).
+     */
+    trace_spapr_nvdimm_flush_sync(nv->m, nv->parent.id, target, r, ns);
     g_cond_broadcast(&f->cond);
     g_mutex_unlock(&f->lock);
-    trace_spapr_nvdimm_flush_sync(nv->m, nv->parent.id, target, r, ns);
 }
 
 NvdimmFlush *spapr_nvdimm_flush_new(SpaprNvdimm *nv)

@@ -62,11 +62,11 @@ NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
             /* a writer is in the middle of its few bytes */
             continue;
         }
+        /* acquire loads: the second seq load cannot move above them */
         if (!spapr_guarded_load_be(p, len, val)) {
             return label_fault(nv, offset, false);
         }
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        if (__atomic_load_n(&nv->label_seq, __ATOMIC_RELAXED) == seq) {
+        if (__atomic_load_n(&nv->label_seq, __ATOMIC_ACQUIRE) == seq) {
             break;
         }
     }
@@ -102,7 +102,7 @@ NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
     g_mutex_lock(&nv->label_lock);
     seq = nv->label_seq;
     __atomic_store_n(&nv->label_seq, seq + 1, __ATOMIC_RELAXED);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
+    /* release stores: the odd seq store cannot move below them */
     ok = spapr_guarded_store_be(p, len, val);
     /* even again, fault or not: readers must never spin forever */
     __atomic_store_n(&nv->label_seq, seq + 2, __ATOMIC_RELEASE);

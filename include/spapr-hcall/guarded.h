@@ -42,8 +42,10 @@ bool spapr_guarded_fill(void *dst, int c, size_t len);
 
 /*
  * @len (1..8) bytes at @p as a big-endian number, and the reverse.  Each
- * byte is accessed with a relaxed atomic, so a concurrent reader and
- * writer are not a data race (callers add the ordering they need).
+ * byte is read with an acquire load and written with a release store
+ * (plain moves on x86), so a concurrent reader and writer are not a data
+ * race, and a sequence lock around them needs no separate fence (which
+ * ThreadSanitizer does not support).
  */
 bool spapr_guarded_load_be(const uint8_t *p, unsigned int len,
                            uint64_t *val);

@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -337,6 +338,12 @@ static char *recv_line(int fd)
     return g_string_free(l, FALSE);
 }
 
+/* A failed assertion must not leave the machine running. */
+static void die_with_parent(gpointer unused)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
 /* spapr-hv listening for qtest on @dir/qt.sock and QMP on qmp.sock. */
 static GPid spawn_servers(const char *dir, char **qt, char **qmp)
 {
@@ -359,8 +366,8 @@ static GPid spawn_servers(const char *dir, char **qt, char **qmp)
     argv[8] = qmparg;
     argv[9] = NULL;
     g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
-                                G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-                                NULL));
+                                G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
+                                NULL, &pid, NULL));
     return pid;
 }
 

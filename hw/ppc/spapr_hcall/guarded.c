@@ -131,7 +131,7 @@ static __attribute__((noinline)) void load_be(const uint8_t *p,
     unsigned int i;
 
     for (i = 0; i < len; i++) {
-        v = (v << 8) | __atomic_load_n(&p[i], __ATOMIC_RELAXED);
+        v = (v << 8) | __atomic_load_n(&p[i], __ATOMIC_ACQUIRE);
     }
     *val = v;
 }
@@ -142,7 +142,7 @@ static __attribute__((noinline)) void store_be(uint8_t *p, unsigned int len,
     unsigned int i;
 
     for (i = len; i-- > 0;) {
-        __atomic_store_n(&p[i], (uint8_t)val, __ATOMIC_RELAXED);
+        __atomic_store_n(&p[i], (uint8_t)val, __ATOMIC_RELEASE);
         val >>= 8;
     }
 }

@@ -9,6 +9,7 @@
 
 #include "spapr-hcall/spapr-hcall.h"
 #include "trace-core.h"
+#include "tsan-glib.h"
 
 /*
  * Opcode -> slot: PAPR opcodes by opcode/4, then the SVM range by
