@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
@@ -294,6 +295,62 @@ fail:
 
 /* ---- The state file: UUID, label size, dirty-shutdown count ---- */
 
+/*
+ * Written to <state>.tmp, synced and renamed: never torn.  A fixed
+ * temporary name (not g_file_set_contents()'s random one), so that the
+ * leftover of a process killed in between is found in O(1) at the next
+ * open: scanning the directory per device made 4096 devices in one
+ * directory start 4x slower.
+ */
+static bool state_write(const char *path, const char *data, size_t len,
+                        GError **errp)
+{
+    g_autofree char *tmp = g_strconcat(path, ".tmp", NULL);
+    size_t done = 0;
+    int fd, err = 0;
+
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        err = errno;
+        goto fail;
+    }
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            err = n < 0 ? errno : EIO;
+            break;
+        }
+        done += n;
+    }
+    /*
+     * As g_file_set_contents(): sync before replacing an existing file;
+     * a new one has nothing to protect (a crash leaves no state, as if
+     * the device had never been opened).
+     */
+    if (!err && g_file_test(path, G_FILE_TEST_EXISTS) && fsync(fd) < 0) {
+        err = errno;
+    }
+    if (close(fd) < 0 && !err) {
+        err = errno;
+    }
+    if (!err && rename(tmp, path) < 0) {
+        err = errno;
+    }
+    if (!err) {
+        return true;
+    }
+    unlink(tmp);
+fail:
+    g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
+                "cannot write nvdimm state file '%s': %s", path,
+                g_strerror(err));
+    return false;
+}
+
 static bool state_save(SpaprNvdimm *nv, bool open, GError **errp)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -306,31 +363,19 @@ static bool state_save(SpaprNvdimm *nv, bool open, GError **errp)
                           nv->persistence_failed_count);
     g_key_file_set_boolean(kf, STATE_GROUP, "open", open);
     data = g_key_file_to_data(kf, &len, NULL);
-    /* Written to a temporary file, synced and renamed: never torn */
-    return g_file_set_contents(nv->state_path, data, len, errp);
+    return state_write(nv->state_path, data, len, errp);
 }
 
 /*
- * g_file_set_contents() writes <state>.XXXXXX and renames it; a process
- * killed in between leaves that file behind.  We own the backend once it
- * is open (a busy one is refused), so its leftovers are ours to remove.
+ * A process killed while saving leaves <state>.tmp behind.  We own the
+ * backend once it is open (a busy one is refused), so it is ours to
+ * remove.
  */
-static void state_remove_stale_temps(SpaprNvdimm *nv)
+static void state_remove_stale_temp(SpaprNvdimm *nv)
 {
-    g_autofree char *dir = g_path_get_dirname(nv->state_path);
-    g_autofree char *base = g_path_get_basename(nv->state_path);
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    size_t blen = strlen(base);
-    const char *name;
+    g_autofree char *tmp = g_strconcat(nv->state_path, ".tmp", NULL);
 
-    while (d && (name = g_dir_read_name(d))) {
-        if (strlen(name) == blen + 7 && !strncmp(name, base, blen) &&
-            name[blen] == '.') {
-            g_autofree char *p = g_build_filename(dir, name, NULL);
-
-            unlink(p);
-        }
-    }
+    unlink(tmp);
 }
 
 static void set_uuid(SpaprNvdimm *nv, const char *given)
@@ -527,7 +572,7 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
         }
         nv->size = size;
         if (!nv->readonly) {
-            state_remove_stale_temps(nv);
+            state_remove_stale_temp(nv);
         }
         if (!state_load(nv, cfg->uuid, errp)) {
             goto fail;

@@ -283,7 +283,7 @@ static void test_stale_state_temp(void)
 {
     g_autofree char *dir = g_dir_make_tmp("hvrel-XXXXXX", NULL);
     g_autofree char *img = g_build_filename(dir, "nv.img", NULL);
-    g_autofree char *tmp = g_strconcat(img, ".state.Ab3xYz", NULL);
+    g_autofree char *tmp = g_strconcat(img, ".state.tmp", NULL);
     g_autofree char *other = g_strconcat(img, ".state.keep-me", NULL);
     QTestState *s;
 
