@@ -6,8 +6,9 @@
  *
  * Each guarded access sets a per-thread jump buffer; the SIGBUS handler
  * jumps back to it.  sigsetjmp(.., 0) saves no signal mask (no system
- * call: a label read stays in the tens of ns) and the handler runs with
- * SA_NODEFER, so SIGBUS is not left blocked after the jump.
+ * call: a label read stays in the tens of ns); the handler runs with
+ * SA_NODEFER, and the fault path unblocks SIGBUS in case a wrapper ran
+ * the handler with it blocked.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -67,6 +68,21 @@ void spapr_guarded_init(void)
     pthread_once(&guard_once, guard_install);
 }
 
+/*
+ * After the jump: SA_NODEFER keeps SIGBUS unblocked in our handler, but a
+ * host (or a sanitizer) that wraps signal handlers may run ours with it
+ * blocked, and a second fault while it is blocked kills the process.
+ * Only on the fault path: the fast path makes no system call.
+ */
+static void unblock_sigbus(void)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGBUS);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
 bool spapr_guarded_take_fault(void)
 {
     bool f = guard_faulted;
@@ -87,6 +103,7 @@ bool spapr_guarded_take_fault(void)
         if (sigsetjmp(jb, 0)) {                                         \
             guard_jmp = (prev);                                         \
             guard_faulted = true;                                       \
+            unblock_sigbus();                                           \
             return false;                                               \
         }                                                               \
         guard_jmp = &(jb);                                              \
@@ -98,6 +115,7 @@ bool spapr_guarded_take_fault(void)
         __atomic_signal_fence(__ATOMIC_SEQ_CST);                        \
         guard_jmp = (prev);                                             \
     } while (0)
+
 
 bool spapr_guarded_copy(void *dst, const void *src, size_t len)
 {
