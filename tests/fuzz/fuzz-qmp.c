@@ -13,34 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "fuzz-input.h"
+#include "fuzz-hv.h"
 #include "hv-machine.h"
 #include "json.h"
 #include "options.h"
 #include "qmp-server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static HvMachine *machine(HvOptions **opts)
-{
-    static char *argv[] = {
-        "spapr-hv", "-M", "pseries", "-m", "256M",
-        "-object", "memory-backend-ram,id=m0,size=268566528",
-        "-device", "spapr-nvdimm,id=nv0,memdev=m0,label-size=128K,"
-                   "uuid=11111111-2222-4333-8444-555555555555",
-        NULL,
-    };
-    HvOptions *o = hv_options_new();
-    g_autoptr(GError) err = NULL;
-    HvMachine *hv;
-
-    if (!hv_options_parse(o, G_N_ELEMENTS(argv) - 1, argv, &err) ||
-        !(hv = hv_machine_new(o, &err))) {
-        fprintf(stderr, "fuzz-qmp setup: %s\n", err->message);
-        abort();
-    }
-    *opts = o;
-    return hv;
-}
 
 static void check_lines(const GString *out)
 {
@@ -155,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t chunk = 1 + fuzz_u8(&in) * 16;
 
     if (!hv) {
-        hv = machine(&o);           /* kept: a machine per input is slow */
+        hv = fuzz_hv_machine(&o);   /* kept: a machine per input is slow */
     }
     g_autoptr(GString) text = NULL;
 

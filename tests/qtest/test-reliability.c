@@ -382,10 +382,22 @@ static void stop_servers(GPid pid)
     g_assert_cmpint(WEXITSTATUS(st), ==, 0);
 }
 
+/* A fresh qtest client on @qt gets an answer. */
+static void check_qtest_alive(const char *qt)
+{
+    int fd = connect_to(qt);
+    g_autofree char *r = NULL;
+
+    send_str(fd, "readq 0\n");
+    r = recv_line(fd);
+    g_assert_cmpstr(r, ==, "OK 0x0000000000000000");
+    close(fd);
+}
+
 static void test_sigpipe(void)
 {
     g_autofree char *dir = g_dir_make_tmp("hvrel-XXXXXX", NULL);
-    g_autofree char *qt = NULL, *qmp = NULL, *r = NULL;
+    g_autofree char *qt = NULL, *qmp = NULL;
     GPid pid = spawn_servers(dir, &qt, &qmp);
     int i, fd;
 
@@ -398,11 +410,7 @@ static void test_sigpipe(void)
         fd = connect_to(qmp);
         close(fd);
     }
-    fd = connect_to(qt);
-    send_str(fd, "readq 0\n");
-    r = recv_line(fd);
-    g_assert_cmpstr(r, ==, "OK 0x0000000000000000");
-    close(fd);
+    check_qtest_alive(qt);
     stop_servers(pid);
     remove_dir(dir);
 }
@@ -574,7 +582,7 @@ static void test_qtest_backpressure(void)
 static void test_qmp_backpressure(void)
 {
     g_autofree char *dir = g_dir_make_tmp("hvrel-XXXXXX", NULL);
-    g_autofree char *qt = NULL, *qmp = NULL, *r = NULL;
+    g_autofree char *qt = NULL, *qmp = NULL;
     GPid pid = spawn_servers(dir, &qt, &qmp);
     GString *req = g_string_new(NULL);
     g_autofree char *greeting = NULL;
@@ -598,11 +606,7 @@ static void test_qmp_backpressure(void)
     /* the server stopped reading: the client could not send it all */
     g_assert_cmpuint(sent, <, req->len);
     close(fd);
-    fd = connect_to(qt);
-    send_str(fd, "readq 0\n");
-    r = recv_line(fd);
-    g_assert_cmpstr(r, ==, "OK 0x0000000000000000");
-    close(fd);
+    check_qtest_alive(qt);
     g_string_free(req, TRUE);
     stop_servers(pid);
     remove_dir(dir);

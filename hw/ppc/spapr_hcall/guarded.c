@@ -91,99 +91,112 @@ bool spapr_guarded_take_fault(void)
     return f;
 }
 
+/* One guarded operation, described so that a single function runs all. */
+typedef enum GuardKind {
+    GUARD_COPY,
+    GUARD_FILL,
+    GUARD_LOAD_BE,
+    GUARD_STORE_BE,
+} GuardKind;
+
+typedef struct GuardOp {
+    GuardKind kind;
+    void *dst;
+    const void *src;
+    size_t len;
+    uint64_t val;               /* fill byte, value to store, value loaded */
+} GuardOp;
+
 /*
- * The body runs between GUARD_BEGIN and GUARD_END; on a fault control
- * returns from GUARD_BEGIN a second time and the function returns false.
- * Locals set before GUARD_BEGIN and not changed after are safe to read.
+ * Out of line, so that nothing the guarded caller owns changes after
+ * sigsetjmp (no -Wclobbered, no stale register after the jump).  Label
+ * bytes use acquire loads and release stores (see guarded.h).
  */
-#define GUARD_BEGIN(jb, prev)                                           \
-    do {                                                                \
-        spapr_guarded_init();                                           \
-        (prev) = guard_jmp;                                             \
-        if (sigsetjmp(jb, 0)) {                                         \
-            guard_jmp = (prev);                                         \
-            guard_faulted = true;                                       \
-            unblock_sigbus();                                           \
-            return false;                                               \
-        }                                                               \
-        guard_jmp = &(jb);                                              \
-        __atomic_signal_fence(__ATOMIC_SEQ_CST);                        \
-    } while (0)
+static __attribute__((noinline)) void guard_run(GuardOp *op)
+{
+    uint8_t *d = op->dst;
+    const uint8_t *p = op->src;
+    uint64_t v = 0;
+    size_t i;
 
-#define GUARD_END(prev)                                                 \
-    do {                                                                \
-        __atomic_signal_fence(__ATOMIC_SEQ_CST);                        \
-        guard_jmp = (prev);                                             \
-    } while (0)
+    switch (op->kind) {
+    case GUARD_COPY:
+        memcpy(op->dst, op->src, op->len);
+        break;
+    case GUARD_FILL:
+        memset(op->dst, (int)op->val, op->len);
+        break;
+    case GUARD_LOAD_BE:
+        for (i = 0; i < op->len; i++) {
+            v = (v << 8) | __atomic_load_n(&p[i], __ATOMIC_ACQUIRE);
+        }
+        op->val = v;
+        break;
+    case GUARD_STORE_BE:
+        v = op->val;
+        for (i = op->len; i-- > 0;) {
+            __atomic_store_n(&d[i], (uint8_t)v, __ATOMIC_RELEASE);
+            v >>= 8;
+        }
+        break;
+    }
+}
 
-
-bool spapr_guarded_copy(void *dst, const void *src, size_t len)
+/*
+ * Run @op; on a fault control returns from sigsetjmp a second time and
+ * we answer false.  Only @jb, @prev and @op are live across the jump,
+ * and none changes after sigsetjmp.
+ */
+static bool guarded(GuardOp *op)
 {
     sigjmp_buf jb;
     sigjmp_buf *prev;
 
-    GUARD_BEGIN(jb, prev);
-    memcpy(dst, src, len);
-    GUARD_END(prev);
+    spapr_guarded_init();
+    prev = guard_jmp;
+    if (sigsetjmp(jb, 0)) {
+        guard_jmp = prev;
+        guard_faulted = true;
+        unblock_sigbus();
+        return false;
+    }
+    guard_jmp = &jb;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    guard_run(op);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    guard_jmp = prev;
     return true;
+}
+
+bool spapr_guarded_copy(void *dst, const void *src, size_t len)
+{
+    GuardOp op = { GUARD_COPY, dst, src, len, 0 };
+
+    return guarded(&op);
 }
 
 bool spapr_guarded_fill(void *dst, int c, size_t len)
 {
-    sigjmp_buf jb;
-    sigjmp_buf *prev;
+    GuardOp op = { GUARD_FILL, dst, NULL, len, (uint8_t)c };
 
-    GUARD_BEGIN(jb, prev);
-    memset(dst, c, len);
-    GUARD_END(prev);
-    return true;
-}
-
-/* Out of line, so that nothing the guarded callers own changes after
- * sigsetjmp (no -Wclobbered, no stale register after the jump). */
-static __attribute__((noinline)) void load_be(const uint8_t *p,
-                                              unsigned int len,
-                                              uint64_t *val)
-{
-    uint64_t v = 0;
-    unsigned int i;
-
-    for (i = 0; i < len; i++) {
-        v = (v << 8) | __atomic_load_n(&p[i], __ATOMIC_ACQUIRE);
-    }
-    *val = v;
-}
-
-static __attribute__((noinline)) void store_be(uint8_t *p, unsigned int len,
-                                               uint64_t val)
-{
-    unsigned int i;
-
-    for (i = len; i-- > 0;) {
-        __atomic_store_n(&p[i], (uint8_t)val, __ATOMIC_RELEASE);
-        val >>= 8;
-    }
+    return guarded(&op);
 }
 
 bool spapr_guarded_load_be(const uint8_t *p, unsigned int len,
                            uint64_t *val)
 {
-    sigjmp_buf jb;
-    sigjmp_buf *prev;
+    GuardOp op = { GUARD_LOAD_BE, NULL, p, len, 0 };
 
-    GUARD_BEGIN(jb, prev);
-    load_be(p, len, val);
-    GUARD_END(prev);
+    if (!guarded(&op)) {
+        return false;
+    }
+    *val = op.val;
     return true;
 }
 
 bool spapr_guarded_store_be(uint8_t *p, unsigned int len, uint64_t val)
 {
-    sigjmp_buf jb;
-    sigjmp_buf *prev;
+    GuardOp op = { GUARD_STORE_BE, p, NULL, len, val };
 
-    GUARD_BEGIN(jb, prev);
-    store_be(p, len, val);
-    GUARD_END(prev);
-    return true;
+    return guarded(&op);
 }
