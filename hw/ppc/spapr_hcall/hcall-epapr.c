@@ -6,6 +6,8 @@
  *
  * All ePAPR calls arrive as one PAPR hcall, SPAPR_H_EPAPR, issued by the
  * instruction words of /hypervisor/hcall-instructions (docs/epapr.md).
+ * That row rebuilds the ePAPR registers and issues the call through the
+ * ePAPR adapter (abi-core.c), whose rows below are keyed by token.
  * What we answer:
  *   KVM_HC_FEATURES            EV_SUCCESS, r4 = 0: we keep no magic page
  *                              in sync, so we offer none
@@ -15,6 +17,7 @@
  *   anything else              EV_UNIMPLEMENTED
  */
 #include "internal.h"
+#include "abi-rows.h"
 #include "spapr-hcall/epapr.h"
 #include "trace-events.h"
 
@@ -40,29 +43,52 @@ void spapr_epapr_decode(const SpaprCpu *cpu, const uint64_t *args,
     }
 }
 
+/* ---- The ePAPR convention's own rows (abi.h), keyed by token ---- */
+
+static int64_t h_kvm_features(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
+                              uint64_t *args)
+{
+    args[0] = 0;                                /* r4: no features */
+    return EV_SUCCESS;
+}
+
+static int64_t h_ev_idle(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
+                         uint64_t *args)
+{
+    return EV_SUCCESS;
+}
+
+const SpaprHcallInfo spapr_abi_rows_epapr[] = {
+    { KVM_HCALL_TOKEN(KVM_HC_FEATURES), "KVM_HC_FEATURES", h_kvm_features,
+      "hcall-epapr", 0, 1 },
+    { EV_HCALL_TOKEN(EV_IDLE), "EV_IDLE", h_ev_idle, "hcall-epapr", 0, 0 },
+};
+const size_t spapr_abi_rows_epapr_len = G_N_ELEMENTS(spapr_abi_rows_epapr);
+
+/*
+ * The PAPR entry: rebuild the ePAPR registers from r4..r12 (r12 holds
+ * the caller's r3) and issue the call in the ePAPR convention.
+ */
 static int64_t h_epapr(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
                        uint64_t *args)
 {
-    SpaprEpaprCall call;
-    int64_t ret;
+    SpaprAbiRegs regs = { .flags = SPAPR_ABI_WIDE };
+    unsigned int i;
 
-    spapr_epapr_decode(cpu, args, &call);
-    switch (call.token) {
-    case KVM_HCALL_TOKEN(KVM_HC_FEATURES):
-        args[0] = 0;                            /* r4: no features */
-        ret = EV_SUCCESS;
-        break;
-    case EV_HCALL_TOKEN(EV_IDLE):
-        ret = EV_SUCCESS;
-        break;
-    case KVM_HCALL_TOKEN(KVM_HC_PPC_MAP_MAGIC_PAGE):
-    default:
-        ret = EV_UNIMPLEMENTED;
-        break;
+    if (cpu && !(cpu->msr & SPAPR_MSR_SF)) {
+        regs.flags = 0;
     }
-    trace_spapr_epapr_hcall(m, cpu ? cpu->index : UINT32_MAX, call.token,
-                            ret);
-    return ret;
+    for (i = 0; i < SPAPR_HCALL_NR_ARGS; i++) {
+        regs.r[4 + i] = args[i];                /* r4..r12 */
+    }
+    regs.r[3] = args[SPAPR_EPAPR_ARG_SAVED_R3];
+    spapr_abi_call(m, cpu, spapr_abi_get(SPAPR_ABI_EPAPR), &regs);
+    for (i = 0; i < SPAPR_EPAPR_NR_OUT; i++) {
+        args[i] = regs.r[4 + i];                /* r4..r11 */
+    }
+    trace_spapr_epapr_hcall(m, cpu ? cpu->index : UINT32_MAX,
+                            (uint32_t)regs.r[11], (int64_t)regs.r[3]);
+    return (int64_t)regs.r[3];
 }
 
 const SpaprHcallInfo spapr_hcall_set_epapr[] = {
@@ -74,6 +100,17 @@ const size_t spapr_hcall_set_epapr_len = G_N_ELEMENTS(spapr_hcall_set_epapr);
 
 bool spapr_hcall_register_epapr(SpaprMachine *m, GError **errp)
 {
-    return spapr_hcall_register_table(m, spapr_hcall_set_epapr,
-                                      spapr_hcall_set_epapr_len, errp);
+    if (!spapr_hcall_register_table(m, spapr_hcall_set_epapr,
+                                    spapr_hcall_set_epapr_len, errp)) {
+        return false;
+    }
+    if (spapr_abi_lookup(m, SPAPR_ABI_EPAPR,
+                         spapr_abi_rows_epapr[0].opcode)) {
+        return true;                    /* the convention is already there */
+    }
+    if (!spapr_abi_register(m, SPAPR_ABI_EPAPR, errp)) {
+        spapr_hcall_unregister(m, SPAPR_H_EPAPR);
+        return false;
+    }
+    return true;
 }
