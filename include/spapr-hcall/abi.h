@@ -199,6 +199,21 @@ void spapr_abi_stats_refused(SpaprMachine *m, SpaprAbiId abi,
 #define KVM_EINVAL                      22
 #define KVM_ENOSYS                      1000
 
+/* What a KVM x86 host does with a 3-byte hypercall instruction. */
+typedef enum SpaprX86Insn {
+    SPAPR_X86_INSN_NONE,        /* neither vmcall nor vmmcall */
+    SPAPR_X86_INSN_NATIVE,      /* the host vendor's: the call is made */
+    SPAPR_X86_INSN_PATCHED,     /* the other vendor's, rewritten in place */
+    SPAPR_X86_INSN_UD,          /* the other vendor's, quirk off: #UD */
+} SpaprX86Insn;
+
+/*
+ * @insn on an AMD (@amd) or Intel host; with @quirk
+ * (KVM_X86_QUIRK_FIX_HYPERCALL_INSN) the other vendor's instruction is
+ * replaced in @insn by the native one and the call then proceeds.
+ */
+SpaprX86Insn spapr_kvm_x86_fix_insn(uint8_t insn[3], bool amd, bool quirk);
+
 /* ---- KVM s390 diag 0x500 ---- */
 #define SPAPR_DIAG_KVM_HYPERCALL        0x500
 #define DIAG500_VIRTIO_NOTIFY           0

@@ -11,6 +11,7 @@
  * KVM_HC_MMU_OP, the PPC-only KVM_HC_FEATURES, and the calls that need a
  * PV feature we do not expose), a specification exception on s390.
  */
+#include <string.h>
 #include "internal.h"
 #include "abi-rows.h"
 
@@ -39,6 +40,25 @@ static int64_t h_map_gpa_range(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
         return -KVM_EINVAL;
     }
     return 0;
+}
+
+SpaprX86Insn spapr_kvm_x86_fix_insn(uint8_t insn[3], bool amd, bool quirk)
+{
+    const SpaprAbi *abi = spapr_abi_get(SPAPR_ABI_KVM_X86);
+    int trap = spapr_abi_match_trap(abi, insn, 3, false);
+    int native = amd;                   /* traps[0] vmcall, [1] vmmcall */
+
+    if (trap < 0) {
+        return SPAPR_X86_INSN_NONE;
+    }
+    if (trap == native) {
+        return SPAPR_X86_INSN_NATIVE;
+    }
+    if (!quirk) {
+        return SPAPR_X86_INSN_UD;
+    }
+    memcpy(insn, abi->traps[native].bytes, 3);
+    return SPAPR_X86_INSN_PATCHED;
 }
 
 const SpaprHcallInfo spapr_abi_rows_kvm_x86[] = {
