@@ -20,5 +20,6 @@
 #include "spapr-hcall/epapr.h"
 #include "spapr-hcall/abi.h"
 #include "spapr-hcall/fdt.h"
+#include "spapr-hcall/vmstate.h"
 
 #endif

@@ -75,7 +75,8 @@ static inline void th_log(void *o, SpaprLogLevel level, const char *msg)
 }
 
 static const SpaprHostOps test_host_ops = {
-    th_read, th_write, th_map, th_unmap, th_clock, th_log,
+    .mem_read = th_read, .mem_write = th_write, .map = th_map,
+    .unmap = th_unmap, .clock_ns = th_clock, .log = th_log,
 };
 
 /* A machine with every convention registered, on a fresh TestHost. */

@@ -741,6 +741,29 @@ static void test_register(void)
     th_free(m, h);
 }
 
+/* Migration carries the PAPR statistics; other conventions' stay put. */
+static void test_migration(void)
+{
+    Call *c = call_new(SPAPR_ABI_KVM_X86);
+    TestHost *h2;
+    SpaprMachine *m2 = th_machine(&h2);
+    g_autoptr(GByteArray) blob = NULL;
+    SpaprHcallStats st;
+    GError *err = NULL;
+    uint64_t args[SPAPR_HCALL_NR_ARGS] = { 8, 0 };
+
+    CALL(c, W, KVM_HC_VAPIC_POLL_IRQ);
+    spapr_hcall(c->m, NULL, H_LOGICAL_CI_LOAD, args);
+    blob = spapr_machine_save_state(c->m);
+    g_assert_true(spapr_machine_load_state(m2, blob->data, blob->len,
+                                           &err));
+    g_assert_no_error(err);
+    g_assert_true(spapr_hcall_stats_get(m2, H_LOGICAL_CI_LOAD, &st));
+    g_assert_cmpuint(st.calls, ==, 1);
+    th_free(m2, h2);
+    call_free(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -758,5 +781,6 @@ int main(int argc, char **argv)
     g_test_add_func("/abi/volatile", test_volatile);
     g_test_add_func("/abi/stats-trace", test_stats_trace);
     g_test_add_func("/abi/register", test_register);
+    g_test_add_func("/abi/migration", test_migration);
     return g_test_run();
 }
