@@ -25,6 +25,11 @@
 #define BOTH(...)           { REGS(__VA_ARGS__), REGS(__VA_ARGS__) }
 #define RETURN(c)           { SPAPR_ABI_RETURNED, (c) }
 #define SC1                 0x44, 0x00, 0x00, 0x22
+/* ePAPR, Beat and PS3: number in r11, arguments r3..r10, status r3 */
+#define PPC_R11_CONVENTION \
+    .arch = SPAPR_ABI_ARCH_PPC, .nr_reg = 11, .result_reg = 3, \
+    .args = BOTH(3, 4, 5, 6, 7, 8, 9, 10), \
+    .volatile_regs = { PPC_VOLATILE, PPC_VOLATILE }
 
 /* Slot bases, in SpaprAbiId order after the PAPR slots */
 #define BASE_EPAPR          SPAPR_HCALL_NR_SLOTS
@@ -51,11 +56,9 @@ static const SpaprAbi abis[SPAPR_ABI_COUNT] = {
     },
     [SPAPR_ABI_EPAPR] = {
         .id = SPAPR_ABI_EPAPR, .name = "epapr",
-        .title = "ePAPR / KVM-PPC paravirt", .arch = SPAPR_ABI_ARCH_PPC,
-        .nr_reg = 11, .result_reg = 3,
-        .args = BOTH(3, 4, 5, 6, 7, 8, 9, 10),
+        .title = "ePAPR / KVM-PPC paravirt",
+        PPC_R11_CONVENTION,
         .outs = REGS(4, 5, 6, 7, 8, 9, 10, 11),
-        .volatile_regs = { PPC_VOLATILE, PPC_VOLATILE },
         .nr_mask = UINT32_MAX, .vendor_shift = 16, .nr_vendors = 2,
         .vendors = { { EV_EPAPR_VENDOR_ID, 64 }, { EV_KVM_VENDOR_ID, 64 } },
         .narrow_args = true,
@@ -70,11 +73,9 @@ static const SpaprAbi abis[SPAPR_ABI_COUNT] = {
     },
     [SPAPR_ABI_BEAT] = {
         .id = SPAPR_ABI_BEAT, .name = "beat",
-        .title = "Beat (Toshiba Celleb)", .arch = SPAPR_ABI_ARCH_PPC,
-        .nr_reg = 11, .result_reg = 3,
-        .args = BOTH(3, 4, 5, 6, 7, 8, 9, 10),
+        .title = "Beat (Toshiba Celleb)",
+        PPC_R11_CONVENTION,
         .outs = REGS(4, 5, 6, 7, 8, 9),
-        .volatile_regs = { PPC_VOLATILE, PPC_VOLATILE },
         .nr_mask = UINT64_MAX, .vendor_shift = 60, .nr_vendors = 2,
         .vendors = { { 0, 256 }, { 1, 0x240 } },
         .privileged = RETURN(LV1_NO_PRIVILEGE),
@@ -84,11 +85,9 @@ static const SpaprAbi abis[SPAPR_ABI_COUNT] = {
     },
     [SPAPR_ABI_PS3] = {
         .id = SPAPR_ABI_PS3, .name = "ps3",
-        .title = "PS3 LV1", .arch = SPAPR_ABI_ARCH_PPC,
-        .nr_reg = 11, .result_reg = 3,
-        .args = BOTH(3, 4, 5, 6, 7, 8, 9, 10),
+        .title = "PS3 LV1",
+        PPC_R11_CONVENTION,
         .outs = REGS(4, 5, 6, 7, 8, 9, 10),
-        .volatile_regs = { PPC_VOLATILE, PPC_VOLATILE },
         .nr_mask = UINT64_MAX, .nr_vendors = 1, .vendors = { { 0, 256 } },
         .status32 = true,
         .privileged = RETURN(LV1_NO_PRIVILEGE),

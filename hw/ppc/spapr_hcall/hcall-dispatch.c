@@ -285,23 +285,15 @@ static char *format_regs(const uint64_t *regs, unsigned int n)
     return g_string_free(s, FALSE);
 }
 
-/* Slow path: tracing or timing enabled. */
-static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m,
-                                                  SpaprCpu *cpu,
-                                                  const SpaprHcallInfo *info,
-                                                  SpaprHcallCounter *ctr,
-                                                  uint64_t opcode,
-                                                  uint64_t *args)
+/* Run @info's handler and count it, timed when timing is on. */
+static int64_t run_counted(SpaprMachine *m, SpaprCpu *cpu,
+                           const SpaprHcallInfo *info, SpaprHcallCounter *ctr,
+                           uint64_t opcode, uint64_t *args)
 {
     bool timing = __atomic_load_n(&m->stats_timing, __ATOMIC_RELAXED);
-    bool tracing = spapr_trace_on(m, TRACE_SPAPR_HCALL);
-    g_autofree char *in = NULL;
     int64_t t0 = 0, ret;
     uint64_t ns = 0;
 
-    if (tracing) {
-        in = format_regs(args, info->nargs);
-    }
     if (timing) {
         t0 = spapr_machine_clock_ns(m);
     }
@@ -313,6 +305,25 @@ static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m,
         ns = dt > 0 ? (uint64_t)dt : 1;
     }
     count(m, cpu, ctr, ret, ns);
+    return ret;
+}
+
+/* Slow path: tracing or timing enabled. */
+static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m,
+                                                  SpaprCpu *cpu,
+                                                  const SpaprHcallInfo *info,
+                                                  SpaprHcallCounter *ctr,
+                                                  uint64_t opcode,
+                                                  uint64_t *args)
+{
+    bool tracing = spapr_trace_on(m, TRACE_SPAPR_HCALL);
+    g_autofree char *in = NULL;
+    int64_t ret;
+
+    if (tracing) {
+        in = format_regs(args, info->nargs);
+    }
+    ret = run_counted(m, cpu, info, ctr, opcode, args);
     if (tracing) {
         g_autofree char *out = format_regs(args, info->nrets);
         const char *sname = spapr_hcall_status_name(ret);
@@ -377,23 +388,8 @@ int64_t spapr_hcall(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
 int64_t spapr_hcall_run_row(SpaprMachine *m, SpaprCpu *cpu,
                             unsigned int row, uint64_t nr, uint64_t *args)
 {
-    const SpaprHcallInfo *info = &m->rows[row];
-    SpaprHcallCounter *ctr = &stats_of(m, cpu)->row[row];
-    bool timing = __atomic_load_n(&m->stats_timing, __ATOMIC_RELAXED);
-    int64_t t0 = 0, ret;
-    uint64_t ns = 0;
-
-    if (timing) {
-        t0 = spapr_machine_clock_ns(m);
-    }
-    ret = info->fn(m, cpu, nr, args);
-    if (timing) {
-        int64_t dt = spapr_machine_clock_ns(m) - t0;
-
-        ns = dt > 0 ? (uint64_t)dt : 1;
-    }
-    count(m, cpu, ctr, ret, ns);
-    return ret;
+    return run_counted(m, cpu, &m->rows[row], &stats_of(m, cpu)->row[row],
+                       nr, args);
 }
 
 void spapr_hcall_count_refused(SpaprMachine *m, SpaprCpu *cpu,
