@@ -80,12 +80,13 @@ static const SpaprHostOps test_host_ops = {
 };
 
 /* A machine with every convention registered, on a fresh TestHost. */
-static inline SpaprMachine *th_machine(TestHost **hostp)
+static inline SpaprMachine *th_machine_cpus(TestHost **hostp,
+                                            unsigned int nr_cpus)
 {
     TestHost *h = g_new0(TestHost, 1);
     SpaprMachineConfig cfg = {
         .ops = &test_host_ops, .opaque = h, .ram_size = TEST_RAM_SIZE,
-        .nr_cpus = 1,
+        .nr_cpus = nr_cpus,
     };
     GError *err = NULL;
     SpaprMachine *m;
@@ -99,6 +100,11 @@ static inline SpaprMachine *th_machine(TestHost **hostp)
     g_assert_no_error(err);
     *hostp = h;
     return m;
+}
+
+static inline SpaprMachine *th_machine(TestHost **hostp)
+{
+    return th_machine_cpus(hostp, 1);
 }
 
 static inline void th_free(SpaprMachine *m, TestHost *h)

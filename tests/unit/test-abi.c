@@ -741,6 +741,64 @@ static void test_register(void)
     th_free(m, h);
 }
 
+/* spapr_abi_call() on two vCPUs at once: per-vCPU counters add up. */
+#define THREAD_CALLS    20000
+
+typedef struct Worker {
+    SpaprMachine *m;
+    SpaprCpu *cpu;
+    uint64_t bad;
+} Worker;
+
+static gpointer worker(gpointer opaque)
+{
+    Worker *w = opaque;
+    const SpaprAbi *abi = spapr_abi_get(SPAPR_ABI_KVM_X86);
+    unsigned int i;
+
+    for (i = 0; i < THREAD_CALLS; i++) {
+        SpaprAbiRegs r = { .flags = SPAPR_ABI_WIDE };
+
+        r.r[SPAPR_X86_RAX] = i & 1 ? KVM_HC_VAPIC_POLL_IRQ : 77;
+        spapr_abi_call(w->m, w->cpu, abi, &r);
+        w->bad += r.r[SPAPR_X86_RAX] != (i & 1 ? 0 : (uint64_t)-1000);
+    }
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    TestHost *h;
+    SpaprMachine *m = th_machine_cpus(&h, 2);
+    Worker w[2] = {
+        { m, spapr_machine_cpu(m, 0), 0 }, { m, spapr_machine_cpu(m, 1), 0 },
+    };
+    GThread *t[2];
+    SpaprHcallStats st;
+    const SpaprHcallInfo *row;
+    g_autoptr(GArray) all = NULL;
+    guint i;
+
+    t[0] = g_thread_new("abi0", worker, &w[0]);
+    t[1] = g_thread_new("abi1", worker, &w[1]);
+    g_thread_join(t[0]);
+    g_thread_join(t[1]);
+    g_assert_cmpuint(w[0].bad + w[1].bad, ==, 0);
+    row = spapr_abi_lookup(m, SPAPR_ABI_KVM_X86, KVM_HC_VAPIC_POLL_IRQ);
+    g_assert_nonnull(row);
+    all = spapr_hcall_stats(m);
+    for (i = 0; i < all->len; i++) {
+        if (!g_strcmp0(g_array_index(all, SpaprHcallStats, i).name,
+                       row->name)) {
+            g_assert_cmpuint(g_array_index(all, SpaprHcallStats, i).calls,
+                             ==, THREAD_CALLS);
+        }
+    }
+    spapr_abi_stats_refused(m, SPAPR_ABI_KVM_X86, &st);
+    g_assert_cmpuint(st.calls, ==, THREAD_CALLS);
+    th_free(m, h);
+}
+
 /* Migration carries the PAPR statistics; other conventions' stay put. */
 static void test_migration(void)
 {
@@ -782,5 +840,6 @@ int main(int argc, char **argv)
     g_test_add_func("/abi/stats-trace", test_stats_trace);
     g_test_add_func("/abi/register", test_register);
     g_test_add_func("/abi/migration", test_migration);
+    g_test_add_func("/abi/threads", test_threads);
     return g_test_run();
 }
