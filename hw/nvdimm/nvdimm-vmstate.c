@@ -232,7 +232,8 @@ bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
     }
     __atomic_store_n(&nv->health, health, __ATOMIC_RELAXED);
     nv->persistence_failed_count = pfc;
-    nv->created_ns = spapr_machine_clock_ns(m) - (int64_t)pon_ns;
+    /* modulo 2^64: a corrupt power-on time must not be signed overflow */
+    nv->created_ns = (int64_t)((uint64_t)spapr_machine_clock_ns(m) - pon_ns);
     memset(nv->cpu_stats, 0, nv->nr_cpu_stats * sizeof(*nv->cpu_stats));
     for (i = 0; i < NVDIMM_STAT__MAX; i++) {
         __atomic_store_n(&nv->stats[i], stats[i], __ATOMIC_RELAXED);

@@ -146,8 +146,9 @@ int spapr_abi_match_trap(const SpaprAbi *abi, const uint8_t *insn,
 /*
  * Issue one call in convention @abi: decode @regs, refuse or dispatch to
  * the registered row, write the result and outputs back into @regs.
- * @cpu (may be NULL) names the vCPU for statistics and traces; for the
- * PowerPC conventions its MSR is not consulted: @regs->flags is the mode.
+ * @cpu (may be NULL) names the vCPU for statistics and traces; its MSR
+ * is not consulted, @regs->flags is the mode (PAPR only: spapr_hcall()
+ * also refuses a vCPU in problem state).
  * A refused call (privilege, unknown number) and an exception leave
  * every register but the result unchanged; an exception changes none.
  */
