@@ -258,10 +258,65 @@ static void test_run(void)
     }
 }
 
+/*
+ * The register values of KVM's xen_vmcall_test: rax = 17, the arguments
+ * 0xdeadbeef5a5a0000 + 1.. in rdi, rsi, rdx, r10, r8 (and r9, which
+ * KVM's Xen emulation passes as a sixth and Xen does not), the result
+ * 0xcafef00dfbfbffff from the hypervisor.
+ */
+#define ARGVALUE(x)     (0xdeadbeef5a5a0000ULL + (x))
+#define RETVALUE        0xcafef00dfbfbffffULL
+
+static int64_t h_selftest(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
+                          uint64_t *args)
+{
+    unsigned int i;
+
+    for (i = 0; i < 5; i++) {
+        if (args[i] != ARGVALUE(i + 1)) {
+            return -1;
+        }
+    }
+    return args[5] == 0 ? (int64_t)RETVALUE : -2;      /* no sixth */
+}
+
+static void test_vmcall_selftest(void)
+{
+    static const SpaprHcallInfo row = {
+        XEN_HYPERVISOR_XEN_VERSION, "selftest", h_selftest, "xen", 6, 0,
+    };
+    static const uint8_t regs[] = {
+        SPAPR_X86_RDI, SPAPR_X86_RSI, SPAPR_X86_RDX, SPAPR_X86_R10,
+        SPAPR_X86_R8, SPAPR_X86_R9,
+    };
+    uint8_t page[SPAPR_XEN_PAGE_SIZE];
+    TestHost *h;
+    X86 *x = x86_new(&h);
+    unsigned int i;
+
+    g_assert_true(spapr_abi_unregister(x->m, SPAPR_ABI_XEN,
+                                       XEN_HYPERVISOR_XEN_VERSION));
+    g_assert_true(spapr_abi_register_table(x->m, SPAPR_ABI_XEN, &row, 1,
+                                           NULL));
+    spapr_xen_hypercall_page(page, SPAPR_XEN_PAGE_HVM_VMX);
+    x->regs.flags = SPAPR_ABI_WIDE;
+    for (i = 0; i < G_N_ELEMENTS(regs); i++) {
+        x->regs.r[regs[i]] = ARGVALUE(i + 1);
+    }
+    g_assert_cmpint(call_stub(x, page, 17), ==, STOP_RET);
+    g_assert_cmphex(x->regs.r[SPAPR_X86_RAX], ==, RETVALUE);
+    for (i = 0; i < G_N_ELEMENTS(regs); i++) {
+        g_assert_cmphex(x->regs.r[regs[i]], ==, ARGVALUE(i + 1));
+    }
+    th_free(x->m, h);
+    g_free(x);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/xen-page/decode", test_decode);
     g_test_add_func("/xen-page/run", test_run);
+    g_test_add_func("/xen-page/vmcall-selftest", test_vmcall_selftest);
     return g_test_run();
 }
