@@ -116,6 +116,7 @@ static const Case qmp_cases[] = {
 static void test_qmp(void)
 {
     QTestState *s = qtest_init("-M pseries -m 1G");
+    g_autofree char *list = NULL;
     size_t i;
 
     for (i = 0; i < G_N_ELEMENTS(qmp_cases); i++) {
@@ -131,6 +132,11 @@ static void test_qmp(void)
             g_assert_cmpstr(r, ==, c->reply);
         }
     }
+    list = qtest_qmp(s, "{'execute': 'query-hcalls'}");
+    g_assert_nonnull(strstr(list, "{\"name\": \"H_LOGICAL_CI_LOAD\", "));
+    g_assert_nonnull(strstr(list, "{\"name\": \"KVM_HC_MAP_GPA_RANGE\", "
+                            "\"convention\": \"kvm-x86\", \"number\": 12, "
+                            "\"calls\": 1, \"errors\": 1}"));
     qtest_quit(s);
 }
 

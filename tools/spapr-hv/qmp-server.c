@@ -194,7 +194,26 @@ static JsonValue *qmp_query_hcalls(QmpServer *s, JsonValue *args,
     JsonValue *list = json_array();
     void *ctx[2] = { s, list };
 
+    g_autoptr(GArray) st = spapr_hcall_stats(s->hv->m);
+    guint i;
+
     spapr_hcall_foreach(s->hv->m, add_hcall_row, ctx);
+    /* then the calls of the other conventions (docs/abis.md) */
+    for (i = 0; i < st->len; i++) {
+        const SpaprHcallStats *r = &g_array_index(st, SpaprHcallStats, i);
+        JsonValue *row;
+
+        if (!r->name || !strcmp(r->abi, "papr")) {
+            continue;
+        }
+        row = json_object();
+        json_object_set(row, "name", json_string(r->name));
+        json_object_set(row, "convention", json_string(r->abi));
+        json_object_set(row, "number", json_int((int64_t)r->opcode));
+        json_object_set(row, "calls", json_int(r->calls));
+        json_object_set(row, "errors", json_int(r->errors));
+        json_array_add(list, row);
+    }
     return list;
 }
 
