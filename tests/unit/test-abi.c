@@ -288,6 +288,94 @@ static void test_epapr(void)
     call_free(c);
 }
 
+/* ePAPR call on a vCPU: r3..r10 = @a, r11 = token; returns r3 */
+static int64_t epapr_on(SpaprCpu *cpu, uint32_t token, uint64_t a3,
+                        uint64_t a4)
+{
+    cpu->gpr[3] = a3;
+    cpu->gpr[4] = a4;
+    cpu->gpr[11] = token;
+    g_assert_cmpint(spapr_cpu_abi_call(cpu, spapr_abi_get(SPAPR_ABI_EPAPR)),
+                    ==, SPAPR_ABI_RETURNED);
+    return (int64_t)cpu->gpr[3];
+}
+
+static void test_epapr_magic_page(void)
+{
+    SpaprMachineConfig cfg = { .ram_size = 256ULL << 20, .nr_cpus = 2 };
+    SpaprMachine *m = spapr_machine_new(&cfg, NULL);
+    SpaprCpu *c0 = spapr_machine_cpu(m, 0), *c1 = spapr_machine_cpu(m, 1);
+    const uint32_t map = KVM_HCALL_TOKEN(KVM_HC_PPC_MAP_MAGIC_PAGE);
+    const uint32_t features = KVM_HCALL_TOKEN(KVM_HC_FEATURES);
+    SpaprAbiRegs r = { .flags = SPAPR_ABI_WIDE };
+    GError *err = NULL;
+    uint64_t gpa, ea, v;
+    uint32_t w;
+    uint8_t b[8];
+
+    g_assert_true(spapr_hcall_register_epapr(m, &err));
+    /* off by default */
+    g_assert_cmpint(epapr_on(c0, features, 0, 0), ==, EV_SUCCESS);
+    g_assert_cmphex(c0->gpr[4], ==, 0);
+    g_assert_cmpint(epapr_on(c0, map, 0x40000000, 7), ==, EV_UNIMPLEMENTED);
+    g_assert_cmphex(c0->gpr[4], ==, 7);
+    g_assert_true(spapr_epapr_enable_magic_page(m, &err));
+    g_assert_no_error(err);
+    g_assert_false(spapr_epapr_enable_magic_page(m, &err));
+    g_clear_error(&err);
+
+    g_assert_cmpint(epapr_on(c0, features, 0, 0), ==, EV_SUCCESS);
+    g_assert_cmphex(c0->gpr[4], ==, 1u << KVM_FEATURE_MAGIC_PAGE);
+    /* vCPU 0, big-endian: the low 12 bits of both addresses are flags */
+    c0->msr = SPAPR_MSR_SF;
+    g_assert_cmpint(epapr_on(c0, map, 0x40000123, 0xc000000000000000ULL |
+                             MAGIC_PAGE_FLAG_NOT_MAPPED_NX), ==, EV_SUCCESS);
+    g_assert_cmphex(c0->gpr[4], ==, 0);             /* no SR, no MAS */
+    g_assert_true(spapr_epapr_magic_page(c0, &gpa, &ea));
+    g_assert_cmphex(gpa, ==, 0x40000000);
+    g_assert_cmphex(ea, ==, 0xc000000000000000ULL);
+    g_assert_true(spapr_guest_ldq_be(m, gpa + KVM_SHARED_MSR, &v));
+    g_assert_cmphex(v, ==, SPAPR_MSR_SF);
+    g_assert_true(spapr_guest_ldq_be(m, gpa + KVM_SHARED_SCRATCH1, &v));
+    g_assert_cmphex(v, ==, 0);
+    g_assert_true(spapr_guest_ldq_be(m, gpa + 4088, &v));    /* 4 KiB */
+    /* vCPU 1, little-endian: the page is in the guest's byte order */
+    c1->msr = SPAPR_MSR_SF | SPAPR_MSR_LE;
+    g_assert_cmpint(epapr_on(c1, map, 0x40001000, 0), ==, EV_SUCCESS);
+    g_assert_true(spapr_guest_read(m, 0x40001000 + KVM_SHARED_MSR, b, 8));
+    g_assert_cmpmem(b, 8, "\x01\0\0\0\0\0\0\x80", 8);
+    g_assert_true(spapr_guest_ldl_be(m, 0x40001000 + KVM_SHARED_PIR, &w));
+    g_assert_cmphex(w, ==, 0x01000000);             /* PIR 1, LE */
+    /* a second call moves vCPU 0's page */
+    g_assert_cmpint(epapr_on(c0, map, 0x40002000, 0), ==, EV_SUCCESS);
+    g_assert_false(spapr_guest_ldq_be(m, 0x40000000, &v));
+    g_assert_true(spapr_guest_ldq_be(m, 0x40002000 + KVM_SHARED_MSR, &v));
+    /* over RAM: refused, and vCPU 0 has no page any more */
+    g_assert_cmpint(epapr_on(c0, map, 0x1000, 0), ==, EV_EINVAL);
+    g_assert_false(spapr_epapr_magic_page(c0, &gpa, &ea));
+    g_assert_true(spapr_guest_ldq_be(m, 0x1000, &v));       /* RAM kept */
+    /* what Linux asks for: physical and effective -4096 (NX flag) */
+    g_assert_cmpint(epapr_on(c0, map, (uint64_t)-4096, (uint64_t)-4096 | 1),
+                    ==, EV_SUCCESS);
+    g_assert_true(spapr_guest_ldq_be(m, (uint64_t)-4096 + KVM_SHARED_MSR,
+                                     &v));
+    g_assert_cmphex(v, ==, SPAPR_MSR_SF);
+    /* and the other vCPU's page cannot overlap it */
+    g_assert_cmpint(epapr_on(c1, map, (uint64_t)-4096, 0), ==, EV_EINVAL);
+    /* the page is per vCPU: no vCPU, no page */
+    r.r[11] = map;
+    r.r[3] = 0x40003000;
+    g_assert_cmpint(spapr_abi_call(m, NULL, spapr_abi_get(SPAPR_ABI_EPAPR),
+                                   &r), ==, SPAPR_ABI_RETURNED);
+    g_assert_cmpint(r.r[3], ==, EV_INVALID_STATE);
+    /* machine reset unmaps */
+    spapr_machine_reset(m);
+    g_assert_false(spapr_epapr_magic_page(c1, &gpa, &ea));
+    g_assert_false(spapr_guest_ldq_be(m, 0x40001000, &v));
+    g_assert_cmpint(epapr_on(c1, map, 0x40001000, 0), ==, EV_SUCCESS);
+    spapr_machine_free(m);                  /* finalize unmaps and frees */
+}
+
 /* A PS3 probe: the status is 32 bits and the guest sign-extends it. */
 static int64_t h_probe_status(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
                               uint64_t *args)
@@ -828,6 +916,7 @@ int main(int argc, char **argv)
     g_test_add_func("/abi/contracts", test_contracts);
     g_test_add_func("/abi/papr", test_papr);
     g_test_add_func("/abi/epapr", test_epapr);
+    g_test_add_func("/abi/epapr/magic-page", test_epapr_magic_page);
     g_test_add_func("/abi/ps3", test_ps3);
     g_test_add_func("/abi/beat", test_beat);
     g_test_add_func("/abi/kvm-x86", test_kvm_x86);

@@ -10,12 +10,15 @@
  * ePAPR adapter (abi-core.c), whose rows below are keyed by token.
  * What we answer:
  *   KVM_HC_FEATURES            EV_SUCCESS, r4 = 0: we keep no magic page
- *                              in sync, so we offer none
- *   KVM_HC_PPC_MAP_MAGIC_PAGE  EV_UNIMPLEMENTED (never offered)
+ *                              in sync, so we offer none (unless
+ *                              spapr_epapr_enable_magic_page())
+ *   KVM_HC_PPC_MAP_MAGIC_PAGE  EV_UNIMPLEMENTED unless offered
  *   EV_IDLE                    EV_SUCCESS at once: a spurious wake-up,
  *                              which every idle loop tolerates
  *   anything else              EV_UNIMPLEMENTED
  */
+#include <stdlib.h>
+#include <string.h>
 #include "internal.h"
 #include "abi-rows.h"
 #include "spapr-hcall/epapr.h"
@@ -45,10 +48,162 @@ void spapr_epapr_decode(const SpaprCpu *cpu, const uint64_t *args,
 
 /* ---- The ePAPR convention's own rows (abi.h), keyed by token ---- */
 
+/* ---- The magic page (off by default) ---- */
+
+#define MAGIC_DEVICE_ID     "epapr-magic-page"
+#define PAGE_MASK_4K        (~(uint64_t)(KVM_MAGIC_PAGE_SIZE - 1))
+
+typedef struct MagicSlot {
+    void *page;                 /* NULL: not mapped */
+    uint64_t gpa, ea;
+} MagicSlot;
+
+typedef struct MagicDevice {
+    SpaprDevice parent;
+    unsigned int nr_cpus;
+    MagicSlot *slot;            /* per vCPU; only that vCPU writes it */
+} MagicDevice;
+
+static void magic_unmap(SpaprMachine *m, MagicSlot *s)
+{
+    if (s->page) {
+        spapr_machine_unmap(m, s->gpa, KVM_MAGIC_PAGE_SIZE);
+        free(s->page);
+        s->page = NULL;
+    }
+}
+
+static void magic_reset(SpaprDevice *dev)
+{
+    MagicDevice *d = (MagicDevice *)dev;
+    unsigned int i;
+
+    for (i = 0; i < d->nr_cpus; i++) {
+        magic_unmap(dev->machine, &d->slot[i]);
+    }
+}
+
+static void magic_finalize(SpaprDevice *dev)
+{
+    MagicDevice *d = (MagicDevice *)dev;
+
+    if (dev->machine) {
+        magic_reset(dev);
+    }
+    g_free(d->slot);
+    spapr_device_cleanup(dev);
+    g_free(d);
+}
+
+static const SpaprDeviceClass magic_class = {
+    .type = MAGIC_DEVICE_ID,
+    .reset = magic_reset,
+    .finalize = magic_finalize,
+};
+
+static int64_t h_map_magic_page(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
+                                uint64_t *args);
+
+/* Registered only with the device: otherwise the table refuses it */
+static const SpaprHcallInfo magic_row = {
+    KVM_HCALL_TOKEN(KVM_HC_PPC_MAP_MAGIC_PAGE), "KVM_HC_PPC_MAP_MAGIC_PAGE",
+    h_map_magic_page, "hcall-epapr", 2, 1,
+};
+
+bool spapr_epapr_enable_magic_page(SpaprMachine *m, GError **errp)
+{
+    MagicDevice *d = g_new0(MagicDevice, 1);
+
+    spapr_device_init(&d->parent, &magic_class, MAGIC_DEVICE_ID);
+    d->nr_cpus = spapr_machine_nr_cpus(m);
+    d->slot = g_new0(MagicSlot, d->nr_cpus);
+    if (!spapr_abi_register_table(m, SPAPR_ABI_EPAPR, &magic_row, 1, errp)) {
+        magic_finalize(&d->parent);
+        return false;
+    }
+    if (!spapr_machine_add_device(m, &d->parent, errp)) {
+        spapr_abi_unregister(m, SPAPR_ABI_EPAPR, magic_row.opcode);
+        magic_finalize(&d->parent);
+        return false;
+    }
+    return true;
+}
+
+static MagicDevice *magic_device(SpaprMachine *m)
+{
+    SpaprDevice *dev = spapr_machine_find_device(m, MAGIC_DEVICE_ID);
+
+    return dev && dev->cls == &magic_class ? (MagicDevice *)dev : NULL;
+}
+
+bool spapr_epapr_magic_page(SpaprCpu *cpu, uint64_t *gpa, uint64_t *ea)
+{
+    MagicDevice *d = magic_device(cpu->machine);
+
+    if (!d || cpu->index >= d->nr_cpus || !d->slot[cpu->index].page) {
+        return false;
+    }
+    *gpa = d->slot[cpu->index].gpa;
+    *ea = d->slot[cpu->index].ea;
+    return true;
+}
+
+static void put_shared(uint8_t *page, unsigned int off, uint64_t v,
+                       unsigned int size, bool le)
+{
+    unsigned int i;
+
+    for (i = 0; i < size; i++) {
+        page[off + (le ? i : size - 1 - i)] = v >> (8 * i);
+    }
+}
+
+/*
+ * r3 = physical address, r4 = effective address | flags (both with the
+ * low 12 bits dropped, as KVM does).  Out: r4 = the page's features.
+ */
+static int64_t h_map_magic_page(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
+                                uint64_t *args)
+{
+    MagicDevice *d = magic_device(m);
+    uint64_t gpa = args[0] & PAGE_MASK_4K;
+    bool le;
+    MagicSlot *s;
+    uint8_t *page;
+
+    args[0] = 0;                                /* r4: no page features */
+    if (!d) {
+        return EV_UNIMPLEMENTED;                /* not offered */
+    }
+    if (!cpu || cpu->index >= d->nr_cpus) {
+        return EV_INVALID_STATE;                /* the page is per vCPU */
+    }
+    s = &d->slot[cpu->index];
+    magic_unmap(m, s);                          /* a new call moves it */
+    if (posix_memalign((void **)&page, KVM_MAGIC_PAGE_SIZE,
+                       KVM_MAGIC_PAGE_SIZE)) {
+        return EV_ENOMEM;
+    }
+    memset(page, 0, KVM_MAGIC_PAGE_SIZE);
+    le = cpu->msr & SPAPR_MSR_LE;
+    put_shared(page, KVM_SHARED_MSR, cpu->msr, 8, le);
+    put_shared(page, KVM_SHARED_PIR, cpu->index, 4, le);
+    if (!spapr_machine_map(m, MAGIC_DEVICE_ID, gpa, KVM_MAGIC_PAGE_SIZE,
+                           page, NULL)) {
+        free(page);
+        return EV_EINVAL;       /* RAM, another mapping, or wraps 2^64 */
+    }
+    s->page = page;
+    s->gpa = gpa;
+    s->ea = args[1] & PAGE_MASK_4K;
+    return EV_SUCCESS;
+}
+
 static int64_t h_kvm_features(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
                               uint64_t *args)
 {
-    args[0] = 0;                                /* r4: no features */
+    /* r4: the magic page only when it is offered */
+    args[0] = magic_device(m) ? 1u << KVM_FEATURE_MAGIC_PAGE : 0;
     return EV_SUCCESS;
 }
 
