@@ -100,7 +100,10 @@
  * device "epapr-magic-page" that unmaps the pages on reset.
  */
 bool spapr_epapr_enable_magic_page(SpaprMachine *m, GError **errp);
-/* Where @cpu's magic page is mapped, or false. */
+/*
+ * Where @cpu's magic page is mapped, or false.  Call it from @cpu's
+ * thread or with the vCPUs stopped (the vCPU's own calls move the page).
+ */
 bool spapr_epapr_magic_page(SpaprCpu *cpu, uint64_t *gpa, uint64_t *ea);
 
 /* ---- Status codes (r3) ---- */

@@ -12,6 +12,7 @@
  * is in test-abi-bad.c.
  */
 #include "abi-test-util.h"
+#include "ppc-test-interp.h"
 
 /* A distinct 64-bit value per register, upper half set */
 #define PAT(i)      (0xA5A5A5A500000000ULL | (uint64_t)(i) * 0x01010101u)
@@ -650,6 +651,74 @@ static void test_xen_poison(void)
     call_free(c);
 }
 
+/*
+ * PS3 and Beat stubs as instructions: the trap bytes of the descriptor
+ * (PS3: sc 1; extsw r3,r3) after the number is loaded, then blr.
+ */
+#define STUB    0x1000
+
+static uint64_t put_trap(SpaprMachine *m, uint64_t gpa, const SpaprAbi *abi,
+                         bool le)
+{
+    const SpaprAbiTrap *t = &abi->traps[0];
+    unsigned int i;
+
+    for (i = 0; i < t->len; i += 4, gpa += 4) {
+        store_insn(m, gpa, (uint32_t)t->bytes[i] << 24 |
+                   t->bytes[i + 1] << 16 | t->bytes[i + 2] << 8 |
+                   t->bytes[i + 3], le);
+    }
+    store_insn(m, gpa, INSN_BLR, le);
+    return gpa;
+}
+
+static void test_ppc_stubs(void)
+{
+    const SpaprAbi *ps3 = spapr_abi_get(SPAPR_ABI_PS3);
+    const SpaprAbi *beat = spapr_abi_get(SPAPR_ABI_BEAT);
+    int le;
+
+    for (le = 0; le <= 1; le++) {
+        TestHost *h;
+        SpaprMachine *m = th_machine(&h);
+        SpaprCpu *cpu = spapr_machine_cpu(m, 0);
+        uint64_t end;
+
+        h->clock_ns = 1234 * 1000000000LL + 500000000;
+        cpu->msr = SPAPR_MSR_SF | (le ? SPAPR_MSR_LE : 0);
+        /* PS3 (FreeBSD's stub): li r11,232; sc 1; extsw r3,r3; blr */
+        store_insn(m, STUB, enc_d(14, 11, 0, LV1_GET_RTC), le);
+        end = put_trap(m, STUB + 4, ps3, le);
+        cpu->gpr[3] = 0xffffffff00000000ULL;
+        g_assert_cmpint(run_abi(cpu, STUB, ps3), ==, RUN_RETURNED);
+        g_assert_cmpuint(cpu->pc, ==, end);
+        g_assert_cmphex(cpu->gpr[3], ==, LV1_SUCCESS);
+        g_assert_cmpuint(cpu->gpr[4], ==, 1234);
+        g_assert_cmpuint(cpu->gpr[5], ==, 1234 * 79800000ULL + 39900000);
+        /* an unknown number, and problem state: the negative codes */
+        store_insn(m, STUB, enc_d(14, 11, 0, 300), le);
+        g_assert_cmpint(run_abi(cpu, STUB, ps3), ==, RUN_RETURNED);
+        g_assert_cmphex(cpu->gpr[3], ==, (uint64_t)LV1_NO_ENTRY);
+        cpu->msr |= SPAPR_MSR_PR;
+        store_insn(m, STUB, enc_d(14, 11, 0, LV1_GET_RTC), le);
+        g_assert_cmpint(run_abi(cpu, STUB, ps3), ==, RUN_RETURNED);
+        g_assert_cmphex(cpu->gpr[3], ==, (uint64_t)LV1_NO_PRIVILEGE);
+        cpu->msr &= ~SPAPR_MSR_PR;
+
+        /* Beat (beat_hcall_norets): mr r11,r3; mr r3,r4; sc 1; blr */
+        store_insn(m, STUB, enc_x(31, 3, 11, 3, 444), le);
+        store_insn(m, STUB + 4, enc_x(31, 4, 3, 4, 444), le);
+        put_trap(m, STUB + 8, beat, le);
+        cpu->gpr[3] = BEAT_RTC_READ;
+        cpu->gpr[4] = 0;
+        g_assert_cmpint(run_abi(cpu, STUB, beat), ==, RUN_RETURNED);
+        g_assert_cmphex(cpu->gpr[3], ==, 0);
+        g_assert_cmpuint(cpu->gpr[4], ==, 1234);
+        g_assert_cmphex(cpu->gpr[11], ==, BEAT_RTC_READ);
+        th_free(m, h);
+    }
+}
+
 /* The argument registers reach args[] in the convention's order. */
 static int64_t h_echo(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
                       uint64_t *args)
@@ -925,6 +994,7 @@ int main(int argc, char **argv)
     g_test_add_func("/abi/xen", test_xen);
     g_test_add_func("/abi/xen/poison", test_xen_poison);
     g_test_add_func("/abi/plumbing", test_plumbing);
+    g_test_add_func("/abi/ppc-stubs", test_ppc_stubs);
     g_test_add_func("/abi/volatile", test_volatile);
     g_test_add_func("/abi/stats-trace", test_stats_trace);
     g_test_add_func("/abi/register", test_register);
