@@ -288,5 +288,17 @@ typedef enum SpaprXenPageMode {
 /* Fill @page the way Xen fills a hypercall page for @mode. */
 void spapr_xen_hypercall_page(uint8_t page[SPAPR_XEN_PAGE_SIZE],
                               SpaprXenPageMode mode);
+/* "vmx", "svm", "pv64", "pv32"; false for another name */
+bool spapr_xen_page_mode_from_name(const char *name, SpaprXenPageMode *mode);
+
+/*
+ * The guest wrote @value to the hypercall MSR (0x40000000 in Xen's CPUID
+ * leaves): fill the guest page at @value's page address.  False, with
+ * nothing written, where Xen raises #GP: a non-zero page index in the
+ * low 12 bits (we offer one page), or a page that is not guest memory.
+ */
+bool spapr_xen_write_hypercall_msr(SpaprMachine *m, uint64_t value,
+                                   SpaprXenPageMode mode);
+#define SPAPR_XEN_HYPERCALL_MSR         0x40000000
 
 #endif

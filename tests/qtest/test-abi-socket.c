@@ -59,6 +59,14 @@ static const Case cases[] = {
     { "hypercall kvm-x86 1 1 2 3 4 5",
       "FAIL kvm-x86 takes at most 4 arguments" },
     { "hypercall xen", "FAIL hypercall: missing argument" },
+    { "xen-hypercall-page 0x8000 vmx", "OK" },
+    { "read 0x8220 10", "OK 0xb8110000000f01c1c3cc" },
+    { "read 0x82e0 3", "OK 0x0f0bcc" },
+    { "xen-hypercall-page 0x9000 pv32", "OK" },
+    { "read 0x9220 8", "OK 0xb811000000cd82c3" },
+    { "xen-hypercall-page 0x8001 vmx", "FAIL #GP" },
+    { "xen-hypercall-page 0x40000000 vmx", "FAIL #GP" },
+    { "xen-hypercall-page 0x8000 arm", "FAIL unknown mode 'arm'" },
 };
 
 static void test_qtest(void)

@@ -312,11 +312,40 @@ static void test_vmcall_selftest(void)
     g_free(x);
 }
 
+/* The guest's write of the hypercall MSR fills its page, or #GP. */
+static void test_msr(void)
+{
+    uint8_t page[SPAPR_XEN_PAGE_SIZE];
+    SpaprXenPageMode mode;
+    TestHost *h;
+    SpaprMachine *m = th_machine(&h);
+
+    g_assert_true(spapr_xen_page_mode_from_name("svm", &mode));
+    g_assert_cmpint(mode, ==, SPAPR_XEN_PAGE_HVM_SVM);
+    g_assert_false(spapr_xen_page_mode_from_name("arm", &mode));
+    spapr_xen_hypercall_page(page, SPAPR_XEN_PAGE_HVM_SVM);
+    /* a page index (the low 12 bits) other than 0, or no memory: #GP */
+    g_assert_false(spapr_xen_write_hypercall_msr(m, 0x2001, mode));
+    g_assert_false(spapr_xen_write_hypercall_msr(m, 0x2fff, mode));
+    g_assert_false(spapr_xen_write_hypercall_msr(m, TEST_MEM_SIZE, mode));
+    g_assert_false(spapr_xen_write_hypercall_msr(m, TEST_MEM_SIZE - 0x800,
+                                                 mode));
+    g_assert_false(spapr_xen_write_hypercall_msr(m, (uint64_t)-4096, mode));
+    g_assert_cmpuint(h->mem[0x2000] | h->mem[TEST_MEM_SIZE - 1], ==, 0);
+    g_assert_true(spapr_xen_write_hypercall_msr(m, 0x2000, mode));
+    g_assert_cmpmem(h->mem + 0x2000, SPAPR_XEN_PAGE_SIZE, page,
+                    SPAPR_XEN_PAGE_SIZE);
+    g_assert_cmphex(h->mem[0x1fff], ==, 0);
+    g_assert_cmphex(h->mem[0x3000], ==, 0);
+    th_free(m, h);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/xen-page/decode", test_decode);
     g_test_add_func("/xen-page/run", test_run);
+    g_test_add_func("/xen-page/msr", test_msr);
     g_test_add_func("/xen-page/vmcall-selftest", test_vmcall_selftest);
     return g_test_run();
 }

@@ -458,6 +458,20 @@ static char *cmd_hypercall(QtestServer *s, char **w, unsigned int n)
     return g_string_free(r, FALSE);
 }
 
+/* xen-hypercall-page MSR-VALUE MODE: the guest's write of the MSR */
+static char *cmd_xen_page(QtestServer *s, char **w, unsigned int n)
+{
+    SpaprXenPageMode mode;
+    uint64_t value;
+
+    GET_U64(w[1], value);
+    if (!spapr_xen_page_mode_from_name(w[2], &mode)) {
+        return g_strdup_printf("FAIL unknown mode '%.64s'", w[2]);
+    }
+    return g_strdup(spapr_xen_write_hypercall_msr(s->hv->m, value, mode)
+                    ? "OK" : "FAIL #GP");
+}
+
 static char *cmd_rtas(QtestServer *s, char **w, unsigned int n)
 {
     uint64_t v;
@@ -639,6 +653,7 @@ static const QtestCmd qtest_cmds[] = {
     { "clock_set", 2, 2, cmd_clock_set },
     { "hcall", 2, 2 + SPAPR_HCALL_NR_ARGS, cmd_hcall },
     { "hypercall", 3, 3 + SPAPR_ABI_MAX_REGS, cmd_hypercall },
+    { "xen-hypercall-page", 3, 3, cmd_xen_page },
     { "rtas", 6, 6, cmd_rtas },
     { "fdt", 1, 1, cmd_fdt },
     { "stats", 1, 2, cmd_stats },

@@ -167,3 +167,35 @@ void spapr_xen_hypercall_page(uint8_t page[SPAPR_XEN_PAGE_SIZE],
         put_stub(page + nr * SPAPR_XEN_STUB_SIZE, nr, mode);
     }
 }
+
+static const char *const page_modes[] = {
+    [SPAPR_XEN_PAGE_HVM_VMX] = "vmx",
+    [SPAPR_XEN_PAGE_HVM_SVM] = "svm",
+    [SPAPR_XEN_PAGE_PV64] = "pv64",
+    [SPAPR_XEN_PAGE_PV32] = "pv32",
+};
+
+bool spapr_xen_page_mode_from_name(const char *name, SpaprXenPageMode *mode)
+{
+    unsigned int i;
+
+    for (i = 0; i < G_N_ELEMENTS(page_modes); i++) {
+        if (!strcmp(name, page_modes[i])) {
+            *mode = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool spapr_xen_write_hypercall_msr(SpaprMachine *m, uint64_t value,
+                                   SpaprXenPageMode mode)
+{
+    uint8_t page[SPAPR_XEN_PAGE_SIZE];
+
+    if (value & (SPAPR_XEN_PAGE_SIZE - 1)) {
+        return false;                   /* page index != 0: #GP */
+    }
+    spapr_xen_hypercall_page(page, mode);
+    return spapr_guest_write(m, value, page, sizeof(page));
+}
