@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 B=${FUZZ_BUILD:-build-fuzz}
 SECS=${FUZZ_SECONDS:-60}
 TARGETS=${*:-fuzz-hcall fuzz-qtest fuzz-cmdline fuzz-qmp fuzz-fdt \
-fuzz-scm-files}
+fuzz-scm-files fuzz-abi fuzz-vmstate}
 
 scripts/install-deps.sh clang libclang-rt-14-dev
 if [ ! -f "$B/build.ninja" ]; then

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <glib.h>
+#include "fuzz-util.h"
 
 typedef struct FuzzIn {
     const uint8_t *p;
@@ -29,13 +30,7 @@ static inline uint8_t fuzz_u8(FuzzIn *in)
 
 static inline uint64_t fuzz_u64(FuzzIn *in)
 {
-    uint64_t v = 0;
-    size_t n = MIN(in->left, 8);
-
-    memcpy(&v, in->p, n);
-    in->p += n;
-    in->left -= n;
-    return v;
+    return take64(&in->p, &in->left);
 }
 
 /* A number in [0, n) (n > 0). */
