@@ -8,10 +8,10 @@
  *
  * The input picks words from a dictionary of real options and values or
  * takes raw bytes (bad UTF-8 included).  Its trace patterns match no
- * event, so that the run is not drowned in trace lines.  Invariants: parsing never
- * crashes and a refusal always has a message; a machine is built when
- * every backend is RAM (files would land in the working directory), and
- * its device tree passes fdt_check_full().
+ * event, so that the run is not drowned in trace lines.  Invariants:
+ * parsing never crashes and a refusal always has a message; a machine is
+ * built when every backend is RAM (files would land in the working
+ * directory), and its device tree passes fdt_check_full().
  */
 #include <stdio.h>
 #include <stdlib.h>
