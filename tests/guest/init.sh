@@ -242,7 +242,8 @@ inflight_writer() {
     done
 }
 inflight_check() {
-    n=$(cat /tmp/inflight.count)
+    n=$(cat /tmp/inflight.count 2>/dev/null)
+    n=${n:-0}
     echo 3 > /proc/sys/vm/drop_caches
     if [ "$n" -gt 0 ] && dd if=/dev/$1 bs=4096 skip=$LC_INF_BASE count="$n" 2>/dev/null | cmp -s - /tmp/inflight.expect; then
         pass "[inflight] all $n in-flight writes (dd conv=fsync, one H_SCM_FLUSH each) acknowledged around the switchover read back"
