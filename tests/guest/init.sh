@@ -136,11 +136,16 @@ reply_get() {
 }
 # pmem device created for a region (ndctl JSON "blockdev")
 blockdev_of() { sed -n 's/.*"blockdev":"\([^"]*\)".*/\1/p' "$1" | head -1; }
-flush_errors() {   # H_SCM_FLUSH exits that are neither success nor busy
+# H_SCM_FLUSH exits that are neither success (0) nor busy (H_BUSY 1,
+# H_LONG_BUSY_ORDER_* 9900..9905); the histogram of all its return values
+# goes to the console.
+flush_errors() {
     awk '/hcall_exit: opcode=1100 / {
         for (i = 1; i <= NF; i++) if ($i ~ /^retval=/) r = substr($i, 8) + 0;
-        if (r != 0 && (r < 9900 || r > 9905)) n++ }
-        END { print n + 0 }' $T/trace 2>/dev/null
+        h[r]++
+        if (r != 0 && r != 1 && (r < 9900 || r > 9905)) n++ }
+        END { for (r in h) printf "H_SCM_FLUSH retval=%d count=%d\n", r, h[r] > "/dev/stderr"
+              print n + 0 }' $T/trace 2>/dev/console
 }
 
 # write_pat LABEL DEV OFF_BYTES: 1 MiB pattern, dd conv=fsync, read back
@@ -248,7 +253,11 @@ inflight_check() {
     if [ "$n" -gt 0 ] && dd if=/dev/$1 bs=4096 skip=$LC_INF_BASE count="$n" 2>/dev/null | cmp -s - /tmp/inflight.expect; then
         pass "[inflight] all $n in-flight writes (dd conv=fsync, one H_SCM_FLUSH each) acknowledged around the switchover read back"
     else
-        fail "[inflight] the $n acknowledged in-flight blocks do not read back"
+        dd if=/dev/$1 bs=4096 skip=$LC_INF_BASE count="$n" 2>/dev/null > /tmp/inflight.got
+        bad=$(cmp -l /tmp/inflight.got /tmp/inflight.expect 2>/dev/null |
+              awk '{ b = int(($1 - 1) / 4096); if (!(b in s)) { s[b] = 1; n++; l = l " " b } }
+                   END { print n + 0 " block(s):" substr(l, 1, 120) }')
+        fail "[inflight] of the $n acknowledged in-flight blocks, $bad do not read back"
     fi
 }
 

@@ -669,6 +669,42 @@ class Phase:
             text += '; MISSING/WRONG: ' + '; '.join(bad[:8])
         self.check(not bad and found > 0, 'file-check', text)
 
+    def where(self):
+        """Where a stuck guest's vCPU is (HMP info registers), for the
+        report: NIP/LR with kernel symbols, DECR."""
+        p = self.cur
+        if p is None or not p.alive():
+            return ''
+        try:
+            regs = p.qmp.hmp('info registers', timeout=10)
+        except (PhaseError, QmpError, OSError):
+            return ''
+        nip = re.search(r'NIP ([0-9a-f]+)\s+LR ([0-9a-f]+)', regs)
+        dec = re.search(r'DECR (\d+)', regs)
+        if not nip:
+            return ''
+        syms = []
+        try:
+            nm = subprocess.run(['nm', '-n', self.a.kernel], timeout=20,
+                                capture_output=True, text=True).stdout
+            table = [(int(f[0], 16), f[2]) for f in
+                     (l.split() for l in nm.splitlines()) if len(f) == 3]
+        except (OSError, ValueError, subprocess.SubprocessError):
+            table = []
+        for addr in (int(nip.group(1), 16), int(nip.group(2), 16)):
+            best = None
+            for a, name in table:
+                if a > addr:
+                    break
+                best = (a, name)
+            syms.append('%x%s' % (addr, ' (%s+0x%x)' % (best[1], addr - best[0])
+                                  if best else ''))
+        d = ''
+        if dec:
+            v = int(dec.group(1))
+            d = ', DECR %d' % (v - (1 << 64) if v >= 1 << 63 else v)
+        return ' [vCPU: NIP %s, LR %s%s]' % (syms[0], syms[1], d)
+
     # ---- the phase -------------------------------------------------------------
     def run(self):
         a = self.a
@@ -695,7 +731,7 @@ class Phase:
             self.cur.qmp.cmd('cont')
             pos = 0
             while True:
-                left = deadline - time.time()
+                left = min(deadline - time.time(), a.step_timeout)
                 i = self.wait_line(
                     pos, lambda l: (l.startswith('SPAPR-WAIT ') or
                                     l.startswith('SCENARIO-DONE')),
@@ -714,7 +750,7 @@ class Phase:
                 self.check(False, 'poweroff', 'QEMU did not exit after '
                            'SCENARIO-DONE')
         except PhaseError as e:
-            self.check(False, 'host', str(e))
+            self.check(False, 'host', str(e) + self.where())
         except QmpError as e:
             self.check(False, 'host', 'QMP error: %s' % e)
         finally:
@@ -760,7 +796,10 @@ def main():
     ap.add_argument('--workdir', required=True)
     ap.add_argument('--kernel', required=True)
     ap.add_argument('--initrd', required=True)
-    ap.add_argument('--timeout', type=int, default=240)
+    ap.add_argument('--timeout', type=int, default=240,
+                    help='the whole phase, seconds')
+    ap.add_argument('--step-timeout', type=int, default=90,
+                    help='between two guest requests, seconds')
     ap.add_argument('--append', default='')
     ap.add_argument('--env', action='append', default=[])
     ap.add_argument('--qemu-arg', action='append', default=[],

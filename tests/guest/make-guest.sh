@@ -23,7 +23,8 @@
 # (per boot, default 600), ROUNDS (default 5), GUEST_DOC (default
 # docs/guest.md; "-" = none), STOCK_QEMU (default /usr/bin/qemu-system-ppc64),
 # LIFECYCLE (phases to run, default "migrate restore snapshot reboot
-# hotplug"; "" = none), LIFECYCLE_TIMEOUT (per phase and host, default 240).
+# hotplug"; "" = none), LIFECYCLE_TIMEOUT (per phase and host, default 240),
+# OURS_QEMU (use this binary as "ours" instead of building it).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,12 +65,18 @@ fi
 kpid=$!
 "$here/build-initramfs.sh" > "$W/initrd.out" 2> "$W/initrd.err" &
 ipid=$!
-if ! OURS=$("$repo/contrib/qemu/build-qemu.sh" 2> "$W/qemu.err" | tail -1); then
+if [ -n "${OURS_QEMU:-}" ]; then
+    # A prebuilt binary (e.g. a copy, so that this run does not relink the
+    # shared build directory that another work tree is using)
+    OURS=$OURS_QEMU
+    log "our QEMU given: $OURS"
+elif ! OURS=$("$repo/contrib/qemu/build-qemu.sh" 2> "$W/qemu.err" | tail -1); then
     cat "$W/qemu.err" >&2
     log "QEMU build failed"
     exit 1
+else
+    grep -E 'relinked|cached|built in' "$W/qemu.err" >&2
 fi
-grep -E 'relinked|cached|built in' "$W/qemu.err" >&2
 wait $kpid || { cat "$W/kernel.err" >&2; log "kernel build failed"; exit 1; }
 wait $ipid || { cat "$W/initrd.err" >&2; log "initramfs build failed"; exit 1; }
 KERNEL=$(tail -1 "$W/kernel.out")
