@@ -81,8 +81,12 @@ def parse_lifecycle(wd, host, phase):
     """Results of tests/guest/lifecycle.py for one host and phase."""
     out = read(os.path.join(wd, 'lc-%s-%s.out' % (host, phase)))
     r = {'checks': {}, 'order': [], 'secs': None, 'action_ms': None,
-         'acks': '', 'ran': bool(out)}
+         'acks': '', 'ran': bool(out), 'info': {}}
     for line in out.splitlines():
+        m = re.match(r'RESULT INFO: \[([\w@-]+)\] (.*)', line)
+        if m:
+            r['info'][m.group(1)] = m.group(2)
+            continue
         m = re.match(r'RESULT (PASS|FAIL): \[([\w@-]+)\] (.*)', line)
         if m:
             k = m.group(2)
@@ -139,6 +143,16 @@ def lifecycle_report(wd, phases, secs):
                       am, ac))
     out.append('')
     out.append('Lifecycle phases took %s s in total (both hosts).' % secs)
+    # H_SCM_FLUSH pending at the switchover (our build's hcall trace)
+    for p in phases:
+        o = res[('ours', p)]
+        v = o['checks'].get('flush-carried')
+        txt = ('%s: %s' % (v[0], v[1])) if v else o['info'].get(
+            'flush-carried')
+        if txt:
+            out.append('')
+            out.append('%s, flushes at the switchover (ours, from the '
+                       'library\'s hcall trace): %s' % (p, txt))
     # Differences and failures, with the text of each side
     rows = []
     for p in phases:

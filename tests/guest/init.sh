@@ -92,7 +92,6 @@ hcalls() {
 # finds the namespace in the backing file by it), then random bytes.
 LC_PAT_KIB=1024
 LC_INF_BASE=1024            # in 4 KiB blocks (4 MiB)
-LC_INF_MAX=1024             # at most 4 MiB of in-flight blocks
 HOST_REPLY=
 rand_hex() { head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
@@ -226,38 +225,58 @@ gone_specs() {
     done
 }
 
-# In-flight writer: one 4 KiB block per dd conv=fsync (one H_SCM_FLUSH
-# each), block i = the line "SPAPR-INFLIGHT <runid> seq=<i>" repeated,
-# acknowledged on the console once dd returned; stops at /tmp/inflight.stop.
-inflight_writer() {
+# In-flight writers: LC_WRITERS background loops, each writing one 4 KiB
+# block per dd conv=fsync (one H_SCM_FLUSH each) into its own range of
+# LC_INF_PER blocks; block i of writer w = the line
+# "SPAPR-INFLIGHT <runid> w=<w> seq=<i>" padded with NULs to 4 KiB,
+# acknowledged on the console ("SPAPR-ACK <runid> <w> <i> <block>") once
+# dd returned.  With four of them on one vCPU, one is often inside a
+# flush (the long-busy msleep) when the host switches over.  They stop at
+# /tmp/inflight.stop.
+LC_WRITERS=4
+LC_INF_PER=256
+inflight_writer() {   # inflight_writer DEV W
     i=0
-    : > /tmp/inflight.expect
-    echo 0 > /tmp/inflight.count
-    while [ ! -e /tmp/inflight.stop ] && [ $i -lt $LC_INF_MAX ]; do
-        yes "SPAPR-INFLIGHT $LC_RUNID seq=$i" | head -c 4096 > /tmp/blk
-        if dd if=/tmp/blk of=/dev/$1 bs=4096 seek=$((LC_INF_BASE + i)) count=1 conv=fsync 2>/dev/null; then
-            cat /tmp/blk >> /tmp/inflight.expect
-            echo "SPAPR-ACK $LC_RUNID $i"
+    b0=$((LC_INF_BASE + $2 * LC_INF_PER))
+    : > /tmp/inflight.expect.$2
+    echo 0 > /tmp/inflight.count.$2
+    # Few forks per block (printf is a shell builtin; dd pads the line
+    # with NULs to 4 KiB), so that the flushes are a good part of the loop
+    while [ ! -e /tmp/inflight.stop ] && [ $i -lt $LC_INF_PER ]; do
+        printf 'SPAPR-INFLIGHT %s w=%s seq=%s\n' "$LC_RUNID" "$2" "$i" > /tmp/line.$2
+        dd if=/tmp/line.$2 of=/tmp/blk.$2 bs=4096 conv=sync 2>/dev/null
+        if dd if=/tmp/blk.$2 of=/dev/$1 bs=4096 seek=$((b0 + i)) count=1 conv=fsync 2>/dev/null; then
+            cat /tmp/blk.$2 >> /tmp/inflight.expect.$2
+            echo "SPAPR-ACK $LC_RUNID $2 $i $((b0 + i))"
             i=$((i + 1))
-            echo $i > /tmp/inflight.count
+            echo $i > /tmp/inflight.count.$2
         else
-            echo "SPAPR-INFLIGHT-ERROR seq=$i"
+            echo "SPAPR-INFLIGHT-ERROR w=$2 seq=$i"
             break
         fi
     done
 }
-inflight_check() {
-    n=$(cat /tmp/inflight.count 2>/dev/null)
-    n=${n:-0}
+inflight_check() {   # inflight_check DEV
     echo 3 > /proc/sys/vm/drop_caches
-    if [ "$n" -gt 0 ] && dd if=/dev/$1 bs=4096 skip=$LC_INF_BASE count="$n" 2>/dev/null | cmp -s - /tmp/inflight.expect; then
-        pass "[inflight] all $n in-flight writes (dd conv=fsync, one H_SCM_FLUSH each) acknowledged around the switchover read back"
+    total=0
+    bad=
+    w=0
+    while [ $w -lt $LC_WRITERS ]; do
+        n=$(cat /tmp/inflight.count.$w 2>/dev/null)
+        n=${n:-0}
+        total=$((total + n))
+        dd if=/dev/$1 bs=4096 skip=$((LC_INF_BASE + w * LC_INF_PER)) count="$n" 2>/dev/null > /tmp/inflight.got
+        if ! cmp -s /tmp/inflight.got /tmp/inflight.expect.$w; then
+            bad="$bad w$w:$(cmp -l /tmp/inflight.got /tmp/inflight.expect.$w 2>/dev/null |
+                awk '{ b = int(($1 - 1) / 4096); if (!(b in s)) { s[b] = 1; l = l "," b } }
+                     END { print substr(l, 2, 60) }')"
+        fi
+        w=$((w + 1))
+    done
+    if [ "$total" -gt 0 ] && [ -z "$bad" ]; then
+        pass "[inflight] all $total in-flight writes ($LC_WRITERS writers, dd conv=fsync, one H_SCM_FLUSH each) acknowledged around the switchover read back"
     else
-        dd if=/dev/$1 bs=4096 skip=$LC_INF_BASE count="$n" 2>/dev/null > /tmp/inflight.got
-        bad=$(cmp -l /tmp/inflight.got /tmp/inflight.expect 2>/dev/null |
-              awk '{ b = int(($1 - 1) / 4096); if (!(b in s)) { s[b] = 1; n++; l = l " " b } }
-                   END { print n + 0 " block(s):" substr(l, 1, 120) }')
-        fail "[inflight] of the $n acknowledged in-flight blocks, $bad do not read back"
+        fail "[inflight] of $total acknowledged in-flight blocks, these do not read back (writer:seq):$bad"
     fi
 }
 
@@ -330,11 +349,16 @@ lc_switchover() {
     LC_RUNID=$(rand_hex)
     rm -f /tmp/inflight.stop
     echo "SPAPR-INFLIGHT-START $LC_RUNID $LC_INF_BASE 4096"
-    inflight_writer "$1" &
-    wpid=$!
+    wpids=
+    w=0
+    while [ $w -lt $LC_WRITERS ]; do
+        inflight_writer "$1" $w &
+        wpids="$wpids $!"
+        w=$((w + 1))
+    done
     wait_host "$PHASE.$(rand_hex)" || return 1
     touch /tmp/inflight.stop
-    wait $wpid
+    for p in $wpids; do wait "$p"; done
     inflight_check "$1"
 }
 

@@ -31,6 +31,7 @@ continued once both are connected, so no console output is lost.
 Output (stdout), in the style of run-guest.sh:
   RESULT PASS: [key] text      one per guest or host check, in order
   RESULT FAIL: [key] text
+  RESULT INFO: [key] text      an observation, not a check
   RESULT phase=P seconds=S action-ms=N acks=before+after
   RESULT status=0|1
 The whole console (all processes, prefixed [A] [B] ...) goes to
@@ -305,9 +306,10 @@ class Phase:
                 self.patterns[m.group(1)] = (int(m.group(2)),
                                              int(m.group(3)), m.group(4),
                                              m.group(5), idx)
-            m = re.match(r'SPAPR-ACK ([0-9a-f]+) (\d+)$', line)
-            if m:
-                self.acks.append((m.group(1), int(m.group(2)), proc))
+            m = re.match(r'SPAPR-ACK ([0-9a-f]+) (\d+) (\d+) (\d+)$', line)
+            if m:   # runid, writer, seq, block on the namespace
+                self.acks.append((m.group(1), int(m.group(2)),
+                                  int(m.group(3)), int(m.group(4)), proc))
             self.cv.notify_all()
 
     def find_line(self, start, pred):
@@ -643,15 +645,15 @@ class Phase:
             hits = self.locate(('SPAPRHDR A %s\n' % a[3]).encode())
             if len(hits) == 1:
                 path, at = hits[0]
-                base = at - a[0] + 1024 * INF_BS
+                ns = at - a[0]
                 with open(path, 'rb') as f:
-                    for runid, seq, _ in self.acks:
-                        line = ('SPAPR-INFLIGHT %s seq=%d\n'
-                                % (runid, seq)).encode()
-                        want = (line * (INF_BS // len(line) + 1))[:INF_BS]
-                        f.seek(base + seq * INF_BS)
+                    for runid, w, seq, blk, _ in self.acks:
+                        line = ('SPAPR-INFLIGHT %s w=%d seq=%d\n'
+                                % (runid, w, seq)).encode()
+                        want = line.ljust(INF_BS, b'\0')
+                        f.seek(ns + blk * INF_BS)
                         if f.read(INF_BS) != want:
-                            bad.append('in-flight block %d' % seq)
+                            bad.append('in-flight w%d:%d' % (w, seq))
                         else:
                             nack += 1
             else:
@@ -704,6 +706,45 @@ class Phase:
             v = int(dec.group(1))
             d = ', DECR %d' % (v - (1 << 64) if v >= 1 << 63 else v)
         return ' [vCPU: NIP %s, LR %s%s]' % (syms[0], syms[1], d)
+
+    def flush_carried(self):
+        """On our build with SPAPR_HCALL_TRACE=spapr_hcall: the H_SCM_FLUSH
+        tokens the source handed out and the guest had not collected when
+        the source stopped, and what the destination answered for them."""
+        rx = re.compile(r'H_SCM_FLUSH\(0x44c\) args=\[r4=0x[0-9a-f]+ '
+                        r'r5=0x([0-9a-f]+)\] -> (\w+)\((-?\d+)\) '
+                        r'outs=\[(?:r4=0x([0-9a-f]+))?')
+
+        def calls(name):
+            try:
+                with open(os.path.join(self.wd, name + '.err'),
+                          errors='replace') as f:
+                    return [m.groups() for m in map(rx.search, f) if m]
+            except OSError:
+                return []
+        src, dst = calls('A'), calls('B')
+        if not src:
+            return None
+        pending = []
+        for tok, st, rc, out in src:
+            if tok == '0' and st.startswith('H_LONG_BUSY') and out:
+                pending.append(out)
+            elif tok != '0' and tok in pending and st == 'H_SUCCESS':
+                pending.remove(tok)
+        if not pending:
+            self.info('flush-carried', 'no H_SCM_FLUSH was pending when the '
+                      'source stopped (%d flushes on the source)' % len(src))
+            return
+        done = {tok: st for tok, st, rc, out in dst if tok != '0'}
+        res = ['0x%s: %s' % (t, done.get(t, 'never collected'))
+               for t in pending]
+        ok = all(done.get(t) == 'H_SUCCESS' for t in pending)
+        self.check(ok, 'flush-carried', '%d H_SCM_FLUSH pending on the '
+                   'source at the switchover, collected on the destination '
+                   '(%s)' % (len(pending), ', '.join(res)))
+
+    def info(self, key, text):
+        self.results.append(('INFO', key, text))
 
     # ---- the phase -------------------------------------------------------------
     def run(self):
@@ -774,6 +815,9 @@ class Phase:
                    if done else 'the guest did not reach SCENARIO-DONE')
         if self.patterns:
             self.file_check()
+        if a.phase in ('migrate', 'restore') and \
+                'SPAPR_HCALL_TRACE' in self.env and self.procs[1:]:
+            self.flush_carried()
         secs = time.time() - t0
         for res, key, text in self.results:
             print('RESULT %s: [%s] %s' % (res, key, text))
@@ -781,7 +825,7 @@ class Phase:
         print('RESULT phase=%s seconds=%.1f action-ms=%s acks=%d+%d'
               % (a.phase, secs, self.action_ms, before,
                  len(self.acks) - before))
-        ok = all(r[0] == 'PASS' for r in self.results)
+        ok = all(r[0] != 'FAIL' for r in self.results)
         print('RESULT status=%d' % (0 if ok else 1))
         for f in os.listdir(self.wd):
             if f.endswith(('.img', '.qcow2')):

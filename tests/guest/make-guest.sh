@@ -146,6 +146,11 @@ for phase in $LIFECYCLE; do
             # health bits on the cold-plugged DIMM, as in the boots above
             extra=(--append "spapr.expect_flags=$HEALTH_FLAGS"
                    --env "SPAPR_HCALL_NVDIMM_HEALTH=nv0=$HEALTH_BITS")
+            # The library's hcall trace shows which H_SCM_FLUSH tokens were
+            # pending at the switchover and how the destination ended them
+            case $phase in migrate|restore)
+                extra+=(--env SPAPR_HCALL_TRACE=spapr_hcall) ;;
+            esac
         else
             qemu=$STOCK_QEMU
             extra=()
