@@ -64,12 +64,15 @@ def parse_run(wd, host, rnd, phase):
     return r
 
 
-LC_PHASES = ('migrate', 'restore', 'snapshot', 'reboot', 'hotplug')
+LC_PHASES = ('migrate', 'restore', 'snapshot', 'reboot', 'hotplug',
+             'precopy')
 LC_WHAT = {
     'migrate': 'live migration to a 2nd process (UNIX socket, '
                'x-ignore-shared), in-flight writes',
-    'restore': 'migrate to a file, restore in a new process (blank NVDIMM '
-               'file), in-flight writes',
+    'restore': 'pause, migrate to a file, restore in a new process (blank '
+               'NVDIMM file), in-flight writes',
+    'precopy': 'live precopy migration, RAM and NVDIMM through the stream '
+               '(blank NVDIMM file), in-flight writes',
     'snapshot': 'savevm, write, loadvm (qcow2 drive)',
     'reboot': 'three boots in one process',
     'hotplug': 'object-add + device_add spapr-nvdimm, I/O, device_del '
@@ -134,7 +137,7 @@ def lifecycle_report(wd, phases, secs):
              else '–' for h in HOSTS]
         am = ' / '.join(str(res[(h, p)]['action_ms']) for h in HOSTS)
         ac = ' / '.join(res[(h, p)]['acks'] or '–' for h in HOSTS)
-        if p not in ('migrate', 'restore'):
+        if p not in ('migrate', 'restore', 'precopy'):
             ac = '–'
         if p == 'reboot':
             am = '–'

@@ -15,7 +15,7 @@
 #   spapr.expect_sha=H    (phase 2) sha256 of the pattern the first boot wrote
 #   spapr.expect_flags=a,b  health flags the host injected, which must appear
 #                         in papr/flags (e.g. flush_fail,smart_notify)
-#   spapr.phase=migrate|restore|snapshot|reboot|hotplug
+#   spapr.phase=migrate|restore|precopy|snapshot|reboot|hotplug
 #                         a lifecycle phase driven by the host over the
 #                         console (tests/guest/lifecycle.py; see "lifecycle
 #                         phases" below and tests/guest/README.md)
@@ -71,7 +71,7 @@ hcalls() {
 }
 
 # ---- lifecycle phases: functions ---------------------------------------------
-# spapr.phase=migrate|restore|snapshot|reboot|hotplug.  The host
+# spapr.phase=migrate|restore|precopy|snapshot|reboot|hotplug.  The host
 # (tests/guest/lifecycle.py) drives these over the console:
 #   guest -> host  "SPAPR-WAIT <tag>"   the guest waits for the host
 #                  "SPAPR-GOT <tag>"    the guest got the host's answer
@@ -373,7 +373,7 @@ lifecycle_main() {
         verify_specs "$V"
     fi
     case "$PHASE" in
-    migrate|restore)
+    migrate|restore|precopy)
         lc_switchover "$PMEM"
         verify_specs "$(reply_get verify)"
         write_pat B "$PMEM" $((2 * 1024 * 1024))
@@ -465,7 +465,7 @@ lifecycle_main() {
 LIFECYCLE=0
 BOOTN=1
 case "$PHASE" in
-migrate|restore|snapshot|reboot|hotplug)
+migrate|restore|precopy|snapshot|reboot|hotplug)
     LIFECYCLE=1
     stty -echo 2>/dev/null
     mkdir -p $KICK 2>/dev/null

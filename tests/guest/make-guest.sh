@@ -148,7 +148,7 @@ for phase in $LIFECYCLE; do
                    --env "SPAPR_HCALL_NVDIMM_HEALTH=nv0=$HEALTH_BITS")
             # The library's hcall trace shows which H_SCM_FLUSH tokens were
             # pending at the switchover and how the destination ended them
-            case $phase in migrate|restore)
+            case $phase in migrate|restore|precopy)
                 extra+=(--env SPAPR_HCALL_TRACE=spapr_hcall) ;;
             esac
         else
