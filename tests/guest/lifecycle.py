@@ -51,7 +51,6 @@ import json
 import os
 import re
 import select
-import shutil
 import signal
 import socket
 import subprocess
@@ -317,7 +316,7 @@ class Phase:
             k, v = kv.split('=', 1)
             self.env[k] = v
 
-    # ---- bookkeeping -------------------------------------------------------
+    # ---- bookkeeping --------------------------------------------------------
     def check(self, ok, key, text):
         self.results.append(('PASS' if ok else 'FAIL', key, text))
 
@@ -367,7 +366,7 @@ class Phase:
                                      % (timeout, what))
                 self.cv.wait(min(left, 0.5))
 
-    # ---- QEMU processes ------------------------------------------------------
+    # ---- QEMU processes -----------------------------------------------------
     def argv(self, nvdimm, incoming=None, reboot=False):
         a = self.a
         append = ('console=hvc0 trace_event=powerpc:hcall_exit '
@@ -439,7 +438,7 @@ class Phase:
                                  % (p.name, st, timeout))
             time.sleep(0.1)
 
-    # ---- talking to the guest -------------------------------------------------
+    # ---- talking to the guest -----------------------------------------------
     def answer(self, tag, payload, timeout=60):
         """Send "go TAG PAYLOAD" until the guest prints SPAPR-GOT TAG.
 
@@ -452,8 +451,9 @@ class Phase:
         while True:
             self.cur.con.send(text)
             try:
-                self.wait_line(start, lambda l: (l + ' ').startswith('SPAPR-GOT %s ' % tag), 1.0,
-                               'SPAPR-GOT ' + tag)
+                got = 'SPAPR-GOT %s ' % tag
+                self.wait_line(start, lambda l: (l + ' ').startswith(got),
+                               1.0, got.strip())
                 return
             except PhaseError:
                 if not self.cur.alive() or time.time() > deadline:
@@ -470,7 +470,7 @@ class Phase:
     def kept(self):
         return [l for l in sorted(self.patterns) if l not in self.gone]
 
-    # ---- the phase actions -----------------------------------------------------
+    # ---- the phase actions --------------------------------------------------
     def wait_acks(self, n, timeout=60):
         """Let the in-flight writer get going before the switchover."""
         deadline = time.time() + timeout
@@ -676,7 +676,7 @@ class Phase:
         self.answer(tag, 'n=%d verify=%s' % (self.boots,
                                              self.spec(self.kept())))
 
-    # ---- host-side check of the backing files ----------------------------------
+    # ---- host-side check of the backing files -------------------------------
     def data_extents(self, fd, size):
         off = 0
         while off < size:
@@ -796,8 +796,8 @@ class Phase:
                 if a > addr:
                     break
                 best = (a, name)
-            syms.append('%x%s' % (addr, ' (%s+0x%x)' % (best[1], addr - best[0])
-                                  if best else ''))
+            sym = ' (%s+0x%x)' % (best[1], addr - best[0]) if best else ''
+            syms.append('%x%s' % (addr, sym))
         d = ''
         if dec:
             v = int(dec.group(1))
@@ -829,7 +829,7 @@ class Phase:
     def info(self, key, text):
         self.results.append(('INFO', key, text))
 
-    # ---- the phase -------------------------------------------------------------
+    # ---- the phase ----------------------------------------------------------
     def run(self):
         a = self.a
         t0 = time.time()
