@@ -174,6 +174,16 @@ static bool map_run(SpaprNvdimm *nv, uint64_t gpa, uint64_t block,
     return true;
 }
 
+bool spapr_nvdimm_bind_restore(SpaprNvdimm *nv, uint64_t gpa,
+                               uint64_t block, uint64_t n, GError **errp)
+{
+    if (!map_run(nv, gpa, block, n, errp)) {
+        return false;
+    }
+    trace_spapr_nvdimm_bind(nv->m, nv->parent.id, block, n, gpa);
+    return true;
+}
+
 static void unmap_binding(SpaprNvdimm *nv, guint idx)
 {
     NvdimmBinding b = g_array_index(nv->bindings, NvdimmBinding, idx);

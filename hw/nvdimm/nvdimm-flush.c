@@ -267,3 +267,83 @@ int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
     *token = tok;
     return status;
 }
+
+/*
+ * Machine state: u64 next token, u32 n, n x (u64 token, u8 done,
+ * u64 status).  A flush the source had not finished is submitted again
+ * here: the source's sync made nothing durable on this host's file.
+ */
+void spapr_nvdimm_flush_save(NvdimmFlush *f, GByteArray *w)
+{
+    GHashTableIter it;
+    gpointer key, value;
+
+    g_mutex_lock(&f->lock);
+    spapr_state_put_u64(w, f->next_token);
+    spapr_state_put_u32(w, g_hash_table_size(f->tokens));
+    g_hash_table_iter_init(&it, f->tokens);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        FlushReq *req = value;
+
+        spapr_state_put_u64(w, *(uint64_t *)key);
+        spapr_state_put_u8(w, req->done);
+        spapr_state_put_u64(w, req->status);
+    }
+    g_mutex_unlock(&f->lock);
+}
+
+bool spapr_nvdimm_flush_load(NvdimmFlush *f, SpaprStateReader *r,
+                             bool apply, GError **errp)
+{
+    uint64_t next_token = spapr_state_get_u64(r);
+    uint32_t n = spapr_state_get_u32(r), i;
+    bool resubmit = false;
+
+    if (n > FLUSH_MAX_TOKENS) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "%u flush tokens (at most %u)", n, FLUSH_MAX_TOKENS);
+        return false;
+    }
+    if (apply) {
+        spapr_nvdimm_flush_drain(f, true);
+        g_mutex_lock(&f->lock);
+        f->next_token = next_token;
+    }
+    for (i = 0; i < n && !r->bad; i++) {
+        uint64_t tok = spapr_state_get_u64(r);
+        bool done = spapr_state_get_u8(r);
+        int64_t status = spapr_state_get_u64(r);
+        uint64_t *key;
+        FlushReq *req;
+
+        if (!apply || r->bad) {
+            continue;
+        }
+        req = g_new0(FlushReq, 1);
+        if (done && status != H_SUCCESS) {
+            /* A failure the guest has not collected yet stays one */
+            req->done = true;
+            req->status = status;
+        } else if (f->pool) {
+            req->seq = f->requested + 1;
+            resubmit = true;
+        } else {
+            req->done = true;       /* no file here: nothing to sync */
+            req->status = H_SUCCESS;
+        }
+        key = g_new(uint64_t, 1);
+        *key = tok;
+        g_hash_table_replace(f->tokens, key, req);
+    }
+    if (apply) {
+        if (resubmit) {
+            f->requested++;
+            if (!f->queued) {
+                f->queued = true;
+                g_thread_pool_push(f->pool, GINT_TO_POINTER(1), NULL);
+            }
+        }
+        g_mutex_unlock(&f->lock);
+    }
+    return true;
+}

@@ -200,6 +200,9 @@ uint64_t spapr_nvdimm_block_gpa(SpaprNvdimm *nv, uint64_t block);
 bool spapr_nvdimm_gpa_block(SpaprNvdimm *nv, uint64_t gpa, uint64_t *block);
 uint64_t spapr_nvdimm_bound_blocks(SpaprNvdimm *nv);
 bool spapr_nvdimm_bind_init(SpaprNvdimm *nv);
+/* Map blocks [block, +n) at @gpa again (a binding from the state). */
+bool spapr_nvdimm_bind_restore(SpaprNvdimm *nv, uint64_t gpa,
+                               uint64_t block, uint64_t n, GError **errp);
 void spapr_nvdimm_bind_cleanup(SpaprNvdimm *nv);
 
 /* nvdimm-flush.c */
@@ -215,6 +218,16 @@ void spapr_nvdimm_flush_drain(NvdimmFlush *f, bool forget);
 void spapr_nvdimm_flush_set_fast_wait(NvdimmFlush *f, int64_t ns);
 int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
                                    uint64_t *token);
+/* The tokens in the machine state (nvdimm-vmstate.c). */
+void spapr_nvdimm_flush_save(NvdimmFlush *f, GByteArray *w);
+bool spapr_nvdimm_flush_load(NvdimmFlush *f, SpaprStateReader *r,
+                             bool apply, GError **errp);
+
+/* nvdimm-vmstate.c: SpaprDeviceClass migration hooks */
+uint32_t spapr_nvdimm_state_key(SpaprDevice *dev);
+void spapr_nvdimm_save_state(SpaprDevice *dev, GByteArray *w);
+bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
+                             bool apply, GError **errp);
 
 /* nvdimm-stats.c */
 /* Bytes H_SCM_PERFORMANCE_STATS needs for every statistic. */

@@ -74,6 +74,10 @@ NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
         p[i] = val & 0xff;
         val >>= 8;
     }
+    if (nv->host_owned) {
+        /* Not a guest store: the host's dirty tracking cannot see it */
+        spapr_machine_mark_dirty(nv->m, p, len);
+    }
     nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_WRITES, 1);
     nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_WRITE_TICKS,
                         spapr_ticks() - t0);

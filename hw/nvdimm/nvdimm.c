@@ -358,6 +358,9 @@ static const SpaprDeviceClass spapr_nvdimm_class = {
     .type = SPAPR_NVDIMM_TYPE,
     .reset = spapr_nvdimm_reset,
     .finalize = spapr_nvdimm_finalize,
+    .state_key = spapr_nvdimm_state_key,
+    .save_state = spapr_nvdimm_save_state,
+    .load_state = spapr_nvdimm_load_state,
 };
 
 SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,

@@ -17,6 +17,17 @@ struct SpaprDeviceClass {
     const char *type;                       /* e.g. "spapr-nvdimm" */
     void (*reset)(SpaprDevice *dev);        /* machine reset; may be NULL */
     void (*finalize)(SpaprDevice *dev);     /* release everything, free */
+    /*
+     * Migration (vmstate.h); all NULL for a device with no state of its
+     * own.  state_key() names the device across hosts together with its
+     * type (an NVDIMM: its DRC index).  load_state() with @apply false
+     * only checks @r against the device; with @apply true, called once
+     * every device has passed the check, it replaces the device's state.
+     */
+    uint32_t (*state_key)(SpaprDevice *dev);
+    void (*save_state)(SpaprDevice *dev, GByteArray *w);
+    bool (*load_state)(SpaprDevice *dev, SpaprStateReader *r, bool apply,
+                       GError **errp);
 };
 
 struct SpaprDevice {

@@ -38,6 +38,14 @@ struct SpaprHostOps {
 
     /* One log line, without a trailing newline. */
     void (*log)(void *opaque, SpaprLogLevel level, const char *msg);
+
+    /*
+     * Optional.  The library stored @len bytes into host-supplied backend
+     * memory at @host itself (label writes), not through mem_write() or a
+     * map()ped range: a host that tracks dirty memory for migration must
+     * count them.  Called from vCPU threads.
+     */
+    void (*mark_dirty)(void *opaque, void *host, uint64_t len);
 };
 
 #endif

@@ -85,6 +85,8 @@ bool spapr_machine_map(SpaprMachine *m, const char *name, uint64_t gpa,
                        uint64_t size, void *host, GError **errp);
 void spapr_machine_unmap(SpaprMachine *m, uint64_t gpa, uint64_t size);
 int64_t spapr_machine_clock_ns(SpaprMachine *m);
+/* Tell the host of a store into its backend memory (host-ops.h). */
+void spapr_machine_mark_dirty(SpaprMachine *m, void *host, uint64_t len);
 void spapr_machine_log(SpaprMachine *m, SpaprLogLevel level,
                        const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 

@@ -19,5 +19,6 @@
 #include "spapr-hcall/hcall-sets.h"
 #include "spapr-hcall/epapr.h"
 #include "spapr-hcall/fdt.h"
+#include "spapr-hcall/vmstate.h"
 
 #endif

@@ -23,6 +23,7 @@ typedef struct SpaprMemMap SpaprMemMap;
 typedef struct SpaprHostOps SpaprHostOps;
 typedef struct SpaprHcallInfo SpaprHcallInfo;
 typedef struct SpaprTrace SpaprTrace;
+typedef struct SpaprStateReader SpaprStateReader;
 
 /* GError domain of every error this library reports. */
 #define SPAPR_ERROR spapr_error_quark()

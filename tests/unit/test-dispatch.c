@@ -456,7 +456,8 @@ static void sink_log(void *o, SpaprLogLevel level, const char *msg)
 }
 
 static const SpaprHostOps sink_ops = {
-    sink_read, sink_write, sink_map, sink_unmap, sink_clock, sink_log,
+    .mem_read = sink_read, .mem_write = sink_write, .map = sink_map,
+    .unmap = sink_unmap, .clock_ns = sink_clock, .log = sink_log,
 };
 
 static void test_trace(void)

@@ -50,7 +50,9 @@ static void dev_finalize(SpaprDevice *dev)
 {
 }
 
-static const SpaprDeviceClass test_class = { "test-dev", NULL, dev_finalize };
+static const SpaprDeviceClass test_class = {
+    .type = "test-dev", .finalize = dev_finalize,
+};
 
 static void collect(SpaprDrc *drc, void *opaque)
 {

@@ -26,7 +26,9 @@ static void testdev_finalize(SpaprDevice *dev)
 }
 
 static const SpaprDeviceClass testdev_class = {
-    "test-dev", testdev_reset, testdev_finalize,
+    .type = "test-dev",
+    .reset = testdev_reset,
+    .finalize = testdev_finalize,
 };
 
 static TestDev *testdev_new(const char *id, int *resets, int *finalized)

@@ -443,3 +443,82 @@ void spapr_hcall_stats_reset(SpaprMachine *m)
     memset(m->nocpu_stats, 0, sizeof(SpaprCpuStats));
     g_mutex_unlock(&m->lock);
 }
+
+/* ---- Statistics in the machine state (vmstate.c) ---- */
+
+static void put_counter(GByteArray *w, const SpaprHcallStats *s)
+{
+    spapr_state_put_u64(w, s->calls);
+    spapr_state_put_u64(w, s->errors);
+    spapr_state_put_u64(w, s->total_ns);
+}
+
+void spapr_hcall_state_save(SpaprMachine *m, GByteArray *w)
+{
+    g_autoptr(GArray) rows = spapr_hcall_stats(m);
+    guint i;
+
+    /* Registered rows, then the unregistered bucket (the last row) */
+    spapr_state_put_u32(w, rows->len - 1);
+    for (i = 0; i < rows->len; i++) {
+        const SpaprHcallStats *s = &g_array_index(rows, SpaprHcallStats, i);
+
+        if (s->name) {
+            spapr_state_put_u64(w, s->opcode);
+        }
+        put_counter(w, s);
+    }
+}
+
+static void get_counter(SpaprStateReader *r, SpaprHcallCounter *c)
+{
+    c->calls = spapr_state_get_u64(r);
+    c->errors = spapr_state_get_u64(r);
+    c->total_ns = spapr_state_get_u64(r);
+}
+
+bool spapr_hcall_state_load(SpaprMachine *m, SpaprStateReader *r,
+                            bool apply, GError **errp)
+{
+    uint32_t n = spapr_state_get_u32(r), i;
+    SpaprHcallCounter c;
+    unsigned int cpu;
+
+    if (apply) {
+        spapr_hcall_stats_reset(m);
+    }
+    for (i = 0; i < n && !r->bad; i++) {
+        uint64_t opcode = spapr_state_get_u64(r);
+        int slot = spapr_hcall_slot(opcode);
+
+        get_counter(r, &c);
+        if (r->bad) {
+            break;
+        }
+        /* The guest may call whatever the source served: so must we */
+        if (slot < 0 || !m->slot_row[slot]) {
+            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                        "the source serves hcall 0x%" PRIx64 " (%s), this "
+                        "machine does not", opcode,
+                        spapr_hcall_opcode_name(opcode) ?: "unknown");
+            return false;
+        }
+        if (apply) {
+            m->nocpu_stats->row[m->slot_row[slot] - 1] = c;
+        }
+    }
+    get_counter(r, &c);
+    if (r->bad) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "truncated hcall statistics");
+        return false;
+    }
+    if (apply) {
+        m->nocpu_stats->unhandled = c;
+        for (cpu = 0; cpu < m->nr_cpus; cpu++) {
+            /* Counted from zero again on every vCPU */
+            memset(m->cpus[cpu]->stats, 0, sizeof(SpaprCpuStats));
+        }
+    }
+    return true;
+}

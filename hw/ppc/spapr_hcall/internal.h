@@ -120,4 +120,9 @@ uint64_t spapr_machine_ticks_to_ns(SpaprMachine *m, uint64_t ticks);
 /* Recompute SpaprMachine.observe after a trace or timing change. */
 void spapr_machine_update_observe(SpaprMachine *m);
 
+/* hcall-dispatch.c: the per-opcode statistics in the machine state. */
+void spapr_hcall_state_save(SpaprMachine *m, GByteArray *w);
+bool spapr_hcall_state_load(SpaprMachine *m, SpaprStateReader *r,
+                            bool apply, GError **errp);
+
 #endif

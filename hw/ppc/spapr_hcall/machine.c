@@ -273,6 +273,13 @@ int64_t spapr_machine_clock_ns(SpaprMachine *m)
     return m->ops->clock_ns(m->opaque);
 }
 
+void spapr_machine_mark_dirty(SpaprMachine *m, void *host, uint64_t len)
+{
+    if (m->ops->mark_dirty) {
+        m->ops->mark_dirty(m->opaque, host, len);
+    }
+}
+
 const char *spapr_log_level_prefix(SpaprLogLevel level)
 {
     static const char *const prefix[] = {
