@@ -10,7 +10,12 @@
 # 10.0, 10.2.  Prints the path of the built qemu-system-ppc64 on the last
 # line of stdout.
 #
-# The spapr-hcall library is NOT part of the cache key: it is built from
+# The glue overlay and the spapr-hcall library are NOT part of the cache
+# key.  contrib/qemu/overlay/ (the glue source, its headers) is copied over
+# the build's source tree file by file, only files that differ, before
+# every ninja run: ninja's own dependency tracking then recompiles the glue
+# (and the two QEMU files that include its header, if that changed) and
+# relinks, in seconds, on every version's build.  The library is built from
 # this work tree with meson (static, PIC, release) in
 # $SPAPR_CACHE/spapr-lib-<hash of the repo path>/, partially linked into one
 # relocatable object whose only global symbols are those listed in
@@ -26,8 +31,7 @@
 #     except for 7.2)
 #   - this script
 #   - with the glue only: contrib/qemu/versions/<v>/patches/*.patch
-#     (applied in name order with patch -p1) and contrib/qemu/overlay/**
-#     (copied over the source tree, same paths; shared by all versions)
+#     (applied in name order with patch -p1)
 #   - the meson used (Debian 12's, or bookworm-backports' 1.7.0 in a venv
 #     for QEMU 10.x)
 #   - EXTRA_CONFIGURE_ARGS                  (environment, appended to configure)
@@ -103,9 +107,6 @@ key_input() {
     if [ -d "$vdir/patches" ]; then
         (cd "$vdir/patches" && find . -type f -name '*.patch' -print0 | sort -z | xargs -0r sha256sum)
     fi
-    if [ -d "$here/overlay" ]; then
-        (cd "$here/overlay" && find . -type f -print0 | sort -z | xargs -0r sha256sum)
-    fi
 }
 key=$(key_input | sha256sum | cut -c1-16)
 B="$CACHE/qemu-build-$QV-$flavor-$key"
@@ -139,18 +140,39 @@ stage_library() {
     done
 }
 
+# Copy the overlay (glue source and headers, shared by all versions) over
+# the source tree; only files that differ, so ninja rebuilds just those.
+sync_overlay() {
+    local f t
+    while IFS= read -r -d '' f; do
+        t="$B/src/${f#./}"
+        if ! cmp -s "$here/overlay/$f" "$t"; then
+            mkdir -p "$(dirname "$t")"
+            cp "$here/overlay/$f" "$t"
+            changed=1
+        fi
+    done < <(cd "$here/overlay" && find . -type f -print0)
+}
+
 exec 9> "$B.lock"
 flock 9
 
 if [ "${FORCE:-0}" != 1 ] && [ -f "$B/.complete" ] && [ -x "$bin" ]; then
     changed=0
-    [ "$GLUE" = 0 ] || stage_library "$B/build/spapr-hcall"
-    if [ "$changed" = 1 ]; then
+    what=
+    if [ "$GLUE" = 1 ]; then
+        stage_library "$B/build/spapr-hcall"
+        # ninja does not know the staged object: force the link
+        [ "$changed" = 0 ] || { rm -f "$bin"; what="library"; }
+        changed=0
+        sync_overlay
+        [ "$changed" = 0 ] || what="${what:+$what and }glue"
+    fi
+    if [ -n "$what" ]; then
         start=$(date +%s.%N)
-        rm -f "$bin"
-        ninja -C "$B/build" qemu-system-ppc64 >&2
+        ninja -C "$B/build" -j"$JOBS" qemu-system-ppc64 >&2
         end=$(date +%s.%N)
-        log "library changed: relinked in $(echo "$end - $start" | bc) s"
+        log "$what changed: rebuilt in $(echo "$end - $start" | bc) s"
     else
         log "cached: $B"
     fi
@@ -166,12 +188,12 @@ cp -a "$src" "$B/src"
 
 # ---- GLUE HOOK: patches and extra source files ---------------------------
 # Everything the spapr-hcall glue needs in QEMU goes here, before configure:
-#   1. contrib/qemu/patches/*.patch are applied in name order (patch -p1,
-#      relative to the top of the QEMU source tree);
+#   1. contrib/qemu/versions/<v>/patches/*.patch are applied in name order
+#      (patch -p1, relative to the top of the QEMU source tree);
 #   2. contrib/qemu/overlay/ is copied over the tree with the same relative
-#      paths (new files such as hw/ppc/spapr_hcall_lib.c, or the library's
-#      sources/headers under e.g. subprojects/), after the patches.
-# Both are part of the cache key above.
+#      paths (new files such as hw/ppc/spapr_hcall_glue.c), after the
+#      patches; on a cached build, again before each ninja run (above).
+# The patches are part of the cache key above, the overlay is not.
 # The patches are per QEMU version (versions/<v>/patches/), the overlay (the
 # glue source and its compatibility header) is shared by all versions.
 if [ "$GLUE" = 1 ]; then
@@ -180,7 +202,7 @@ if [ "$GLUE" = 1 ]; then
         patch -d "$B/src" -p1 --batch --forward < "$p" >&2
     done
     log "copying overlay"
-    cp -a "$here/overlay/." "$B/src/"
+    sync_overlay
 fi
 # ---- end of GLUE HOOK ----------------------------------------------------
 
