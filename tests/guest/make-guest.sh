@@ -129,7 +129,8 @@ build_status() {   # label stderr-file start: one short status
         n=$(tail -c 4096 "$blog" 2>/dev/null | grep -o '^\[[0-9]*/[0-9]*\]' |
             tail -1)
         if [ -n "$n" ]; then st=$n
-        elif [ -n "$dir" ]; then st="[configure]"
+        elif [ -f "$blog" ]; then st="[configure]"
+        elif [ -n "$dir" ]; then st="[prepare]"
         else st="[fetch]"; fi
         ;;
     kernel)
