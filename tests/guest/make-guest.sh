@@ -114,10 +114,12 @@ build_status() {   # label stderr-file start: one short status
     local label=$1 err=$2 t0=$3 now dir blog n st
     now=$(date +%s)
     if [ -f "$err.rc" ]; then
-        if [ "$(cat "$err.rc")" = 0 ]; then
-            if grep -q 'cached' "$err"; then st=cached; else st=done; fi
-        else
+        if [ "$(cat "$err.rc")" != 0 ]; then
             st=FAILED
+        elif grep -q '^build-[a-z]*: cached' "$err"; then
+            st=cached
+        else
+            st="done $(fmt_secs $(($(stat -c %Y "$err.rc") - t0)))"
         fi
         echo "$label $st"
         return
@@ -200,7 +202,8 @@ for v in $QEMU_VERSIONS; do
         env GLUE=1 "$repo/contrib/qemu/build-qemu.sh" "$v" ||
         build_failed "QEMU $v (glue)" "$e"
     OURS[$v]=$(tail -1 "$W/qemu-$v-glue.out")
-    log "$(grep -E 'relinked|cached|built' "$e" | tail -1)"
+    log "$(grep -E '^build-qemu: .*(rebuilt|cached|built)' "$e" | tail -1 |
+           sed 's/^build-qemu: //')"
     if [ "$v" = 7.2 ] && [ -n "${STOCK_QEMU:-}" ]; then
         QEMU_STOCK=$STOCK_QEMU
     fi
@@ -215,7 +218,8 @@ for v in $QEMU_VERSIONS; do
             build_failed "QEMU $v (plain)" "$e"
         REF[$v]=$(tail -1 "$W/qemu-$v-plain.out")
         REF_KIND[$v]=plain
-        log "$(grep -E 'cached|built' "$e" | tail -1)"
+        log "$(grep -E '^build-qemu: .*(cached|built)' "$e" | tail -1 |
+               sed 's/^build-qemu: //')"
     fi
 done
 wait "${BG_PIDS[@]}"
