@@ -36,6 +36,16 @@ bool spapr_fdt_add_nodes(SpaprMachine *m, void *fdt, GError **errp);
 size_t spapr_fdt_add_nodes_size(SpaprMachine *m);
 
 /*
+ * Add the ibm,pmemory@<index> node of the NVDIMM in PMEM connector
+ * @drc_index under node @parent of a caller's read-write tree: what
+ * ibm,configure-connector hands a guest for a hot-plugged NVDIMM (the
+ * same node spapr_fdt_add_nodes() writes).  Returns the node's offset,
+ * or -1 with SPAPR_ERROR_NOT_FOUND (no NVDIMM there) or SPAPR_ERROR_FULL.
+ */
+int spapr_fdt_add_pmem_node(SpaprMachine *m, uint32_t drc_index, void *fdt,
+                            int parent, GError **errp);
+
+/*
  * A complete standalone tree for the machine (root, /chosen, /memory,
  * plus everything spapr_fdt_add_nodes() adds).  Free with g_free().
  */

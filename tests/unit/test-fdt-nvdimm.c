@@ -322,6 +322,62 @@ static void test_merge_container(void)
     spapr_machine_free(m);
 }
 
+/*
+ * ibm,configure-connector for a hot-plugged NVDIMM: the same node, added
+ * to a caller's small read-write tree; refused for an empty connector or
+ * a tree without room, which then stays valid.
+ */
+static void test_hotplug_node(void)
+{
+    SpaprMachine *m = new_machine(4);
+    g_autoptr(GError) err = NULL;
+    g_autofree void *full = NULL;
+    uint8_t small[256];
+    uint8_t tree[4096];
+    SpaprNvdimm *nv = add_ram_nvdimm(m, 2, 8, 1);
+    uint32_t drc = spapr_nvdimm_drc_index(nv);
+    int off, ref, p1, p2, l1, l2;
+
+    g_assert_cmpint(fdt_create_empty_tree(tree, sizeof(tree)), ==, 0);
+    off = spapr_fdt_add_pmem_node(m, drc, tree, 0, &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(off, >, 0);
+    g_assert_cmpint(fdt_check_full(tree, fdt_totalsize(tree)), ==, 0);
+    check_pmem_node(tree, off, nv);
+
+    /* Property for property what the boot-time tree has */
+    full = spapr_fdt_build(m, &err);
+    g_assert_no_error(err);
+    ref = fdt_subnode_offset(full, pmem_container(full),
+                             fdt_get_name(tree, off, NULL));
+    g_assert_cmpint(ref, >=, 0);
+    p1 = fdt_first_property_offset(tree, off);
+    p2 = fdt_first_property_offset(full, ref);
+    while (p1 >= 0 && p2 >= 0) {
+        const char *n1, *n2;
+        const void *v1 = fdt_getprop_by_offset(tree, p1, &n1, &l1);
+        const void *v2 = fdt_getprop_by_offset(full, p2, &n2, &l2);
+
+        g_assert_cmpstr(n1, ==, n2);
+        g_assert_cmpint(l1, ==, l2);
+        g_assert_cmpmem(v1, l1, v2, l2);
+        p1 = fdt_next_property_offset(tree, p1);
+        p2 = fdt_next_property_offset(full, p2);
+    }
+    g_assert_cmpint(p1, ==, p2);
+
+    g_assert_cmpint(spapr_fdt_add_pmem_node(m, drc + 1, tree, 0, &err), ==,
+                    -1);
+    g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_NOT_FOUND);
+    g_clear_error(&err);
+
+    g_assert_cmpint(fdt_create_empty_tree(small, sizeof(small)), ==, 0);
+    g_assert_cmpint(spapr_fdt_add_pmem_node(m, drc, small, 0, &err), ==, -1);
+    g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_FULL);
+    g_assert_cmpint(fdt_check_full(small, fdt_totalsize(small)), ==, 0);
+    spapr_machine_free(m);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -331,5 +387,6 @@ int main(int argc, char **argv)
                     test_file_backend_flush);
     g_test_add_func("/fdt-nvdimm/many", test_many);
     g_test_add_func("/fdt-nvdimm/merge-container", test_merge_container);
+    g_test_add_func("/fdt-nvdimm/hotplug-node", test_hotplug_node);
     return g_test_run();
 }

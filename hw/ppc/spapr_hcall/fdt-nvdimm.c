@@ -116,3 +116,69 @@ bool spapr_fdt_pmem_child_owned(SpaprMachine *m, const char *name)
     return drc && drc->type == SPAPR_DRC_TYPE_PMEM && drc->dev &&
            spapr_nvdimm_from_device(drc->dev);
 }
+
+/* Copy node @src (of @from) with its properties under @parent of @to. */
+static int copy_node(const void *from, int src, void *to, int parent)
+{
+    const char *name = fdt_get_name(from, src, NULL);
+    g_autoptr(GArray) props = g_array_new(FALSE, FALSE, sizeof(int));
+    int node = fdt_add_subnode(to, parent, name);
+    int prop;
+    guint i;
+
+    if (node < 0) {
+        return node;
+    }
+    fdt_for_each_property_offset(prop, from, src) {
+        g_array_append_val(props, prop);
+    }
+    /* libfdt adds a property in front of the others: last one first */
+    for (i = props->len; i-- > 0;) {
+        const char *pname;
+        const void *val;
+        int len, ret;
+
+        val = fdt_getprop_by_offset(from, g_array_index(props, int, i),
+                                    &pname, &len);
+        ret = val ? fdt_setprop(to, node, pname, val, len) : len;
+        if (ret < 0) {
+            return ret;
+        }
+    }
+    return node;
+}
+
+int spapr_fdt_add_pmem_node(SpaprMachine *m, uint32_t drc_index, void *fdt,
+                            int parent, GError **errp)
+{
+    SpaprDrc *drc = spapr_drc_by_index(spapr_machine_drcs(m), drc_index);
+    SpaprNvdimm *nv = drc && drc->type == SPAPR_DRC_TYPE_PMEM && drc->dev
+                      ? spapr_nvdimm_from_device(drc->dev) : NULL;
+    g_autofree void *sw = NULL;
+    size_t size = 4096;
+    int ret;
+
+    if (!nv) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_NOT_FOUND,
+                    "no NVDIMM in PMEM connector 0x%08" PRIx32, drc_index);
+        return -1;
+    }
+    sw = g_malloc0(size);
+    ret = fdt_create(sw, size);
+    ret = ret ? ret : fdt_finish_reservemap(sw);
+    ret = ret ? ret : fdt_begin_node(sw, "");
+    ret = ret ? ret : pmem_node(sw, nv);
+    ret = ret ? ret : fdt_end_node(sw);
+    ret = ret ? ret : fdt_finish(sw);
+    if (!ret) {
+        ret = copy_node(sw, fdt_first_subnode(sw, 0), fdt, parent);
+    }
+    if (ret < 0) {
+        g_set_error(errp, SPAPR_ERROR, ret == -FDT_ERR_NOSPACE
+                    ? SPAPR_ERROR_FULL : SPAPR_ERROR_INVALID,
+                    "ibm,pmemory@%" PRIx32 ": %s", drc_index,
+                    fdt_strerror(ret));
+        return -1;
+    }
+    return ret;
+}

@@ -33,6 +33,7 @@
 #include "qemu/timer.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
+#include "migration/vmstate.h"
 #include "hw/boards.h"
 #include "hw/mem/nvdimm.h"
 #include "hw/mem/pc-dimm.h"
@@ -56,6 +57,7 @@
 #include "spapr-hcall/hcall-sets.h"
 #include "spapr-hcall/nvdimm.h"
 #include "spapr-hcall/fdt.h"
+#include "spapr-hcall/vmstate.h"
 
 QEMU_BUILD_BUG_ON(sizeof(target_ulong) != sizeof(uint64_t));
 
@@ -77,6 +79,10 @@ struct SpaprHcallGlue {
     Notifier exit_notifier;
     char *stats_path;
     bool exiting;
+    /* Migration: the library's state stream, only while saving/loading */
+    uint8_t *state;
+    uint32_t state_len;
+    bool state_loaded;          /* by this load, checked by spapr_post_load */
 };
 
 /* ---- SpaprHostOps over QEMU's memory API ---- */
@@ -125,17 +131,32 @@ static bool glue_mem_write(void *opaque, uint64_t gpa, const void *buf,
                                MEMTXATTRS_UNSPECIFIED, buf, len) == MEMTX_OK;
 }
 
+/*
+ * An SCM binding shows part of an NVDIMM's memory backend a second time,
+ * at the library's address.  It is an alias of the backend's own region,
+ * not RAM of its own: guest stores through it dirty the backend's pages,
+ * so migration and snapshots (which copy the backend) see them, and the
+ * binding adds nothing to the migration stream.
+ */
 static bool glue_map(void *opaque, const char *name, uint64_t gpa,
                      uint64_t size, void *host, GError **errp)
 {
     SpaprHcallGlue *g = opaque;
     g_autofree char *mr_name = NULL;
     MemoryRegionSection sec;
+    MemoryRegion *backend;
+    ram_addr_t offset;
     GlueMap *map;
 
     if (!size || gpa + size < gpa) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "bad mapping [0x%" PRIx64 ", +0x%" PRIx64 ")", gpa, size);
+        return false;
+    }
+    backend = memory_region_from_host(host, &offset);
+    if (!backend || offset + size > memory_region_size(backend)) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "%s: not inside a QEMU memory backend", name);
         return false;
     }
     /* Anything already there (RAM, DIMMs, MMIO, our mappings) collides */
@@ -151,8 +172,8 @@ static bool glue_map(void *opaque, const char *name, uint64_t gpa,
     map->gpa = gpa;
     map->size = size;
     mr_name = g_strdup_printf("spapr-hcall-%s@0x%" PRIx64, name, gpa);
-    memory_region_init_ram_ptr(&map->mr, OBJECT(g->spapr), mr_name, size,
-                               host);
+    memory_region_init_alias(&map->mr, OBJECT(g->spapr), mr_name, backend,
+                             offset, size);
     memory_region_add_subregion(get_system_memory(), gpa, &map->mr);
     g_hash_table_insert(g->maps, GSIZE_TO_POINTER(gpa), map);
     return true;
@@ -205,6 +226,17 @@ static void glue_log(void *opaque, SpaprLogLevel level, const char *msg)
     }
 }
 
+/* Label stores: the library writes the backend directly, not the guest */
+static void glue_mark_dirty(void *opaque, void *host, uint64_t len)
+{
+    ram_addr_t offset;
+    MemoryRegion *mr = memory_region_from_host(host, &offset);
+
+    if (mr) {
+        memory_region_set_dirty(mr, offset, len);
+    }
+}
+
 static const SpaprHostOps glue_ops = {
     .mem_read = glue_mem_read,
     .mem_write = glue_mem_write,
@@ -212,6 +244,7 @@ static const SpaprHostOps glue_ops = {
     .unmap = glue_unmap,
     .clock_ns = glue_clock_ns,
     .log = glue_log,
+    .mark_dirty = glue_mark_dirty,
 };
 
 /* ---- Hcalls ---- */
@@ -273,6 +306,109 @@ static void glue_register_set(const SpaprHcallInfo *set, size_t n)
         }
         /* Others (0xF0E0) go through spapr_hcall_glue_dispatch() */
     }
+}
+
+/* ---- Migration and snapshots ---- */
+
+/*
+ * The library's state travels as one versioned byte stream (its format
+ * and checks are the library's: include/spapr-hcall/vmstate.h) in a
+ * subsection of the machine's "spapr" section, which every pseries
+ * migration carries; spapr_post_load() then refuses a stream without it.
+ * Loading runs with the vCPUs stopped and re-creates every binding at
+ * its address before the guest runs again.
+ */
+static int glue_pre_save(void *opaque)
+{
+    SpaprHcallGlue *g = opaque;
+    GByteArray *st = spapr_machine_save_state(g->m);
+
+    g_free(g->state);
+    g->state_len = st->len;
+    g->state = g_byte_array_free(st, FALSE);
+    return 0;
+}
+
+static int glue_post_save(void *opaque)
+{
+    SpaprHcallGlue *g = opaque;
+
+    g_free(g->state);
+    g->state = NULL;
+    g->state_len = 0;
+    return 0;
+}
+
+static int glue_post_load(void *opaque, int version_id)
+{
+    SpaprHcallGlue *g = opaque;
+    g_autoptr(GError) err = NULL;
+    bool ok;
+
+    ok = spapr_machine_load_state(g->m, g->state, g->state_len, &err);
+    glue_post_save(g);
+    if (!ok) {
+        error_report("spapr-hcall: cannot take over the source's state: %s",
+                     err->message);
+        return -EINVAL;
+    }
+    g->state_loaded = true;
+    return 0;
+}
+
+static const VMStateDescription vmstate_glue_state = {
+    .name = "spapr-hcall-state",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = glue_pre_save,
+    .post_save = glue_post_save,
+    .post_load = glue_post_load,
+    .fields = (VMStateField[]) {
+        VMSTATE_UINT32(state_len, SpaprHcallGlue),
+        VMSTATE_VBUFFER_ALLOC_UINT32(state, SpaprHcallGlue, 0, NULL,
+                                     state_len),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static bool glue_state_needed(void *opaque)
+{
+    SpaprMachineState *spapr = opaque;
+
+    return spapr->hcall_glue != NULL;
+}
+
+const VMStateDescription vmstate_spapr_hcall_glue = {
+    .name = "spapr/hcall-glue",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = glue_state_needed,
+    .fields = (VMStateField[]) {
+        VMSTATE_STRUCT_POINTER(hcall_glue, SpaprMachineState,
+                               vmstate_glue_state, SpaprHcallGlue),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+int spapr_hcall_glue_post_load(SpaprMachineState *spapr)
+{
+    SpaprHcallGlue *g = spapr->hcall_glue;
+    bool loaded;
+
+    if (!g) {
+        return 0;
+    }
+    loaded = g->state_loaded;
+    g->state_loaded = false;
+    if (!loaded) {
+        /* A stock QEMU, or a glue without migration support, sent it */
+        error_report("spapr-hcall: the migration stream has no spapr-hcall "
+                     "state (source without the spapr-hcall glue, or an "
+                     "older one): refusing it rather than losing the "
+                     "guest's NVDIMM bindings");
+        return -EINVAL;
+    }
+    return 0;
 }
 
 /* ---- Statistics at exit ---- */
@@ -450,6 +586,27 @@ void spapr_hcall_glue_plug_nvdimm(SpaprMachineState *spapr, DeviceState *dev,
 }
 
 /* ---- Device tree ---- */
+
+int spapr_hcall_glue_pmem_dt(SpaprMachineState *spapr, uint32_t drc_index,
+                             void *fdt, Error **errp)
+{
+    SpaprHcallGlue *g = spapr->hcall_glue;
+    g_autoptr(GError) err = NULL;
+    int off;
+
+    if (!g) {
+        return -ENOENT;
+    }
+    off = spapr_fdt_add_pmem_node(g->m, drc_index, fdt, 0, &err);
+    if (off < 0) {
+        if (g_error_matches(err, SPAPR_ERROR, SPAPR_ERROR_NOT_FOUND)) {
+            return -ENOENT;
+        }
+        error_setg(errp, "spapr-hcall: %s", err->message);
+        return -1;
+    }
+    return off;
+}
 
 void spapr_hcall_glue_build_fdt(SpaprMachineState *spapr, void *fdt)
 {

@@ -26,6 +26,21 @@ void spapr_hcall_glue_plug_nvdimm(SpaprMachineState *spapr, DeviceState *dev,
 /* spapr_build_fdt(): the library's persistent-memory nodes, DRCs, etc. */
 void spapr_hcall_glue_build_fdt(SpaprMachineState *spapr, void *fdt);
 /*
+ * spapr_pmem_dt_populate() (ibm,configure-connector of a hot-plugged
+ * NVDIMM): add the library's node for the NVDIMM in @drc_index under the
+ * root of @fdt.  Returns its offset, -ENOENT when the library does not
+ * serve that NVDIMM (QEMU then writes its own), or -1 with @errp set.
+ */
+int spapr_hcall_glue_pmem_dt(SpaprMachineState *spapr, uint32_t drc_index,
+                             void *fdt, Error **errp);
+/*
+ * Migration: a subsection of the machine's "spapr" section carrying the
+ * library's state, and the check, from spapr_post_load(), that the
+ * source sent it (-EINVAL, reported, if not).
+ */
+extern const VMStateDescription vmstate_spapr_hcall_glue;
+int spapr_hcall_glue_post_load(SpaprMachineState *spapr);
+/*
  * spapr_hypercall() fallback for opcodes outside QEMU's tables (the ePAPR
  * hcall 0xF0E0): true, with *ret set, if the library serves @opcode.
  */
