@@ -147,20 +147,27 @@ build_status() {   # label stderr-file start: one short status
     esac
     echo "$label $st $(fmt_secs $((now - t0)))"
 }
-progress_line() {
-    local line="" label err t0 sep=""
+progress_line() {   # [short]: finished builds only counted, not listed
+    local line="" label err t0 st sep="" fin=0
     [ -f "$W/progress" ] || return 0
     while IFS='|' read -r label err t0; do
-        line="$line$sep$(build_status "$label" "$err" "$t0")"
+        if [ -n "${1:-}" ] && [ -f "$err.rc" ]; then
+            fin=$((fin + 1))
+            continue
+        fi
+        st=$(build_status "$label" "$err" "$t0")
+        line="$line$sep$st"
         sep=" | "
     done < "$W/progress"
+    [ $fin = 0 ] || line="$line$sep$fin finished"
     echo "building ($(fmt_secs $(($(date +%s) - t_start)))): $line"
 }
 progress_monitor() {
     local cols=${COLUMNS:-$(tput cols 2>/dev/null || echo 100)}
     while :; do
         if [ $tty = 1 ]; then
-            printf '\r\033[K%s' "$(progress_line | cut -c1-$((cols - 1)))" >&2
+            printf '\r\033[K%s' \
+                "$(progress_line short | cut -c1-$((cols - 1)))" >&2
             sleep 1
         else
             sleep "$PROGRESS_INTERVAL"
