@@ -60,6 +60,52 @@
 /* Bit numbers in the KVM_HC_FEATURES bitmap (r4). */
 #define KVM_FEATURE_MAGIC_PAGE          1
 
+/* Returned in r4 by KVM_HC_PPC_MAP_MAGIC_PAGE: what the page supports */
+#define KVM_MAGIC_FEAT_SR               (1 << 0)
+#define KVM_MAGIC_FEAT_MAS0_TO_SPRG7    (1 << 1)
+/* Guest flags in the low 12 bits of the effective address (r4) */
+#define MAGIC_PAGE_FLAG_NOT_MAPPED_NX   (1 << 0)
+
+/*
+ * The magic page: Linux's struct kvm_vcpu_arch_shared, 4 KiB, in the
+ * guest's byte order.  Byte offsets of its fields.
+ */
+#define KVM_MAGIC_PAGE_SIZE             4096
+#define KVM_SHARED_SCRATCH1             0
+#define KVM_SHARED_CRITICAL             24
+#define KVM_SHARED_SPRG0                32      /* sprg0..3: 32..56 */
+#define KVM_SHARED_SRR0                 64
+#define KVM_SHARED_SRR1                 72
+#define KVM_SHARED_DAR                  80
+#define KVM_SHARED_MSR                  88
+#define KVM_SHARED_DSISR                96      /* u32 */
+#define KVM_SHARED_INT_PENDING          100     /* u32 */
+#define KVM_SHARED_SR                   104     /* u32 sr[16] */
+#define KVM_SHARED_MAS0                 168     /* u32 */
+#define KVM_SHARED_MAS1                 172     /* u32 */
+#define KVM_SHARED_MAS7_3               176
+#define KVM_SHARED_MAS2                 184
+#define KVM_SHARED_MAS4                 192     /* u32 mas4, mas6, esr, pir */
+#define KVM_SHARED_PIR                  204     /* u32 */
+#define KVM_SHARED_SPRG4                208     /* sprg4..7: 208..232 */
+#define KVM_SHARED_END                  240
+
+/*
+ * Offer the magic page: KVM_HC_FEATURES then reports
+ * 1 << KVM_FEATURE_MAGIC_PAGE, and KVM_HC_PPC_MAP_MAGIC_PAGE maps a
+ * 4 KiB page per vCPU at the physical address in r3 (low 12 bits
+ * ignored), laid out as struct kvm_vcpu_arch_shared and filled from the
+ * vCPU (MSR, PIR; nothing else is modelled) at map time.  It is not kept
+ * in sync afterwards, so this is off by default (docs/abis.md).  Adds a
+ * device "epapr-magic-page" that unmaps the pages on reset.
+ */
+bool spapr_epapr_enable_magic_page(SpaprMachine *m, GError **errp);
+/*
+ * Where @cpu's magic page is mapped, or false.  Call it from @cpu's
+ * thread or with the vCPUs stopped (the vCPU's own calls move the page).
+ */
+bool spapr_epapr_magic_page(SpaprCpu *cpu, uint64_t *gpa, uint64_t *ea);
+
 /* ---- Status codes (r3) ---- */
 #define EV_SUCCESS                      0
 #define EV_EPERM                        1

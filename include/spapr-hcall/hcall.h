@@ -54,7 +54,10 @@ const SpaprHcallInfo *spapr_hcall_lookup(SpaprMachine *m, uint64_t opcode);
 bool spapr_hcall_opcode_valid(uint64_t opcode);
 
 typedef void (*SpaprHcallInfoFunc)(const SpaprHcallInfo *info, void *opaque);
-/* Every registered row, in ascending opcode order. */
+/*
+ * Every registered PAPR row, in ascending opcode order (rows of the other
+ * conventions, abi.h, are not listed; nor are they in spapr_hcall_sets()).
+ */
 void spapr_hcall_foreach(SpaprMachine *m, SpaprHcallInfoFunc fn,
                          void *opaque);
 /*
@@ -82,12 +85,15 @@ typedef struct SpaprHcallStats {
     uint64_t calls;
     uint64_t errors;            /* calls that returned a negative status */
     uint64_t total_ns;
+    const char *abi;            /* the convention's name: "papr", ... */
 } SpaprHcallStats;
 
 void spapr_hcall_stats_set_timing(SpaprMachine *m, bool on);
 /*
- * Snapshot: one row per registered opcode (ascending), then one row with
- * name NULL counting calls to unregistered or invalid opcodes.
+ * Snapshot: one row per registered opcode (PAPR first, then each other
+ * convention's rows, ascending), then one row with name NULL counting
+ * PAPR calls to unregistered or invalid opcodes (other conventions:
+ * spapr_abi_stats_refused()).
  * Returns a GArray of SpaprHcallStats; free with g_array_unref().
  */
 GArray *spapr_hcall_stats(SpaprMachine *m);

@@ -18,6 +18,7 @@
 #include "spapr-hcall/trace.h"
 #include "spapr-hcall/hcall-sets.h"
 #include "spapr-hcall/epapr.h"
+#include "spapr-hcall/abi.h"
 #include "spapr-hcall/fdt.h"
 #include "spapr-hcall/vmstate.h"
 

@@ -16,6 +16,7 @@
 #include "spapr-hcall/spapr-hcall.h"
 #include "spapr-hcall/nvdimm.h"
 #include "spapr-hcall/epapr.h"
+#include "fuzz-util.h"
 
 typedef struct Opcodes {
     uint64_t op[SPAPR_HCALL_MAX_REGISTERED];
@@ -27,34 +28,6 @@ static void collect(const SpaprHcallInfo *info, void *opaque)
     Opcodes *o = opaque;
 
     o->op[o->n++] = info->opcode;
-}
-
-static uint64_t take64(const uint8_t **p, size_t *left)
-{
-    uint64_t v = 0;
-    size_t n = MIN(*left, 8);
-
-    memcpy(&v, *p, n);
-    *p += n;
-    *left -= n;
-    return v;
-}
-
-/* Small values are far more interesting to hcall handlers than random */
-static uint64_t shape(uint64_t raw, const SpaprMachine *m)
-{
-    switch (raw & 7) {
-    case 0:
-        return raw >> 3 & 0xff;                         /* small */
-    case 1:
-        return 0x90000000u + (raw >> 3 & 3);            /* PMEM DRC */
-    case 2:
-        return (raw >> 3 & 0xf) << 28;                  /* block-aligned */
-    case 3:
-        return UINT64_MAX - (raw >> 3 & 0xf);           /* near the top */
-    default:
-        return raw;
-    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -95,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             opcode = take64(&data, &size);
         }
         for (i = 0; i < SPAPR_HCALL_NR_ARGS; i++) {
-            args[i] = shape(take64(&data, &size), m);
+            args[i] = shape(take64(&data, &size));
         }
         cpu->msr = sel == 0xFF ? SPAPR_MSR_SF | SPAPR_MSR_PR : SPAPR_MSR_SF;
         ret = spapr_hcall(m, cpu, opcode, args);

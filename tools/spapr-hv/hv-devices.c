@@ -59,6 +59,10 @@ bool hv_devices_setup(HvMachine *hv, const HvOptions *o, GError **errp)
     if (!spapr_hcall_register_scm(hv->m, errp)) {
         return false;
     }
+    /* the other conventions (docs/abis.md): qtest/QMP "hypercall" */
+    if (!spapr_abi_register_all(hv->m, errp)) {
+        return false;
+    }
     for (i = 0; i < o->nvdimms->len; i++) {
         const HvNvdimmOpt *n = g_ptr_array_index(o->nvdimms, i);
 

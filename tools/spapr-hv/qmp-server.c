@@ -12,6 +12,7 @@
 #include "qmp-server.h"
 #include "json.h"
 #include "spapr-hcall/nvdimm.h"
+#include "abi-cmd.h"
 
 #ifndef SPAPR_HV_VERSION
 #define SPAPR_HV_VERSION "0.0.0"
@@ -193,8 +194,77 @@ static JsonValue *qmp_query_hcalls(QmpServer *s, JsonValue *args,
     JsonValue *list = json_array();
     void *ctx[2] = { s, list };
 
+    g_autoptr(GArray) st = spapr_hcall_stats(s->hv->m);
+    guint i;
+
     spapr_hcall_foreach(s->hv->m, add_hcall_row, ctx);
+    /* then the calls of the other conventions (docs/abis.md) */
+    for (i = 0; i < st->len; i++) {
+        const SpaprHcallStats *r = &g_array_index(st, SpaprHcallStats, i);
+        JsonValue *row;
+
+        if (!r->name || !strcmp(r->abi, "papr")) {
+            continue;
+        }
+        row = json_object();
+        json_object_set(row, "name", json_string(r->name));
+        json_object_set(row, "convention", json_string(r->abi));
+        json_object_set(row, "number", json_int((int64_t)r->opcode));
+        json_object_set(row, "calls", json_int(r->calls));
+        json_object_set(row, "errors", json_int(r->errors));
+        json_array_add(list, row);
+    }
     return list;
+}
+
+static void add_reg(const char *name, uint64_t value, void *opaque)
+{
+    json_object_set(opaque, name, json_int((int64_t)value));
+}
+
+/*
+ * hypercall {convention, nr[, args]}: one call in any convention, as the
+ * qtest "hypercall" command; registers are signed 64-bit JSON numbers.
+ */
+static JsonValue *qmp_hypercall(QmpServer *s, JsonValue *args,
+                                QmpError *err)
+{
+    const char *words = json_object_get_string(args, "args");
+    g_auto(GStrv) v = g_strsplit(words ? words : "", " ", -1);
+    uint64_t regs[SPAPR_ABI_MAX_REGS];
+    g_autofree char *msg = NULL;
+    unsigned int n = 0;
+    JsonValue *ret, *r;
+    HvAbiCall c;
+    char **w;
+
+    for (w = v; *w; w++) {
+        if (!**w) {
+            continue;
+        }
+        if (n == SPAPR_ABI_MAX_REGS || !hv_abi_parse_number(*w, &regs[n])) {
+            set_err(err, "GenericError", "Invalid argument '%.64s'", *w);
+            return NULL;
+        }
+        n++;
+    }
+    if (!hv_abi_call(s->hv, json_object_get_string(args, "convention"),
+                     json_object_get_string(args, "nr"), regs, n, &c,
+                     &msg)) {
+        set_err(err, "GenericError", "%s", msg);
+        return NULL;
+    }
+    ret = json_object();
+    json_object_set(ret, "convention", json_string(c.abi->name));
+    if (hv_abi_exception_name(c.end)) {
+        json_object_set(ret, "exception",
+                        json_string(hv_abi_exception_name(c.end)));
+        return ret;
+    }
+    r = json_object();
+    hv_abi_foreach_reg(&c, add_reg, r);
+    json_object_set(ret, "registers", r);
+    return ret;
 }
 
 /* -- QOM view -- */
@@ -442,6 +512,9 @@ static const char *const p_path[] = { "path", NULL };
 static const char *const p_path_prop[] = { "path", "property", NULL };
 static const char *const p_id[] = { "id", NULL };
 static const char *const p_enable[] = { "enable", NULL };
+static const char *const p_hypercall[] = { "convention", "nr", "args",
+                                           NULL };
+static const char *const p_hypercall_req[] = { "convention", "nr", NULL };
 
 static const QmpCmd qmp_cmds[] = {
     { "qmp_capabilities", p_enable, NULL, qmp_capabilities },
@@ -450,6 +523,7 @@ static const QmpCmd qmp_cmds[] = {
     { "query-name", NULL, NULL, qmp_query_name },
     { "query-commands", NULL, NULL, qmp_query_commands },
     { "query-hcalls", NULL, NULL, qmp_query_hcalls },
+    { "hypercall", p_hypercall, p_hypercall_req, qmp_hypercall },
     { "stop", NULL, NULL, qmp_stop },
     { "cont", NULL, NULL, qmp_cont },
     { "system_reset", NULL, NULL, qmp_system_reset },

@@ -17,6 +17,7 @@
 #include "hv-devices.h"
 #include "options.h"
 #include "spapr-hcall/nvdimm.h"
+#include "abi-cmd.h"
 
 struct QtestServer {
     HvMachine *hv;
@@ -428,6 +429,49 @@ static char *cmd_hcall(QtestServer *s, char **w, unsigned int n)
     return g_string_free(r, FALSE);
 }
 
+static void append_reg(const char *name, uint64_t value, void *opaque)
+{
+    g_string_append_printf(opaque, " %s=0x%016" PRIx64, name, value);
+}
+
+/* hypercall CONVENTION[,FLAGS] NR [ARG ...] (docs/abis.md) */
+static char *cmd_hypercall(QtestServer *s, char **w, unsigned int n)
+{
+    uint64_t args[SPAPR_ABI_MAX_REGS];
+    g_autofree char *err = NULL;
+    HvAbiCall c;
+    GString *r;
+    unsigned int i;
+
+    for (i = 3; i < n; i++) {
+        GET_U64(w[i], args[i - 3]);
+    }
+    if (!hv_abi_call(s->hv, w[1], w[2], args, n - 3, &c, &err)) {
+        return g_strdup_printf("FAIL %s", err);
+    }
+    if (hv_abi_exception_name(c.end)) {
+        return g_strdup_printf("OK EXCEPTION %s",
+                               hv_abi_exception_name(c.end));
+    }
+    r = g_string_new("OK");
+    hv_abi_foreach_reg(&c, append_reg, r);
+    return g_string_free(r, FALSE);
+}
+
+/* xen-hypercall-page MSR-VALUE MODE: the guest's write of the MSR */
+static char *cmd_xen_page(QtestServer *s, char **w, unsigned int n)
+{
+    SpaprXenPageMode mode;
+    uint64_t value;
+
+    GET_U64(w[1], value);
+    if (!spapr_xen_page_mode_from_name(w[2], &mode)) {
+        return g_strdup_printf("FAIL unknown mode '%.64s'", w[2]);
+    }
+    return g_strdup(spapr_xen_write_hypercall_msr(s->hv->m, value, mode)
+                    ? "OK" : "FAIL #GP");
+}
+
 static char *cmd_rtas(QtestServer *s, char **w, unsigned int n)
 {
     uint64_t v;
@@ -475,13 +519,26 @@ static char *cmd_stats(QtestServer *s, char **w, unsigned int n)
     for (i = 0; i < st->len; i++) {
         SpaprHcallStats *row = &g_array_index(st, SpaprHcallStats, i);
 
+        /* other conventions' rows are named "kvm-x86/NAME" */
+        bool other = strcmp(row->abi, "papr");
+
         if (row->name) {
-            g_string_append_printf(r, " %s:0x%" PRIx64 ":%" PRIu64 ":%"
-                                   PRIu64, row->name, row->opcode,
+            g_string_append_printf(r, " %s%s%s:0x%" PRIx64 ":%" PRIu64 ":%"
+                                   PRIu64, other ? row->abi : "",
+                                   other ? "/" : "", row->name, row->opcode,
                                    row->calls, row->errors);
         } else {
             g_string_append_printf(r, " unregistered:-:%" PRIu64 ":%"
                                    PRIu64, row->calls, row->errors);
+        }
+    }
+    for (i = SPAPR_ABI_PAPR + 1; i < SPAPR_ABI_COUNT; i++) {
+        SpaprHcallStats ref;
+
+        spapr_abi_stats_refused(s->hv->m, i, &ref);
+        if (ref.calls) {
+            g_string_append_printf(r, " unregistered/%s:-:%" PRIu64 ":%"
+                                   PRIu64, ref.abi, ref.calls, ref.errors);
         }
     }
     return g_string_free(r, FALSE);
@@ -595,6 +652,8 @@ static const QtestCmd qtest_cmds[] = {
     { "clock_step", 1, 2, cmd_clock_step },
     { "clock_set", 2, 2, cmd_clock_set },
     { "hcall", 2, 2 + SPAPR_HCALL_NR_ARGS, cmd_hcall },
+    { "hypercall", 3, 3 + SPAPR_ABI_MAX_REGS, cmd_hypercall },
+    { "xen-hypercall-page", 3, 3, cmd_xen_page },
     { "rtas", 6, 6, cmd_rtas },
     { "fdt", 1, 1, cmd_fdt },
     { "stats", 1, 2, cmd_stats },

@@ -23,7 +23,8 @@ SpaprCpuStats *spapr_cpu_stats_new(void)
     return g_new0(SpaprCpuStats, 1);
 }
 
-static bool check_info(const SpaprHcallInfo *info, GError **errp)
+static bool check_info(unsigned int abi, const SpaprHcallInfo *info,
+                       GError **errp)
 {
     if (!info || !info->fn || !info->name || !info->hcall_set) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
@@ -31,11 +32,11 @@ static bool check_info(const SpaprHcallInfo *info, GError **errp)
                     "are required", info ? info->opcode : 0);
         return false;
     }
-    if (spapr_hcall_slot(info->opcode) < 0) {
+    if (spapr_row_slot(abi, info->opcode) < 0) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
-                    "hcall %s: opcode 0x%" PRIx64 " is outside the PAPR, "
-                    "SVM and platform ranges or misaligned",
-                    info->name, info->opcode);
+                    "hcall %s: opcode 0x%" PRIx64 " is outside the %s "
+                    "number ranges or misaligned", info->name, info->opcode,
+                    abi ? "convention's" : "PAPR, SVM and platform");
         return false;
     }
     if (info->nargs > SPAPR_HCALL_NR_ARGS ||
@@ -59,15 +60,15 @@ static void zero_row_counters(SpaprMachine *m, unsigned int row)
 }
 
 /* Lock held.  Returns the row used, or -1 with @errp set. */
-static int register_locked(SpaprMachine *m, const SpaprHcallInfo *info,
-                           GError **errp)
+static int register_locked(SpaprMachine *m, unsigned int abi,
+                           const SpaprHcallInfo *info, GError **errp)
 {
     int slot, row;
 
-    if (!check_info(info, errp)) {
+    if (!check_info(abi, info, errp)) {
         return -1;
     }
-    slot = spapr_hcall_slot(info->opcode);
+    slot = spapr_row_slot(abi, info->opcode);
     if (m->slot_row[slot]) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_EXISTS,
                     "hcall %s: opcode 0x%" PRIx64 " is already registered "
@@ -88,15 +89,17 @@ static int register_locked(SpaprMachine *m, const SpaprHcallInfo *info,
     }
     m->rows[row] = *info;
     m->row_used[row] = true;
+    m->row_abi[row] = abi;
     zero_row_counters(m, row);
     m->slot_row[slot] = row + 1;
     trace_spapr_hcall_register(m, info->opcode, info->name, info->hcall_set);
     return row;
 }
 
-static void unregister_locked(SpaprMachine *m, uint64_t opcode)
+static void unregister_locked(SpaprMachine *m, unsigned int abi,
+                              uint64_t opcode)
 {
-    int slot = spapr_hcall_slot(opcode);
+    int slot = spapr_row_slot(abi, opcode);
     unsigned int row;
 
     if (slot < 0 || !m->slot_row[slot]) {
@@ -113,7 +116,7 @@ bool spapr_hcall_register(SpaprMachine *m, const SpaprHcallInfo *info,
     int row;
 
     g_mutex_lock(&m->lock);
-    row = register_locked(m, info, errp);
+    row = register_locked(m, SPAPR_ABI_PAPR, info, errp);
     g_mutex_unlock(&m->lock);
     return row >= 0;
 }
@@ -121,13 +124,20 @@ bool spapr_hcall_register(SpaprMachine *m, const SpaprHcallInfo *info,
 bool spapr_hcall_register_table(SpaprMachine *m, const SpaprHcallInfo *table,
                                 size_t n, GError **errp)
 {
+    return spapr_abi_register_table(m, SPAPR_ABI_PAPR, table, n, errp);
+}
+
+bool spapr_abi_register_table(SpaprMachine *m, SpaprAbiId abi,
+                              const SpaprHcallInfo *table, size_t n,
+                              GError **errp)
+{
     size_t i;
 
     g_mutex_lock(&m->lock);
     for (i = 0; i < n; i++) {
-        if (register_locked(m, &table[i], errp) < 0) {
+        if (register_locked(m, abi, &table[i], errp) < 0) {
             while (i--) {
-                unregister_locked(m, table[i].opcode);
+                unregister_locked(m, abi, table[i].opcode);
             }
             g_mutex_unlock(&m->lock);
             return false;
@@ -139,12 +149,17 @@ bool spapr_hcall_register_table(SpaprMachine *m, const SpaprHcallInfo *table,
 
 bool spapr_hcall_unregister(SpaprMachine *m, uint64_t opcode)
 {
+    return spapr_abi_unregister(m, SPAPR_ABI_PAPR, opcode);
+}
+
+bool spapr_abi_unregister(SpaprMachine *m, SpaprAbiId abi, uint64_t nr)
+{
     bool found;
-    int slot = spapr_hcall_slot(opcode);
+    int slot = spapr_row_slot(abi, nr);
 
     g_mutex_lock(&m->lock);
     found = slot >= 0 && m->slot_row[slot];
-    unregister_locked(m, opcode);
+    unregister_locked(m, abi, nr);
     g_mutex_unlock(&m->lock);
     return found;
 }
@@ -159,26 +174,31 @@ const SpaprHcallInfo *spapr_hcall_lookup(SpaprMachine *m, uint64_t opcode)
     return &m->rows[m->slot_row[slot] - 1];
 }
 
-static int cmp_info_opcode(gconstpointer a, gconstpointer b)
+static int cmp_info_opcode(gconstpointer a, gconstpointer b, gpointer opaque)
 {
+    SpaprMachine *m = opaque;
     const SpaprHcallInfo *x = *(const SpaprHcallInfo *const *)a;
     const SpaprHcallInfo *y = *(const SpaprHcallInfo *const *)b;
+    unsigned int xa = m->row_abi[x - m->rows], ya = m->row_abi[y - m->rows];
 
+    if (xa != ya) {
+        return xa < ya ? -1 : 1;
+    }
     return x->opcode < y->opcode ? -1 : x->opcode > y->opcode;
 }
 
-/* Registered rows sorted by opcode.  Lock held. */
-static GPtrArray *sorted_rows(SpaprMachine *m)
+/* Registered rows sorted by convention, then opcode.  Lock held. */
+static GPtrArray *sorted_rows(SpaprMachine *m, bool papr_only)
 {
     GPtrArray *a = g_ptr_array_new();
     unsigned int row;
 
     for (row = 0; row < SPAPR_HCALL_MAX_REGISTERED; row++) {
-        if (m->row_used[row]) {
+        if (m->row_used[row] && (!papr_only || !m->row_abi[row])) {
             g_ptr_array_add(a, &m->rows[row]);
         }
     }
-    g_ptr_array_sort(a, cmp_info_opcode);
+    g_ptr_array_sort_with_data(a, cmp_info_opcode, m);
     return a;
 }
 
@@ -189,7 +209,7 @@ void spapr_hcall_foreach(SpaprMachine *m, SpaprHcallInfoFunc fn,
     guint i;
 
     g_mutex_lock(&m->lock);
-    rows = sorted_rows(m);
+    rows = sorted_rows(m, true);
     g_mutex_unlock(&m->lock);
     for (i = 0; i < rows->len; i++) {
         fn(g_ptr_array_index(rows, i), opaque);
@@ -203,7 +223,7 @@ char **spapr_hcall_sets(SpaprMachine *m)
     guint i, j;
 
     g_mutex_lock(&m->lock);
-    rows = sorted_rows(m);
+    rows = sorted_rows(m, true);
     for (i = 0; i < rows->len; i++) {
         const SpaprHcallInfo *info = g_ptr_array_index(rows, i);
 
@@ -265,23 +285,15 @@ static char *format_regs(const uint64_t *regs, unsigned int n)
     return g_string_free(s, FALSE);
 }
 
-/* Slow path: tracing or timing enabled. */
-static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m,
-                                                  SpaprCpu *cpu,
-                                                  const SpaprHcallInfo *info,
-                                                  SpaprHcallCounter *ctr,
-                                                  uint64_t opcode,
-                                                  uint64_t *args)
+/* Run @info's handler and count it, timed when timing is on. */
+static int64_t run_counted(SpaprMachine *m, SpaprCpu *cpu,
+                           const SpaprHcallInfo *info, SpaprHcallCounter *ctr,
+                           uint64_t opcode, uint64_t *args)
 {
     bool timing = __atomic_load_n(&m->stats_timing, __ATOMIC_RELAXED);
-    bool tracing = spapr_trace_on(m, TRACE_SPAPR_HCALL);
-    g_autofree char *in = NULL;
     int64_t t0 = 0, ret;
     uint64_t ns = 0;
 
-    if (tracing) {
-        in = format_regs(args, info->nargs);
-    }
     if (timing) {
         t0 = spapr_machine_clock_ns(m);
     }
@@ -293,6 +305,25 @@ static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m,
         ns = dt > 0 ? (uint64_t)dt : 1;
     }
     count(m, cpu, ctr, ret, ns);
+    return ret;
+}
+
+/* Slow path: tracing or timing enabled. */
+static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m,
+                                                  SpaprCpu *cpu,
+                                                  const SpaprHcallInfo *info,
+                                                  SpaprHcallCounter *ctr,
+                                                  uint64_t opcode,
+                                                  uint64_t *args)
+{
+    bool tracing = spapr_trace_on(m, TRACE_SPAPR_HCALL);
+    g_autofree char *in = NULL;
+    int64_t ret;
+
+    if (tracing) {
+        in = format_regs(args, info->nargs);
+    }
+    ret = run_counted(m, cpu, info, ctr, opcode, args);
     if (tracing) {
         g_autofree char *out = format_regs(args, info->nrets);
         const char *sname = spapr_hcall_status_name(ret);
@@ -354,6 +385,23 @@ int64_t spapr_hcall(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
     return ret;
 }
 
+int64_t spapr_hcall_run_row(SpaprMachine *m, SpaprCpu *cpu,
+                            unsigned int row, uint64_t nr, uint64_t *args)
+{
+    return run_counted(m, cpu, &m->rows[row], &stats_of(m, cpu)->row[row],
+                       nr, args);
+}
+
+void spapr_hcall_count_refused(SpaprMachine *m, SpaprCpu *cpu,
+                               SpaprAbiId abi, bool error)
+{
+    SpaprCpuStats *st = stats_of(m, cpu);
+
+    count(m, cpu, abi == SPAPR_ABI_PAPR ? &st->unhandled
+                                        : &st->abi_refused[abi],
+          error ? -1 : 0, 0);
+}
+
 int64_t spapr_cpu_hcall(SpaprCpu *cpu)
 {
     int64_t ret = spapr_hcall(cpu->machine, cpu, cpu->gpr[3], &cpu->gpr[4]);
@@ -370,8 +418,13 @@ void spapr_hcall_stats_set_timing(SpaprMachine *m, bool on)
     spapr_machine_update_observe(m);
 }
 
-static void sum_counter(SpaprMachine *m, unsigned int row, bool unhandled,
-                        SpaprHcallStats *out)
+/* Byte offsets of one counter inside every SpaprCpuStats */
+#define ROW_COUNTER(r) \
+    (offsetof(SpaprCpuStats, row) + (r) * sizeof(SpaprHcallCounter))
+#define REFUSED_COUNTER(abi) \
+    (offsetof(SpaprCpuStats, abi_refused) + (abi) * sizeof(SpaprHcallCounter))
+
+static void sum_counter(SpaprMachine *m, size_t off, SpaprHcallStats *out)
 {
     unsigned int i;
 
@@ -379,8 +432,8 @@ static void sum_counter(SpaprMachine *m, unsigned int row, bool unhandled,
     for (i = 0; i <= m->nr_cpus; i++) {
         SpaprCpuStats *st = i < m->nr_cpus ? m->cpus[i]->stats
                                            : m->nocpu_stats;
-        const SpaprHcallCounter *c = unhandled ? &st->unhandled
-                                               : &st->row[row];
+        const SpaprHcallCounter *c =
+            (const SpaprHcallCounter *)((const char *)st + off);
 
         out->calls += __atomic_load_n(&c->calls, __ATOMIC_RELAXED);
         out->errors += __atomic_load_n(&c->errors, __ATOMIC_RELAXED);
@@ -396,18 +449,20 @@ GArray *spapr_hcall_stats(SpaprMachine *m)
     guint i;
 
     g_mutex_lock(&m->lock);
-    rows = sorted_rows(m);
+    rows = sorted_rows(m, false);
     for (i = 0; i < rows->len; i++) {
         const SpaprHcallInfo *info = g_ptr_array_index(rows, i);
 
-        sum_counter(m, info - m->rows, false, &s);
+        sum_counter(m, ROW_COUNTER(info - m->rows), &s);
         s.opcode = info->opcode;
         s.name = info->name;
+        s.abi = spapr_abi_get(m->row_abi[info - m->rows])->name;
         g_array_append_val(a, s);
     }
-    sum_counter(m, 0, true, &s);
+    sum_counter(m, offsetof(SpaprCpuStats, unhandled), &s);
     s.opcode = 0;
     s.name = NULL;
+    s.abi = spapr_abi_get(SPAPR_ABI_PAPR)->name;
     g_array_append_val(a, s);
     g_mutex_unlock(&m->lock);
     return a;
@@ -423,13 +478,26 @@ bool spapr_hcall_stats_get(SpaprMachine *m, uint64_t opcode,
     if (slot >= 0 && m->slot_row[slot]) {
         unsigned int row = m->slot_row[slot] - 1;
 
-        sum_counter(m, row, false, out);
+        sum_counter(m, ROW_COUNTER(row), out);
         out->opcode = opcode;
         out->name = m->rows[row].name;
+        out->abi = spapr_abi_get(SPAPR_ABI_PAPR)->name;
         found = true;
     }
     g_mutex_unlock(&m->lock);
     return found;
+}
+
+void spapr_abi_stats_refused(SpaprMachine *m, SpaprAbiId abi,
+                             SpaprHcallStats *out)
+{
+    g_mutex_lock(&m->lock);
+    sum_counter(m, abi == SPAPR_ABI_PAPR ? offsetof(SpaprCpuStats, unhandled)
+                                         : REFUSED_COUNTER(abi), out);
+    g_mutex_unlock(&m->lock);
+    out->opcode = 0;
+    out->name = NULL;
+    out->abi = spapr_abi_get(abi)->name;
 }
 
 void spapr_hcall_stats_reset(SpaprMachine *m)
@@ -456,13 +524,22 @@ static void put_counter(GByteArray *w, const SpaprHcallStats *s)
 void spapr_hcall_state_save(SpaprMachine *m, GByteArray *w)
 {
     g_autoptr(GArray) rows = spapr_hcall_stats(m);
-    guint i;
+    guint i, n = 0;
 
-    /* Registered rows, then the unregistered bucket (the last row) */
-    spapr_state_put_u32(w, rows->len - 1);
+    /*
+     * Registered PAPR rows, then the unregistered bucket (the last row).
+     * The rows of other conventions (abi.h) are not saved.
+     */
+    for (i = 0; i < rows->len; i++) {
+        n += !strcmp(g_array_index(rows, SpaprHcallStats, i).abi, "papr");
+    }
+    spapr_state_put_u32(w, n - 1);
     for (i = 0; i < rows->len; i++) {
         const SpaprHcallStats *s = &g_array_index(rows, SpaprHcallStats, i);
 
+        if (strcmp(s->abi, "papr")) {
+            continue;
+        }
         if (s->name) {
             spapr_state_put_u64(w, s->opcode);
         }

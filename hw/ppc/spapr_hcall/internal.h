@@ -8,6 +8,7 @@
 #define SPAPR_HCALL_INTERNAL_H
 
 #include "spapr-hcall/spapr-hcall.h"
+#include "spapr-hcall/abi.h"
 #include "trace-core.h"
 
 /*
@@ -24,6 +25,17 @@
     (SPAPR_HCALL_PAPR_SLOTS + SPAPR_HCALL_SVM_SLOTS + \
      SPAPR_HCALL_PLATFORM_SLOTS)
 
+/* Slots of the other conventions (abi.h), after the PAPR ones */
+#define SPAPR_ABI_SLOTS_EPAPR       (64 + 64)       /* vendors 1, 42 */
+#define SPAPR_ABI_SLOTS_BEAT        (256 + 0x240)   /* vendors 0, 1 */
+#define SPAPR_ABI_SLOTS_PS3         256
+#define SPAPR_ABI_SLOTS_KVM_X86     16
+#define SPAPR_ABI_SLOTS_KVM_S390    8
+#define SPAPR_ABI_SLOTS_XEN         SPAPR_XEN_NR_STUBS
+#define SPAPR_ABI_NR_SLOTS          \
+    (SPAPR_ABI_SLOTS_EPAPR + SPAPR_ABI_SLOTS_BEAT + SPAPR_ABI_SLOTS_PS3 + \
+     SPAPR_ABI_SLOTS_KVM_X86 + SPAPR_ABI_SLOTS_KVM_S390 + SPAPR_ABI_SLOTS_XEN)
+
 typedef struct SpaprHcallCounter {
     uint64_t calls;
     uint64_t errors;
@@ -34,6 +46,8 @@ typedef struct SpaprHcallCounter {
 struct SpaprCpuStats {
     SpaprHcallCounter row[SPAPR_HCALL_MAX_REGISTERED];
     SpaprHcallCounter unhandled;
+    /* calls refused by the other conventions (PAPR's: unhandled) */
+    SpaprHcallCounter abi_refused[SPAPR_ABI_COUNT];
 };
 
 struct SpaprMachine {
@@ -53,10 +67,11 @@ struct SpaprMachine {
     GPtrArray *devices;
     SpaprDrcRegistry *drcs;
 
-    /* hcall table: slot -> row + 1 (0 = none) */
-    uint16_t slot_row[SPAPR_HCALL_NR_SLOTS];
+    /* hcall table: slot -> row + 1 (0 = none); PAPR slots first */
+    uint16_t slot_row[SPAPR_HCALL_NR_SLOTS + SPAPR_ABI_NR_SLOTS];
     SpaprHcallInfo rows[SPAPR_HCALL_MAX_REGISTERED];
     bool row_used[SPAPR_HCALL_MAX_REGISTERED];
+    uint8_t row_abi[SPAPR_HCALL_MAX_REGISTERED];    /* SpaprAbiId */
     bool stats_timing;
     /* Non-zero while any trace event or timing is on: the slow path */
     uint32_t observe;
@@ -92,6 +107,29 @@ static inline int spapr_hcall_slot(uint64_t opcode)
     }
     return -1;
 }
+
+/* Slot of @nr in convention @abi (abi-core.c), or -1. */
+int spapr_abi_slot(const SpaprAbi *abi, uint64_t nr);
+
+/* Slot of a row: PAPR opcode or another convention's number, or -1. */
+static inline int spapr_row_slot(unsigned int abi, uint64_t nr)
+{
+    if (abi == SPAPR_ABI_PAPR) {
+        return spapr_hcall_slot(nr);
+    }
+    return abi < SPAPR_ABI_COUNT ? spapr_abi_slot(spapr_abi_get(abi), nr)
+                                 : -1;
+}
+
+/*
+ * For the adapters (abi-core.c): run registered row @row (0-based) with
+ * the table's counters and timing; no trace.
+ */
+int64_t spapr_hcall_run_row(SpaprMachine *m, SpaprCpu *cpu,
+                            unsigned int row, uint64_t nr, uint64_t *args);
+/* Count a call refused by convention @abi. */
+void spapr_hcall_count_refused(SpaprMachine *m, SpaprCpu *cpu,
+                               SpaprAbiId abi, bool error);
 
 SpaprCpuStats *spapr_cpu_stats_new(void);
 
