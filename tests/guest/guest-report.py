@@ -74,6 +74,153 @@ def parse_meta(wd):
     return meta
 
 
+LC_PHASES = ('migrate', 'restore', 'snapshot', 'reboot', 'hotplug',
+             'precopy')
+LC_WHAT = {
+    'migrate': 'live migration to a 2nd process (UNIX socket, '
+               'x-ignore-shared), in-flight writes',
+    'restore': 'pause, migrate to a file, restore in a new process (blank '
+               'NVDIMM file), in-flight writes',
+    'precopy': 'live precopy migration, RAM and NVDIMM through the stream '
+               '(blank NVDIMM file), in-flight writes',
+    'snapshot': 'savevm, write, loadvm (qcow2 drive)',
+    'reboot': 'three boots in one process',
+    'hotplug': 'object-add + device_add spapr-nvdimm, I/O, device_del '
+               'refused, reboot',
+}
+
+
+def parse_lifecycle(wd, host, phase):
+    """Results of tests/guest/lifecycle.py for one host and phase."""
+    out = read(os.path.join(wd, 'lc-%s-%s.out' % (host, phase)))
+    r = {'checks': {}, 'order': [], 'secs': None, 'action_ms': None,
+         'acks': '', 'ran': bool(out), 'info': {}}
+    for line in out.splitlines():
+        m = re.match(r'RESULT INFO: \[([\w@-]+)\] (.*)', line)
+        if m:
+            r['info'][m.group(1)] = m.group(2)
+            continue
+        m = re.match(r'RESULT (PASS|FAIL): \[([\w@-]+)\] (.*)', line)
+        if m:
+            k = m.group(2)
+            if k in r['checks']:          # a key printed twice: keep both
+                k = k + '+'
+            r['checks'][k] = (m.group(1), m.group(3))
+            r['order'].append(k)
+            continue
+        m = re.match(r'RESULT phase=\S+ seconds=([\d.]+) action-ms=(\S+) '
+                     r'acks=(\S+)', line)
+        if m:
+            r['secs'] = float(m.group(1))
+            r['action_ms'] = m.group(2)
+            r['acks'] = m.group(3)
+    return r
+
+
+def lifecycle_report(wd, phases, ver, ref):
+    """One version's lifecycle details (ours vs its reference, @ref =
+    stock or plain): Markdown lines and the failures that count against
+    us."""
+    out, bad = [], []
+    if not phases:
+        return out, bad
+    res = {(h, p): parse_lifecycle(wd, h, p) for h in HOSTS for p in phases}
+    lab = 'QEMU %s ' % ver
+    out.append('#### QEMU %s: ours vs %s' % (ver, ref))
+    out.append('')
+    out.append('| phase | ours | %s | ours s | %s s | action ms (ours / %s) '
+               '| in-flight acks before+after (ours / %s) |'
+               % (ref, ref, ref, ref))
+    out.append('| --- | --- | --- | --- | --- | --- | --- |')
+    for p in phases:
+        cells = []
+        for h in HOSTS:
+            r = res[(h, p)]
+            n = len(r['checks'])
+            ok = sum(1 for v in r['checks'].values() if v[0] == 'PASS')
+            cells.append('%d/%d' % (ok, n) if r['ran'] else 'not run')
+        t = ['%.1f' % res[(h, p)]['secs'] if res[(h, p)]['secs'] is not None
+             else '–' for h in HOSTS]
+        am = ' / '.join(str(res[(h, p)]['action_ms']) for h in HOSTS)
+        ac = ' / '.join(res[(h, p)]['acks'] or '–' for h in HOSTS)
+        if p not in ('migrate', 'restore', 'precopy'):
+            ac = '–'
+        if p == 'reboot':
+            am = '–'
+        out.append('| %s | %s | %s | %s | %s | %s | %s |'
+                   % (p, cells[0], cells[1], t[0], t[1], am, ac))
+    # H_SCM_FLUSH pending at the switchover (our build's hcall trace)
+    for p in phases:
+        o = res[('ours', p)]
+        v = o['checks'].get('flush-carried')
+        txt = ('%s: %s' % (v[0], v[1])) if v else o['info'].get(
+            'flush-carried')
+        if txt:
+            out.append('')
+            out.append('%s, flushes at the switchover (ours, from the '
+                       'library\'s hcall trace): %s' % (p, txt))
+    # Differences and failures, with the text of each side
+    rows = []
+    for p in phases:
+        o, s = res[('ours', p)], res[('ref', p)]
+        keys = list(o['order'])
+        keys += [k for k in s['order'] if k not in keys]
+        for k in keys:
+            ov, sv = o['checks'].get(k), s['checks'].get(k)
+            base = k.split('@')[0].rstrip('+')
+            if (ov and ov[0] == 'PASS') and (sv and sv[0] == 'PASS'):
+                continue
+            if sv and sv[0] == 'FAIL' and base in REF_EXPECTED and \
+                    ov and ov[0] == 'PASS':
+                continue              # the reference's known failures
+            if ov and ov[0] == 'PASS' and not sv:
+                continue              # ours-only checks (flush-carried)
+            rows.append((p, k, ov, sv))
+            if ov and ov[0] == 'FAIL' and not (sv and sv[0] == 'FAIL'):
+                bad.append('%slifecycle %s: %s' % (lab, p, ov[1]))
+            elif not ov and sv and sv[0] == 'PASS':
+                bad.append('%slifecycle %s: [%s] not reached on ours'
+                           % (lab, p, k))
+        if not o['ran']:
+            bad.append('%slifecycle %s: not run on ours' % (lab, p))
+    out.append('')
+    if rows:
+        out.append('Checks that fail on either host (the reference\'s '
+                   'known /hypervisor failure left out):')
+        out.append('')
+        out.append('| phase | check | ours | %s |' % ref)
+        out.append('| --- | --- | --- | --- |')
+
+        def cell(v):
+            if not v:
+                return '– (not reached)'
+            if v[0] == 'PASS':
+                return 'PASS'
+            return 'FAIL: ' + v[1].replace('|', '/')[:160]
+        for p, k, ov, sv in rows:
+            out.append('| %s | %s | %s | %s |' % (p, k, cell(ov), cell(sv)))
+    else:
+        out.append('Every lifecycle check passes on both hosts (the '
+                   'reference\'s known /hypervisor failure aside).')
+    out.append('')
+    out.append('<details><summary>All lifecycle checks, QEMU %s</summary>'
+               % ver)
+    out.append('')
+    out.append('| phase | check | ours | %s |' % ref)
+    out.append('| --- | --- | --- | --- |')
+    for p in phases:
+        o, s = res[('ours', p)], res[('ref', p)]
+        keys = list(o['order'])
+        keys += [k for k in s['order'] if k not in keys]
+        for k in keys:
+            out.append('| %s | %s | %s | %s |' % (
+                p, k, (o['checks'].get(k) or ('–',))[0],
+                (s['checks'].get(k) or ('–',))[0]))
+    out.append('')
+    out.append('</details>')
+    return out, bad
+
+
 def is_scm(op, names):
     return names.get(op, '').startswith('H_SCM_')
 
@@ -288,6 +435,45 @@ def main():
     out.append('')
     out.append('Rounds 2..%d are compared the same way; mismatches would be '
                'listed under "Failures" below.' % rounds)
+    phases = [p for p in os.environ.get('LIFECYCLE', '').split()
+              if p in LC_PHASES]
+    if phases:
+        out.append('')
+        out.append('### Lifecycle phases (once per run, per version, both '
+                   'hosts)')
+        out.append('')
+        out.append('Each phase: the guest binds its NVDIMM through papr_scm, '
+                   'writes 1 MiB pattern A to /dev/pmem0 and flushes; the '
+                   'host acts; the guest reads A back and writes B; at the '
+                   'end lifecycle.py finds every acknowledged write in the '
+                   'backing file (file-check). A check failing on ours '
+                   'counts against us unless it fails on the reference of '
+                   'the same version too. Checks passed:')
+        out.append('')
+        out.append('| phase | what | %s |'
+                   % ' | '.join(v.label(h) for v, h in cols))
+        out.append('|' + ' --- |' * (len(cols) + 2))
+        lcres = {(v.ver, h, p): parse_lifecycle(os.path.join(wd, v.ver), h,
+                                                p)
+                 for v in versions for h in HOSTS for p in phases}
+        for p in phases:
+            cells = []
+            for v, h in cols:
+                r = lcres[(v.ver, h, p)]
+                ok = sum(1 for c in r['checks'].values() if c[0] == 'PASS')
+                cells.append('%d/%d' % (ok, len(r['checks'])) if r['ran']
+                             else 'not run')
+            out.append('| %s | %s | %s |' % (p, LC_WHAT.get(p, ''),
+                                             ' | '.join(cells)))
+        out.append('')
+        out.append('Lifecycle phases took %s s in total (all versions, both '
+                   'hosts).' % os.environ.get('LIFECYCLE_SECS', '?'))
+        for v in versions:
+            lc_out, lc_bad = lifecycle_report(os.path.join(wd, v.ver),
+                                              phases, v.ver, v.ref_kind)
+            out.append('')
+            out.extend(lc_out)
+            bad.extend(lc_bad)
     out.append('')
     out.append('Builds ready after %s s; whole `make guest` %s s.'
                % (build_secs, total_secs))

@@ -16,13 +16,24 @@
 # reference builds' expected failures (no perf_stats, no /hypervisor under
 # TCG) are reported, not fatal.
 #
+# Then, once per run (not per round) and per version, the lifecycle phases
+# on both hosts of that version (tests/guest/lifecycle.py): live migration
+# to a second process, migration to a file and restore in a new process,
+# savevm/loadvm, three boots in one process, NVDIMM hot-plug.  A lifecycle
+# check that fails on our build is fatal unless it fails on the reference
+# build of the same version in the same run as well (then it is QEMU's, and
+# the report says so).
+#
 # Environment: QEMU_VERSIONS (space-separated, default: every directory in
 # contrib/qemu/versions/, i.e. "7.2 10.0 10.2"), SPAPR_CACHE, JOBS (passed
 # to the build scripts), TIMEOUT (per boot, default 600), ROUNDS (default
 # 5), GUEST_DOC (default docs/guest.md; "-" = none), STOCK_QEMU (7.2's
 # stock binary, default /usr/bin/qemu-system-ppc64), CI (=true: progress
 # as plain lines every PROGRESS_INTERVAL seconds, default 30, as when
-# stderr is not a terminal).
+# stderr is not a terminal), LIFECYCLE (phases to run, default "migrate
+# restore snapshot reboot hotplug"; "" = none), LIFECYCLE_TIMEOUT (per
+# phase and host, default 240), OURS_QEMU (with a single version in
+# QEMU_VERSIONS: use this binary as "ours" instead of building it).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,6 +56,10 @@ for v in $QEMU_VERSIONS; do
         exit 2
     }
 done
+if [ -n "${OURS_QEMU:-}" ] && [ "$(echo $QEMU_VERSIONS | wc -w)" != 1 ]; then
+    log "OURS_QEMU needs exactly one version in QEMU_VERSIONS"
+    exit 2
+fi
 
 mkdir -p "$CACHE/logs"
 W=$(mktemp -d "$CACHE/logs/make-guest-$(date +%Y%m%d-%H%M%S)-XXXX")
@@ -58,7 +73,7 @@ HOST_PKGS=(linux-source-6.1 gcc-powerpc64le-linux-gnu
            binutils-powerpc64le-linux-gnu gcc make bc flex bison xz-utils
            libc6-dev libelf-dev libssl-dev cpio gzip ninja-build meson python3
            python3-venv pkg-config libglib2.0-dev libfdt-dev libpixman-1-dev
-           dpkg-dev qemu-system-ppc qemu-system-data)
+           dpkg-dev qemu-system-ppc qemu-system-data qemu-utils)
 miss=()
 for p in "${HOST_PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
@@ -205,12 +220,19 @@ for v in $QEMU_VERSIONS; do
     # shellcheck source=/dev/null
     . "$repo/contrib/qemu/versions/$v/version.conf"
     e="$W/qemu-$v-glue.err"
-    fg_build "qemu $v glue" "$W/qemu-$v-glue.out" "$e" \
-        env GLUE=1 "$repo/contrib/qemu/build-qemu.sh" "$v" ||
-        build_failed "QEMU $v (glue)" "$e"
-    OURS[$v]=$(tail -1 "$W/qemu-$v-glue.out")
-    log "$(grep -E '^build-qemu: .*(rebuilt|cached|built)' "$e" | tail -1 |
-           sed 's/^build-qemu: //')"
+    if [ -n "${OURS_QEMU:-}" ]; then
+        # A prebuilt binary (e.g. a copy, so that this run does not relink
+        # the shared build directory that another work tree is using)
+        OURS[$v]=$OURS_QEMU
+        log "our QEMU $v given: $OURS_QEMU"
+    else
+        fg_build "qemu $v glue" "$W/qemu-$v-glue.out" "$e" \
+            env GLUE=1 "$repo/contrib/qemu/build-qemu.sh" "$v" ||
+            build_failed "QEMU $v (glue)" "$e"
+        OURS[$v]=$(tail -1 "$W/qemu-$v-glue.out")
+        log "$(grep -E '^build-qemu: .*(rebuilt|cached|built)' "$e" |
+               tail -1 | sed 's/^build-qemu: //')"
+    fi
     if [ "$v" = 7.2 ] && [ -n "${STOCK_QEMU:-}" ]; then
         QEMU_STOCK=$STOCK_QEMU
     fi
@@ -299,7 +321,48 @@ for v in $QEMU_VERSIONS; do
     rm -f "$W/$v"/*.img
 done
 
+# ---- lifecycle phases, once per run, per version, both hosts --------------
+# Each phase starts from a blank NVDIMM file.  lifecycle.py bounds every
+# step and the phase (LIFECYCLE_TIMEOUT); timeout(1) is only a backstop.
+# Its QEMU processes die with it (PR_SET_PDEATHSIG).
+LIFECYCLE=${LIFECYCLE-migrate restore snapshot reboot hotplug}
+LIFECYCLE_TIMEOUT=${LIFECYCLE_TIMEOUT:-240}
+t_lc=$(date +%s)
+for v in $QEMU_VERSIONS; do
+    for phase in $LIFECYCLE; do
+        for host in ours ref; do
+            if [ $host = ours ]; then
+                qemu=${OURS[$v]}
+                # health bits on the cold-plugged DIMM, as in the boots
+                extra=(--append "spapr.expect_flags=$HEALTH_FLAGS"
+                       --env "SPAPR_HCALL_NVDIMM_HEALTH=nv0=$HEALTH_BITS")
+                # The library's hcall trace shows which H_SCM_FLUSH tokens
+                # were pending at the switchover and how the destination
+                # ended them
+                case $phase in migrate|restore|precopy)
+                    extra+=(--env SPAPR_HCALL_TRACE=spapr_hcall) ;;
+                esac
+            else
+                qemu=${REF[$v]}
+                extra=()
+            fi
+            out="$W/$v/lc-$host-$phase"
+            log "QEMU $v lifecycle: $phase on $host"
+            timeout -k 10 $((LIFECYCLE_TIMEOUT + 60)) \
+                python3 "$here/lifecycle.py" --qemu "$qemu" \
+                    --phase "$phase" --workdir "$out" --kernel "$KERNEL" \
+                    --initrd "$INITRD" --timeout "$LIFECYCLE_TIMEOUT" \
+                    "${extra[@]}" > "$out.out" 2> "$out.err"
+            echo $? > "$out.rc"
+            grep -E '^RESULT (phase|status)' "$out.out" | tr '\n' ' ' >&2
+            echo >&2
+        done
+    done
+done
+t_lc_end=$(date +%s)
+
 t_end=$(date +%s)
 # shellcheck disable=SC2086
+LIFECYCLE="$LIFECYCLE" LIFECYCLE_SECS=$((t_lc_end - t_lc)) \
 python3 "$here/guest-report.py" "$W" "$GUEST_DOC" "$ROUNDS" \
     "$((t_built - t_start))" "$((t_end - t_start))" "$KERNEL" $QEMU_VERSIONS
