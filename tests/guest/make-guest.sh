@@ -237,7 +237,11 @@ for v in $QEMU_VERSIONS; do
         QEMU_STOCK=$STOCK_QEMU
     fi
     if [ -n "$QEMU_STOCK" ]; then
-        [ -x "$QEMU_STOCK" ] || { stop_monitor; log "no stock QEMU at $QEMU_STOCK"; exit 1; }
+        [ -x "$QEMU_STOCK" ] || {
+            stop_monitor
+            log "no stock QEMU at $QEMU_STOCK"
+            exit 1
+        }
         REF[$v]=$QEMU_STOCK
         REF_KIND[$v]=stock
     else
