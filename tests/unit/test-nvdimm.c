@@ -108,7 +108,7 @@ static void test_health(void)
     g_assert_cmphex(spapr_nvdimm_health(nv), ==, PPC_BIT(0) | PPC_BIT(8));
     spapr_nvdimm_set_health(nv, 0, PPC_BIT(0));
     g_assert_cmphex(spapr_nvdimm_health(nv), ==, PPC_BIT(8));
-    spapr_nvdimm_set_health(nv, ~0ULL, SPAPR_NVDIMM_HEALTH_VALID);
+    spapr_nvdimm_set_health(nv, ~0ULL, SPAPR_NVDIMM_HEALTH_VALID_DEFAULT);
     g_assert_cmphex(spapr_nvdimm_health(nv), ==, 0xffc0000000000000ULL);
     spapr_machine_free(m);
 }
