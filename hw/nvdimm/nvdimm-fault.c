@@ -13,6 +13,8 @@
  * so N injected calls are answered exactly N times however many vCPUs
  * race for them.
  */
+#include <errno.h>
+#include <string.h>
 #include "nvdimm-internal.h"
 #include "trace-events.h"
 
@@ -298,4 +300,205 @@ bool spapr_nvdimm_fault_load(SpaprNvdimm *nv, SpaprStateReader *r,
         __atomic_store_n(&nv->fault[i], fault[i], __ATOMIC_RELAXED);
     }
     return true;
+}
+
+/* ---- The knobs by name, values as text ---- */
+
+static bool parse_u64(const char *knob, const char *s, uint64_t *out,
+                      GError **errp)
+{
+    char *end = NULL;
+    uint64_t v;
+
+    if (s && g_ascii_isdigit(*s)) {
+        errno = 0;
+        v = g_ascii_strtoull(s, &end, 0);
+        if (!errno && !*end) {
+            *out = v;
+            return true;
+        }
+    }
+    g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                "%s: '%s' is not a number", knob, s ? s : "");
+    return false;
+}
+
+static bool parse_bool(const char *knob, const char *s, bool *out,
+                       GError **errp)
+{
+    if (!g_strcmp0(s, "on") || !g_strcmp0(s, "true") || !g_strcmp0(s, "1")) {
+        *out = true;
+        return true;
+    }
+    if (!g_strcmp0(s, "off") || !g_strcmp0(s, "false") ||
+        !g_strcmp0(s, "0")) {
+        *out = false;
+        return true;
+    }
+    g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                "%s: '%s' is not on or off", knob, s ? s : "");
+    return false;
+}
+
+/* "STATUS:COUNT", STATUS a name (H_BUSY) or a number; "none" cancels. */
+static bool set_status_spec(SpaprNvdimm *nv, SpaprNvdimmFaultOp op,
+                            const char *knob, const char *spec,
+                            GError **errp)
+{
+    g_auto(GStrv) parts = NULL;
+    int64_t status;
+    uint64_t count;
+
+    if (!g_strcmp0(spec, "none")) {
+        return spapr_nvdimm_inject_status(nv, op, 0, 0, errp);
+    }
+    parts = g_strsplit(spec ? spec : "", ":", 3);
+    if (g_strv_length(parts) != 2) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "%s: '%s' is not STATUS:COUNT or none", knob,
+                    spec ? spec : "");
+        return false;
+    }
+    if (!spapr_hcall_status_from_name(parts[0], &status)) {
+        char *end = NULL;
+
+        errno = 0;
+        status = g_ascii_strtoll(parts[0], &end, 0);
+        if (errno || !*parts[0] || *end) {
+            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                        "%s: unknown status '%s'", knob, parts[0]);
+            return false;
+        }
+    }
+    if (!parse_u64(knob, parts[1], &count, errp)) {
+        return false;
+    }
+    if (count > UINT32_MAX) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "%s: at most %u calls", knob, UINT32_MAX);
+        return false;
+    }
+    return spapr_nvdimm_inject_status(nv, op, status, count, errp);
+}
+
+static char *status_spec(const SpaprNvdimm *nv, SpaprNvdimmFaultOp op)
+{
+    int64_t status;
+    uint32_t n = spapr_nvdimm_injected_status(nv, op, &status);
+    const char *name = spapr_hcall_status_name(status);
+
+    if (!n) {
+        return g_strdup("none");
+    }
+    return name ? g_strdup_printf("%s:%u", name, n)
+                : g_strdup_printf("%" PRId64 ":%u", status, n);
+}
+
+static const char *const knob_names[] = {
+    "health", "health-valid", "mem-life", "crit-rsc-util",
+    "dirty-shutdown-count", "next-start-dirty", "stats-fault",
+    "inject-bind", "inject-unbind-all", "inject-flush", NULL,
+};
+
+const char *const *spapr_nvdimm_knob_names(void)
+{
+    return knob_names;
+}
+
+static bool knob_op(const char *knob, SpaprNvdimmFaultOp *op)
+{
+    return g_str_has_prefix(knob, "inject-") &&
+           spapr_nvdimm_fault_op_parse(knob + strlen("inject-"), op);
+}
+
+bool spapr_nvdimm_knob_set(SpaprNvdimm *nv, const char *knob,
+                           const char *value, GError **errp)
+{
+    SpaprNvdimmFaultOp op;
+    SpaprNvdimmStatsFault f;
+    uint64_t v;
+    bool b;
+
+    if (knob_op(knob, &op)) {
+        return set_status_spec(nv, op, knob, value, errp);
+    }
+    if (!strcmp(knob, "stats-fault")) {
+        if (!spapr_nvdimm_stats_fault_parse(value, &f)) {
+            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                        "%s: '%s' is not ok, authority, unsupported or "
+                        "zero-length", knob, value ? value : "");
+            return false;
+        }
+        spapr_nvdimm_set_stats_fault(nv, f);
+        return true;
+    }
+    if (!strcmp(knob, "next-start-dirty")) {
+        return parse_bool(knob, value, &b, errp) &&
+               spapr_nvdimm_set_next_start_dirty(nv, b, errp);
+    }
+    if (!strcmp(knob, "health")) {
+        if (!parse_u64(knob, value, &v, errp)) {
+            return false;
+        }
+        spapr_nvdimm_set_health(nv, v, UINT64_MAX);
+        return true;
+    }
+    if (!strcmp(knob, "health-valid")) {
+        if (!parse_u64(knob, value, &v, errp)) {
+            return false;
+        }
+        spapr_nvdimm_set_health_valid(nv, v);
+        return true;
+    }
+    if (!strcmp(knob, "mem-life")) {
+        return parse_u64(knob, value, &v, errp) &&
+               spapr_nvdimm_set_mem_life(nv, v, errp);
+    }
+    if (!strcmp(knob, "crit-rsc-util")) {
+        return parse_u64(knob, value, &v, errp) &&
+               spapr_nvdimm_set_crit_rsc_util(nv, v, errp);
+    }
+    if (!strcmp(knob, "dirty-shutdown-count")) {
+        return parse_u64(knob, value, &v, errp) &&
+               spapr_nvdimm_set_persistence_failed_count(nv, v, errp);
+    }
+    g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_NOT_FOUND,
+                "no knob '%s'", knob);
+    return false;
+}
+
+char *spapr_nvdimm_knob_get(const SpaprNvdimm *nv, const char *knob,
+                            GError **errp)
+{
+    SpaprNvdimmFaultOp op;
+
+    if (knob_op(knob, &op)) {
+        return status_spec(nv, op);
+    }
+    if (!strcmp(knob, "stats-fault")) {
+        return g_strdup(stats_fault_names[spapr_nvdimm_stats_fault(nv)]);
+    }
+    if (!strcmp(knob, "next-start-dirty")) {
+        return g_strdup(spapr_nvdimm_next_start_dirty(nv) ? "on" : "off");
+    }
+    if (!strcmp(knob, "health")) {
+        return g_strdup_printf("0x%016" PRIx64, spapr_nvdimm_health(nv));
+    }
+    if (!strcmp(knob, "health-valid")) {
+        return g_strdup_printf("0x%016" PRIx64,
+                               spapr_nvdimm_health_valid(nv));
+    }
+    if (!strcmp(knob, "mem-life")) {
+        return g_strdup_printf("%" PRIu64, spapr_nvdimm_mem_life(nv));
+    }
+    if (!strcmp(knob, "crit-rsc-util")) {
+        return g_strdup_printf("%" PRIu64, spapr_nvdimm_crit_rsc_util(nv));
+    }
+    if (!strcmp(knob, "dirty-shutdown-count")) {
+        return g_strdup_printf("%" PRIu64,
+                               spapr_nvdimm_persistence_failed_count(nv));
+    }
+    g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_NOT_FOUND,
+                "no knob '%s'", knob);
+    return NULL;
 }

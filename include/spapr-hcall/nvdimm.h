@@ -180,4 +180,23 @@ bool spapr_nvdimm_stats_fault_parse(const char *name,
 SpaprNvdimmStatsFault spapr_nvdimm_stats_fault(const SpaprNvdimm *nv);
 void spapr_nvdimm_set_stats_fault(SpaprNvdimm *nv, SpaprNvdimmStatsFault f);
 
+/*
+ * Every knob above by name, values as text, for monitors (spapr-hv's
+ * qtest and QMP, the QEMU glue's QOM properties):
+ *   health, health-valid          numbers (0x.. accepted), PAPR bits
+ *   mem-life, crit-rsc-util       0..100
+ *   dirty-shutdown-count          number
+ *   next-start-dirty              on/off (true/false, 1/0)
+ *   stats-fault                   ok, authority, unsupported, zero-length
+ *   inject-bind, inject-unbind-all, inject-flush
+ *                                 STATUS:COUNT (H_BUSY:3, 9901:1) or none
+ * get returns a new string (g_free); both fail with SPAPR_ERROR_NOT_FOUND
+ * for an unknown knob and set with SPAPR_ERROR_INVALID for a bad value.
+ */
+const char *const *spapr_nvdimm_knob_names(void);   /* NULL-terminated */
+bool spapr_nvdimm_knob_set(SpaprNvdimm *nv, const char *knob,
+                           const char *value, GError **errp);
+char *spapr_nvdimm_knob_get(const SpaprNvdimm *nv, const char *knob,
+                            GError **errp);
+
 #endif

@@ -316,6 +316,229 @@ static void test_replay_probe(void)
     rmdir(dir);
 }
 
+/* One single-id H_SCM_PERFORMANCE_STATS, as Linux's PMU and fuel gauge */
+static int64_t stat_one(QTestState *s, const char *id, uint64_t *val)
+{
+    uint8_t buf[32];
+    uint64_t a[3] = { DRC0, 0x20000, sizeof(buf) }, r[9];
+    int64_t rc;
+
+    memcpy(buf, "SCMSTATS\0\0\0\1\0\0\0\1", 16);
+    memcpy(buf + 16, id, 8);
+    memset(buf + 24, 0, 8);
+    qtest_memwrite(s, 0x20000, buf, sizeof(buf));
+    rc = qtest_hcall(s, H_SCM_PERFORMANCE_STATS, 3, a, r);
+    *val = qtest_readq(s, 0x20018);
+    return rc;
+}
+
+static void assert_cmd(QTestState *s, const char *cmd, const char *want)
+{
+    g_autofree char *r = qtest_cmd(s, "%s", cmd);
+
+    g_assert_cmpstr(r, ==, want);
+}
+
+/* Every knob through qtest, each seen through the hcall Linux uses. */
+static void test_inject_qtest(void)
+{
+    uint64_t a[9], r[9], v;
+    Fixture f;
+    int i;
+
+    fixture_start(&f, "");
+    if (!have_scm(f.s)) {
+        g_test_skip("the hcall-scm set is not built in");
+        fixture_stop(&f);
+        return;
+    }
+    /* Health bit 10 and the valid mask */
+    assert_cmd(f.s, "nvdimm-set nv0 health 0x0020000000000000",
+               "OK 0x0020000000000000");
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
+    g_assert_cmphex(r[0], ==, 0);
+    g_assert_cmphex(r[1], ==, 0xffc0000000000000ULL);
+    assert_cmd(f.s, "nvdimm-set nv0 health-valid 0xffe0000000000000",
+               "OK 0xffe0000000000000");
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
+    g_assert_cmphex(r[0], ==, 0x0020000000000000ULL);
+    g_assert_cmphex(r[1], ==, 0xffe0000000000000ULL);
+    /* MemLife, CritRscU */
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
+    g_assert_cmpuint(v, ==, 100);
+    assert_cmd(f.s, "nvdimm-set nv0 mem-life 3", "OK 3");
+    assert_cmd(f.s, "nvdimm-set nv0 crit-rsc-util 97", "OK 97");
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
+    g_assert_cmpuint(v, ==, 3);
+    g_assert_cmpint(stat_one(f.s, "CritRscU", &v), ==, H_SUCCESS);
+    g_assert_cmpuint(v, ==, 97);
+    assert_cmd(f.s, "nvdimm-set nv0 mem-life 101",
+               "FAIL nvdimm 'nv0': mem-life 101 is not a percentage "
+               "(0..100)");
+    assert_cmd(f.s, "nvdimm-get nv0 mem-life", "OK 3");
+    /* PERFORMANCE_STATS faults */
+    assert_cmd(f.s, "nvdimm-set nv0 stats-fault authority", "OK authority");
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_AUTHORITY);
+    assert_cmd(f.s, "nvdimm-set nv0 stats-fault unsupported",
+               "OK unsupported");
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_UNSUPPORTED);
+    assert_cmd(f.s, "nvdimm-set nv0 stats-fault zero-length",
+               "OK zero-length");
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
+                    H_SUCCESS);
+    g_assert_cmpuint(r[0], ==, 0);
+    assert_cmd(f.s, "nvdimm-set nv0 stats-fault ok", "OK ok");
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
+                    H_SUCCESS);
+    g_assert_cmpuint(r[0], ==, 272);
+    /* Bind: two forced long-busy answers, then H_OVERLAP once */
+    assert_cmd(f.s, "nvdimm-set nv0 inject-bind H_LONG_BUSY_ORDER_10_MSEC:2",
+               "OK H_LONG_BUSY_ORDER_10_MSEC:2");
+    for (i = 0; i < 2; i++) {
+        memset(a, 0, sizeof(a));
+        a[0] = DRC0;
+        a[2] = 2;
+        a[3] = UINT64_MAX;
+        g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
+                        H_LONG_BUSY_ORDER_10_MSEC);
+        g_assert_cmphex(r[0], ==, 0);
+    }
+    assert_cmd(f.s, "nvdimm-get nv0 inject-bind", "OK none");
+    assert_cmd(f.s, "nvdimm-set nv0 inject-bind H_OVERLAP:1",
+               "OK H_OVERLAP:1");
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
+                    H_OVERLAP);
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
+                    H_SUCCESS);
+    /* Unbind-all: H_BUSY with the caller's token, 3 times */
+    assert_cmd(f.s, "nvdimm-set nv0 inject-unbind-all H_BUSY:3",
+               "OK H_BUSY:3");
+    for (i = 0; i < 3; i++) {
+        memset(a, 0, sizeof(a));
+        a[0] = H_UNBIND_SCOPE_DRC;
+        a[1] = DRC0;
+        g_assert_cmpint(qtest_hcall(f.s, H_SCM_UNBIND_ALL, 3, a, r), ==,
+                        H_BUSY);
+        g_assert_cmphex(r[0], ==, 0);
+    }
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_UNBIND_ALL, 3, a, r), ==,
+                    H_SUCCESS);
+    g_assert_cmpuint(r[1], ==, 2);
+    /* Flush: a failure, then a number for a status */
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_HARDWARE:1",
+               "OK H_HARDWARE:1");
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r), ==, H_HARDWARE);
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush 9902:1",
+               "OK H_LONG_BUSY_ORDER_100_MSEC:1");
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r), ==,
+                    H_LONG_BUSY_ORDER_100_MSEC);
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_OVERLAP:1",
+               "FAIL nvdimm 'nv0': flush cannot be made to answer -68 "
+               "(H_BUSY, H_LONG_BUSY_ORDER_*, H_HARDWARE)");
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_BUSY",
+               "FAIL inject-flush: 'H_BUSY' is not STATUS:COUNT or none");
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_BUSY:5", "OK H_BUSY:5");
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush none", "OK none");
+    /* The persistence record (the device tree shows it at reset) */
+    assert_cmd(f.s, "nvdimm-set nv0 dirty-shutdown-count 4", "OK 4");
+    assert_cmd(f.s, "nvdimm-set nv0 next-start-dirty on", "OK on");
+    assert_cmd(f.s, "nvdimm-set nv1 next-start-dirty on",
+               "FAIL nvdimm 'nv1' keeps no persistence record (RAM)");
+    assert_cmd(f.s, "nvdimm-get nv0 bogus", "FAIL no knob 'bogus'");
+    assert_cmd(f.s, "nvdimm-set nv9 mem-life 1", "FAIL no nvdimm 'nv9'");
+    /* Host-only counters */
+    {
+        g_autofree char *st = qtest_cmd(f.s, "nvdimm-stats nv0");
+
+        g_assert_true(g_str_has_prefix(st, "OK CtlResCt=0 CtlResTm=0 "));
+        g_assert_nonnull(strstr(st, " MemLife=3 CritRscU=97 HostLCnt=0 "));
+        g_assert_nonnull(strstr(st, " flush-errors=1 blocks-bound=2 "
+                                "blocks-unbound=2"));
+    }
+    fixture_stop(&f);
+}
+
+/* The same knobs as QOM properties (qom-set / qom-get) and the stats. */
+static void test_inject_qmp(void)
+{
+    uint64_t a[9], r[9], v;
+    g_autofree char *q = NULL;
+    Fixture f;
+
+    fixture_start(&f, "");
+    if (!have_scm(f.s)) {
+        g_test_skip("the hcall-scm set is not built in");
+        fixture_stop(&f);
+        return;
+    }
+    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
+                  "'/machine/peripheral/nv0', 'property': 'mem-life', "
+                  "'value': 25}}");
+    g_assert_cmpstr(q, ==, "{\"return\": {}}");
+    g_free(q);
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
+    g_assert_cmpuint(v, ==, 25);
+    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
+                  "'/machine/peripheral/nv0', 'property': 'health', "
+                  "'value': 4611686018427387904}}");
+    g_assert_cmpstr(q, ==, "{\"return\": {}}");
+    g_free(q);
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
+    g_assert_cmphex(r[0], ==, 0x4000000000000000ULL);
+    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
+                  "'/machine/peripheral/nv0', 'property': 'inject-flush', "
+                  "'value': 'H_HARDWARE:1'}}");
+    g_assert_cmpstr(q, ==, "{\"return\": {}}");
+    g_free(q);
+    q = qtest_qmp(f.s, "{'execute': 'qom-get', 'arguments': {'path': "
+                  "'/machine/peripheral/nv0', 'property': "
+                  "'inject-flush'}}");
+    g_assert_cmpstr(q, ==, "{\"return\": \"H_HARDWARE:1\"}");
+    g_free(q);
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r), ==, H_HARDWARE);
+    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
+                  "'/machine/peripheral/nv0', 'property': "
+                  "'next-start-dirty', 'value': true}}");
+    g_assert_cmpstr(q, ==, "{\"return\": {}}");
+    g_free(q);
+    q = qtest_qmp(f.s, "{'execute': 'qom-get', 'arguments': {'path': "
+                  "'/machine/peripheral/nv0', 'property': "
+                  "'next-start-dirty'}}");
+    g_assert_cmpstr(q, ==, "{\"return\": true}");
+    g_free(q);
+    /* Errors the QMP way */
+    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
+                  "'/machine/peripheral/nv0', 'property': 'uuid', "
+                  "'value': 'x'}}");
+    g_assert_cmpstr(q, ==, "{\"error\": {\"class\": \"GenericError\", "
+                    "\"desc\": \"Property '/machine/peripheral/nv0.uuid' "
+                    "is read-only\"}}");
+    g_free(q);
+    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
+                  "'/machine/peripheral/nv0', 'property': 'stats-fault', "
+                  "'value': 'sometimes'}}");
+    g_assert_nonnull(strstr(q, "'sometimes' is not ok, authority"));
+    g_free(q);
+    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
+                  "'/machine/peripheral/nv0', 'property': 'mem-life', "
+                  "'value': [1]}}");
+    g_assert_nonnull(strstr(q, "Invalid parameter type for 'value'"));
+    g_free(q);
+    q = qtest_qmp(f.s, "{'execute': 'query-nvdimm-stats', 'arguments': "
+                  "{'id': 'nv0'}}");
+    g_assert_nonnull(strstr(q, "\"MemLife\": 25, \"CritRscU\": 0, "));
+    g_assert_nonnull(strstr(q, "\"flush-errors\": 1, "));
+    fixture_stop(&f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -324,5 +547,7 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-hv/nvdimm/fdt-qom", test_fdt_and_qom);
     g_test_add_func("/spapr-hv/nvdimm/scm-hcalls", test_scm_hcalls);
     g_test_add_func("/spapr-hv/nvdimm/replay-probe", test_replay_probe);
+    g_test_add_func("/spapr-hv/nvdimm/inject-qtest", test_inject_qtest);
+    g_test_add_func("/spapr-hv/nvdimm/inject-qmp", test_inject_qmp);
     return g_test_run();
 }
