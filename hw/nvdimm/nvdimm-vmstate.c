@@ -131,6 +131,7 @@ bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
     SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
     SpaprMachine *m = nv->m;
     uint64_t nr_blocks, label_size, health, pfc, pon_ns, next_token;
+    int64_t now;
     uint64_t unbind_all, unbind_scope_all, stats[NVDIMM_STAT__MAX] = { 0 };
     g_autoptr(GArray) bs = g_array_new(FALSE, FALSE, sizeof(NvdimmBinding));
     NvdimmBindOp bind_op, unbind_op;
@@ -236,7 +237,13 @@ bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
     __atomic_store_n(&nv->health, health, __ATOMIC_RELAXED);
     __atomic_store_n(&nv->persistence_failed_count, pfc, __ATOMIC_RELAXED);
     /* modulo 2^64: a corrupt power-on time must not be signed overflow */
-    nv->created_ns = (int64_t)((uint64_t)spapr_machine_clock_ns(m) - pon_ns);
+    /*
+     * Powered on for as long as on the source; a stream claiming more
+     * than this clock's whole range is clamped, so power-on time stays a
+     * difference that fits.
+     */
+    now = spapr_machine_clock_ns(m);
+    nv->created_ns = now - (int64_t)MIN(pon_ns, (uint64_t)MAX(now, 0));
     memset(nv->cpu_stats, 0, nv->nr_cpu_stats * sizeof(*nv->cpu_stats));
     for (i = 0; i < NVDIMM_STAT__MAX; i++) {
         __atomic_store_n(&nv->stats[i], stats[i], __ATOMIC_RELAXED);

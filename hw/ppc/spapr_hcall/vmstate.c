@@ -62,35 +62,32 @@ static const uint8_t *take(SpaprStateReader *r, size_t n)
     return p;
 }
 
+/* The next @n (<= 8) bytes as a big-endian number; 0 if short. */
+static uint64_t get_be(SpaprStateReader *r, size_t n)
+{
+    const uint8_t *p = take(r, n);
+    uint64_t v = 0;
+    size_t i;
+
+    for (i = 0; p && i < n; i++) {
+        v = v << 8 | p[i];
+    }
+    return v;
+}
+
 uint8_t spapr_state_get_u8(SpaprStateReader *r)
 {
-    const uint8_t *p = take(r, 1);
-
-    return p ? *p : 0;
+    return get_be(r, 1);
 }
 
 uint32_t spapr_state_get_u32(SpaprStateReader *r)
 {
-    const uint8_t *p = take(r, 4);
-    uint32_t v;
-
-    if (!p) {
-        return 0;
-    }
-    memcpy(&v, p, sizeof(v));
-    return GUINT32_FROM_BE(v);
+    return get_be(r, 4);
 }
 
 uint64_t spapr_state_get_u64(SpaprStateReader *r)
 {
-    const uint8_t *p = take(r, 8);
-    uint64_t v;
-
-    if (!p) {
-        return 0;
-    }
-    memcpy(&v, p, sizeof(v));
-    return GUINT64_FROM_BE(v);
+    return get_be(r, 8);
 }
 
 bool spapr_state_get_str(SpaprStateReader *r, char *buf, size_t size)
