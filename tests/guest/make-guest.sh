@@ -83,12 +83,13 @@ HEALTH_FLAGS=flush_fail,smart_notify
 
 run() {   # host round qemu phase extra-append
     local host=$1 round=$2 qemu=$3 phase=$4 extra=$5
-    local out="$W/$host-$round-$phase"
+    local out="$W/$host-$round-$phase" props=""
     log "round $round: boot $phase on $host"
+    # our spapr-nvdimm's fault-injection property (stock QEMU has none)
+    [ "$host" = ours ] && props="health=$HEALTH_BITS"
     NVDIMM_FILE="$W/$host.img" LOG="$out.log" \
     APPEND_EXTRA="spapr.phase=$phase $extra" \
-    SPAPR_HCALL_STATS="$out.stats" \
-    SPAPR_HCALL_NVDIMM_HEALTH="nv0=$HEALTH_BITS" \
+    SPAPR_HCALL_STATS="$out.stats" NVDIMM_PROPS="$props" \
         "$here/run-guest.sh" "$qemu" > "$out.out" 2> "$out.err"
     echo $? > "$out.rc"
     tr -d '\r' < "$out.out" | grep -E '^RESULT (qemu-exit|status)' >&2
