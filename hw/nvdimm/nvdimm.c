@@ -275,7 +275,8 @@ static bool state_load(SpaprNvdimm *nv, const char *cfg_uuid, GError **errp)
     if (label_size && label_size != nv->label_size) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "nvdimm backend '%s' was created with a %" PRIu64
-                    "-byte label area, not %" PRIu64, nv->mem_path,
+                    "-byte label area, not %" PRIu64,
+                    nv->mem_path ? nv->mem_path : nv->state_path,
                     label_size, nv->label_size);
         return false;
     }
@@ -338,15 +339,16 @@ static void spapr_nvdimm_finalize(SpaprDevice *dev)
 
     spapr_nvdimm_flush_drain(nv->flush, true);
     spapr_nvdimm_unbind_all(nv, UINT_MAX, NULL);
-    if (nv->fd >= 0 && !nv->readonly) {
-        if (fdatasync(nv->fd) < 0) {
+    if (!nv->readonly) {
+        /* Clean only once everything reached the file */
+        if (nv->fd >= 0 && fdatasync(nv->fd) < 0) {
             spapr_machine_log(nv->m, SPAPR_LOG_ERROR,
                               "nvdimm '%s': final sync failed: %s",
                               dev->id, g_strerror(errno));
         } else if (nv->state_path &&
+                   /* next-start-dirty: stays "open", counted next time */
                    !state_save(nv, spapr_nvdimm_next_start_dirty(nv),
                                &err)) {
-            /* open=true left on purpose: the next start counts as dirty */
             spapr_machine_log(nv->m, SPAPR_LOG_ERROR, "nvdimm '%s': %s",
                               dev->id, err->message);
         }
@@ -388,6 +390,12 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
                     "duplicate device id '%s'", cfg->id);
         return NULL;
     }
+    if (cfg->state_path && !cfg->host) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "nvdimm '%s': a state path is for a host-supplied "
+                    "backend (a file backend keeps <file>.state)", cfg->id);
+        return NULL;
+    }
     if (cfg->host && (cfg->mem_path || cfg->readonly)) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "nvdimm '%s': a host-supplied backend excludes a "
@@ -423,7 +431,16 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
         nv->host_owned = true;
         nv->size = size;
         nv->hcall_flush = cfg->hcall_flush;
-        set_uuid(nv, cfg->uuid);
+        if (cfg->state_path) {
+            /* The host's backend, our persistence record */
+            nv->state_path = g_strdup(cfg->state_path);
+            if (!state_load(nv, cfg->uuid, errp) ||
+                !state_save(nv, true, errp)) {
+                goto fail;
+            }
+        } else {
+            set_uuid(nv, cfg->uuid);
+        }
     } else if (cfg->mem_path) {
         nv->mem_path = g_strdup(cfg->mem_path);
         nv->state_path = g_strdup_printf("%s.state", cfg->mem_path);

@@ -44,6 +44,15 @@ typedef struct SpaprNvdimmConfig {
      */
     void *host;
     int host_fd;
+    /*
+     * With @host: the persistence record to keep (NULL: none), the same
+     * key file a file backend keeps as <mem_path>.state: UUID, label
+     * size, dirty-shutdown count, and an "open" mark that makes the next
+     * start count a dirty shutdown if this process dies (SIGKILL) or
+     * never finishes the final fdatasync(@host_fd).  A @uuid given here
+     * wins and is saved; NULL takes the recorded one.
+     */
+    const char *state_path;
 } SpaprNvdimmConfig;
 
 /*

@@ -107,7 +107,7 @@ for round in $(seq 1 "$ROUNDS"); do
             qemu=$STOCK_QEMU
             flags=""
         fi
-        rm -f "$W/$host.img"
+        rm -f "$W/$host.img" "$W/$host.img.state"
         truncate -s $((1024 * 1024 * 1024 + 128 * 1024)) "$W/$host.img"
         run $host "$round" "$qemu" 1 "$flags"
         sha=$(tr -d '\r' < "$W/$host-$round-1.out" |

@@ -717,6 +717,8 @@ void spapr_hcall_glue_plug_nvdimm(SpaprMachineState *spapr, DeviceState *dev,
     g_autoptr(GError) err = NULL;
     g_autofree char *uuid = NULL;
     g_autofree char *id = NULL;
+    g_autofree char *mem_path = NULL;
+    g_autofree char *state_path = NULL;
     SpaprNvdimm *nv;
 
     if (!g) {
@@ -745,6 +747,21 @@ void spapr_hcall_glue_plug_nvdimm(SpaprMachineState *spapr, DeviceState *dev,
     /* The library works on the memory QEMU already mapped for the memdev */
     cfg.host = memory_region_get_ram_ptr(bmr);
     cfg.host_fd = memory_region_get_fd(bmr);
+    /*
+     * The persistence record next to a writable backend file, as the
+     * library keeps for its own files: it survives QEMU being killed, so
+     * the next start counts a dirty shutdown
+     */
+    if (object_dynamic_cast(OBJECT(dimm->hostmem),
+                            TYPE_MEMORY_BACKEND_FILE) && cfg.host_fd >= 0 &&
+        !object_property_get_bool(OBJECT(dimm->hostmem), "readonly", NULL)) {
+        mem_path = object_property_get_str(OBJECT(dimm->hostmem),
+                                           "mem-path", NULL);
+        if (mem_path) {
+            state_path = g_strdup_printf("%s.state", mem_path);
+            cfg.state_path = state_path;
+        }
+    }
 
     nv = spapr_nvdimm_create(g->m, &cfg, &err);
     if (!nv) {
