@@ -411,8 +411,8 @@ static bool knob_op(const char *knob, SpaprNvdimmFaultOp *op)
            spapr_nvdimm_fault_op_parse(knob + strlen("inject-"), op);
 }
 
-bool spapr_nvdimm_knob_set(SpaprNvdimm *nv, const char *knob,
-                           const char *value, GError **errp)
+static bool knob_set(SpaprNvdimm *nv, const char *knob, const char *value,
+                     GError **errp)
 {
     SpaprNvdimmFaultOp op;
     SpaprNvdimmStatsFault f;
@@ -465,6 +465,21 @@ bool spapr_nvdimm_knob_set(SpaprNvdimm *nv, const char *knob,
     g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_NOT_FOUND,
                 "no knob '%s'", knob);
     return false;
+}
+
+bool spapr_nvdimm_knob_set(SpaprNvdimm *nv, const char *knob,
+                           const char *value, GError **errp)
+{
+    if (!knob_set(nv, knob, value, errp)) {
+        return false;
+    }
+    /* A recording replays it at the same point */
+    if (__atomic_load_n(&nv->m->recording, __ATOMIC_RELAXED)) {
+        g_autofree char *v = spapr_nvdimm_knob_get(nv, knob, NULL);
+
+        spapr_record_knob(nv->m, spapr_nvdimm_drc_index(nv), knob, v);
+    }
+    return true;
 }
 
 char *spapr_nvdimm_knob_get(const SpaprNvdimm *nv, const char *knob,

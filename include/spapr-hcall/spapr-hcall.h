@@ -21,5 +21,6 @@
 #include "spapr-hcall/abi.h"
 #include "spapr-hcall/fdt.h"
 #include "spapr-hcall/vmstate.h"
+#include "spapr-hcall/record.h"
 
 #endif

@@ -11,13 +11,23 @@
 
 bool spapr_guest_read(SpaprMachine *m, uint64_t gpa, void *buf, uint64_t len)
 {
-    return m->ops->mem_read(m->opaque, gpa, buf, len);
+    bool ok = m->ops->mem_read(m->opaque, gpa, buf, len);
+
+    if (G_UNLIKELY(__atomic_load_n(&m->recording, __ATOMIC_RELAXED)) && ok) {
+        spapr_record_mem(m, false, gpa, buf, len);
+    }
+    return ok;
 }
 
 bool spapr_guest_write(SpaprMachine *m, uint64_t gpa, const void *buf,
                        uint64_t len)
 {
-    return m->ops->mem_write(m->opaque, gpa, buf, len);
+    bool ok = m->ops->mem_write(m->opaque, gpa, buf, len);
+
+    if (G_UNLIKELY(__atomic_load_n(&m->recording, __ATOMIC_RELAXED)) && ok) {
+        spapr_record_mem(m, true, gpa, buf, len);
+    }
+    return ok;
 }
 
 bool spapr_guest_ldn_be(SpaprMachine *m, uint64_t gpa, unsigned int size,

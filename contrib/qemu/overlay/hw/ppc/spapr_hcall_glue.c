@@ -18,6 +18,9 @@
  *   SPAPR_HCALL_STATS=<file>   write the library's per-hcall statistics
  *                              to <file> at exit
  *   SPAPR_HCALL_TRACE=<pat>    library trace events (read by the library)
+ *   SPAPR_HCALL_RECORD=<file>  record every hcall the library serves
+ *                              (include/spapr-hcall/record.h), for
+ *                              spapr-hv --replay
  *
  * Fault injection: the library's NVDIMM knobs (include/spapr-hcall/
  * nvdimm.h: health, mem-life, inject-flush, ...) are properties of the
@@ -64,6 +67,7 @@
 #include "spapr-hcall/nvdimm.h"
 #include "spapr-hcall/fdt.h"
 #include "spapr-hcall/vmstate.h"
+#include "spapr-hcall/record.h"
 
 QEMU_BUILD_BUG_ON(sizeof(target_ulong) != sizeof(uint64_t));
 
@@ -480,6 +484,7 @@ void spapr_hcall_glue_machine_init(SpaprMachineState *spapr)
     g_autoptr(GError) err = NULL;
     uint64_t top = ms->ram_size;
     const char *stats = g_getenv("SPAPR_HCALL_STATS");
+    const char *record = g_getenv("SPAPR_HCALL_RECORD");
 
     if (ms->device_memory) {
         top = ms->device_memory->base +
@@ -509,6 +514,12 @@ void spapr_hcall_glue_machine_init(SpaprMachineState *spapr)
     if (stats && *stats) {
         g->stats_path = g_strdup(stats);
         spapr_hcall_stats_set_timing(g->m, true);
+    }
+    /* Closed when the machine is freed at exit */
+    if (record && *record &&
+        !spapr_machine_record_start(g->m, record, &err)) {
+        error_report("spapr-hcall: %s", err->message);
+        exit(1);
     }
     g->exit_notifier.notify = glue_exit;
     qemu_add_exit_notifier(&g->exit_notifier);
