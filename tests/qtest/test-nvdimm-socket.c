@@ -539,6 +539,111 @@ static void test_inject_qmp(void)
     fixture_stop(&f);
 }
 
+/*
+ * Record a session (binds, labels, stats, flushes, injected faults, a
+ * reset), replay it against a fresh machine: identical; then a tampered
+ * recording: the first divergence is named.
+ */
+static void test_record_replay(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("hvrr-XXXXXX", NULL);
+    g_autofree char *rec = g_build_filename(dir, "rec.txt", NULL);
+    g_autofree char *img = g_build_filename(dir, "nv.img", NULL);
+    g_autofree char *img_state = g_strconcat(img, ".state", NULL);
+    g_autofree char *extra = g_strdup_printf("--record %s", rec);
+    g_autofree char *text = NULL, *out = NULL, *err = NULL, *args = NULL;
+    uint64_t a[9], r[9], v;
+    Fixture f;
+    char *p;
+    int i;
+
+    fixture_start(&f, extra);
+    if (!have_scm(f.s)) {
+        g_test_skip("the hcall-scm set is not built in");
+        fixture_stop(&f);
+        return;
+    }
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    a[2] = 2;
+    a[3] = UINT64_MAX;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
+                    H_SUCCESS);
+    for (i = 0; i < 4; i++) {
+        memset(a, 0, sizeof(a));
+        a[0] = DRC0;
+        a[1] = 8 * i;
+        a[2] = 0x1000 + i;
+        a[3] = 8;
+        qtest_hcall(f.s, H_SCM_WRITE_METADATA, 4, a, r);
+        a[2] = 8;
+        qtest_hcall(f.s, H_SCM_READ_METADATA, 3, a, r);
+    }
+    assert_cmd(f.s, "nvdimm-set nv0 mem-life 40", "OK 40");
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
+    g_assert_cmpuint(v, ==, 40);
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    a[1] = 0x30000;
+    a[2] = 272;
+    qtest_memwrite(f.s, 0x30000, "SCMSTATS\0\0\0\1\0\0\0\0", 16);
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
+                    H_SUCCESS);
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_BUSY:2", "OK H_BUSY:2");
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    for (i = 0; i < 100; i++) {
+        int64_t rc = qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r);
+
+        if (rc != H_BUSY && !H_IS_LONG_BUSY(rc)) {
+            g_assert_cmpint(rc, ==, H_SUCCESS);
+            break;
+        }
+        a[1] = r[0];
+        g_usleep(1000);
+    }
+    g_free(qtest_cmd(f.s, "reset"));
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_QUERY_BLOCK_MEM_BINDING, 2, a,
+                                r), ==, H_NOT_FOUND);
+    fixture_stop(&f);
+
+    /* Against a fresh machine with a blank backend */
+    args = g_strdup_printf("-M pseries -m 512M -object memory-backend-file,"
+                           "id=mem0,mem-path=%s,size=%llu,share=on -device "
+                           "spapr-nvdimm,id=nv0,memdev=mem0,label-size=128K,"
+                           "uuid=" UUID " -object memory-backend-ram,"
+                           "id=mem1,size=%llu -device nvdimm,id=nv1,"
+                           "memdev=mem1,label-size=128K,unarmed=on --replay "
+                           "%s", img, 2 * BLOCK + LABEL_SIZE,
+                           BLOCK + LABEL_SIZE, rec);
+    g_assert_cmpint(qtest_run(args, &out, &err), ==, 0);
+    g_assert_nonnull(strstr(out, " hcalls, 1 resets, 2 knob changes: "
+                            "identical"));
+    g_free(out);
+    g_free(err);
+    unlink(img);
+    unlink(img_state);
+
+    /* A label read that answered something else */
+    g_assert_true(g_file_get_contents(rec, &text, NULL, NULL));
+    p = strstr(text, "C 3 0 3e4 H_SCM_READ_METADATA");
+    g_assert_nonnull(p);
+    p = strstr(p, "\nS 0 1000 ");
+    g_assert_nonnull(p);
+    p[5] = '2';
+    g_assert_true(g_file_set_contents(rec, text, -1, NULL));
+    g_assert_cmpint(qtest_run(args, &out, &err), !=, 0);
+    g_assert_nonnull(strstr(out, "replay: first divergence at hcall #3 "));
+    g_assert_nonnull(strstr(out, "H_SCM_READ_METADATA: r4 = 0x1000, "
+                            "recorded 0x2000"));
+    unlink(img);
+    unlink(img_state);
+    unlink(rec);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -549,5 +654,6 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-hv/nvdimm/replay-probe", test_replay_probe);
     g_test_add_func("/spapr-hv/nvdimm/inject-qtest", test_inject_qtest);
     g_test_add_func("/spapr-hv/nvdimm/inject-qmp", test_inject_qmp);
+    g_test_add_func("/spapr-hv/nvdimm/record-replay", test_record_replay);
     return g_test_run();
 }
