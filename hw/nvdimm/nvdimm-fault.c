@@ -92,8 +92,8 @@ void spapr_nvdimm_set_health_valid(SpaprNvdimm *nv, uint64_t mask)
     trace_spapr_nvdimm_inject(nv->m, nv->parent.id, "health-valid", mask);
 }
 
-static bool check_percent(SpaprNvdimm *nv, const char *what,
-                          uint64_t percent, GError **errp)
+static bool set_percent(SpaprNvdimm *nv, uint64_t *field, const char *what,
+                        uint64_t percent, GError **errp)
 {
     if (percent > 100) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
@@ -101,6 +101,7 @@ static bool check_percent(SpaprNvdimm *nv, const char *what,
                     "(0..100)", nv->parent.id, what, percent);
         return false;
     }
+    __atomic_store_n(field, percent, __ATOMIC_RELAXED);
     trace_spapr_nvdimm_inject(nv->m, nv->parent.id, what, percent);
     return true;
 }
@@ -113,11 +114,7 @@ uint64_t spapr_nvdimm_mem_life(const SpaprNvdimm *nv)
 bool spapr_nvdimm_set_mem_life(SpaprNvdimm *nv, uint64_t percent,
                                GError **errp)
 {
-    if (!check_percent(nv, "mem-life", percent, errp)) {
-        return false;
-    }
-    __atomic_store_n(&nv->mem_life, percent, __ATOMIC_RELAXED);
-    return true;
+    return set_percent(nv, &nv->mem_life, "mem-life", percent, errp);
 }
 
 uint64_t spapr_nvdimm_crit_rsc_util(const SpaprNvdimm *nv)
@@ -128,11 +125,8 @@ uint64_t spapr_nvdimm_crit_rsc_util(const SpaprNvdimm *nv)
 bool spapr_nvdimm_set_crit_rsc_util(SpaprNvdimm *nv, uint64_t percent,
                                     GError **errp)
 {
-    if (!check_percent(nv, "crit-rsc-util", percent, errp)) {
-        return false;
-    }
-    __atomic_store_n(&nv->crit_rsc_util, percent, __ATOMIC_RELAXED);
-    return true;
+    return set_percent(nv, &nv->crit_rsc_util, "crit-rsc-util", percent,
+                       errp);
 }
 
 bool spapr_nvdimm_next_start_dirty(const SpaprNvdimm *nv)

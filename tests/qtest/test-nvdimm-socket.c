@@ -66,6 +66,28 @@ static bool have_scm(QTestState *s)
     return qtest_hcall(s, H_SCM_HEALTH, 1, a, NULL) != H_FUNCTION;
 }
 
+/* Start the fixture; false (test skipped, fixture stopped) without SCM */
+static bool fixture_start_scm(Fixture *f, const char *extra)
+{
+    fixture_start(f, extra);
+    if (!have_scm(f->s)) {
+        g_test_skip("the hcall-scm set is not built in");
+        fixture_stop(f);
+        return false;
+    }
+    return true;
+}
+
+/* H_SCM_BIND_MEM of nv0's two blocks, hypervisor's choice: the address */
+static uint64_t bind_nv0(QTestState *s)
+{
+    uint64_t a[9] = { DRC0, 0, 2, UINT64_MAX }, r[9];
+
+    g_assert_cmpint(qtest_hcall(s, H_SCM_BIND_MEM, 5, a, r), ==, H_SUCCESS);
+    g_assert_cmpuint(r[2], ==, 2);
+    return r[1];
+}
+
 static void test_info_and_health(void)
 {
     Fixture f;
@@ -164,21 +186,11 @@ static void test_scm_hcalls(void)
     int64_t rc;
     unsigned int i;
 
-    fixture_start(&f, "");
-    if (!have_scm(f.s)) {
-        g_test_skip("the hcall-scm set is not built in");
-        fixture_stop(&f);
+    if (!fixture_start_scm(&f, "")) {
         return;
     }
     /* bind, hypervisor chooses the address */
-    memset(a, 0, sizeof(a));
-    a[0] = DRC0;
-    a[2] = 2;
-    a[3] = UINT64_MAX;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
-                    H_SUCCESS);
-    addr = r[1];
-    g_assert_cmpuint(r[2], ==, 2);
+    addr = bind_nv0(f.s);
     g_assert_cmpuint(addr % BLOCK, ==, 0);
     /* the bound range is guest memory for readX/writeX */
     qtest_writeq(f.s, addr + 8, 0xfeedfacecafebeefULL);
@@ -346,10 +358,7 @@ static void test_inject_qtest(void)
     Fixture f;
     int i;
 
-    fixture_start(&f, "");
-    if (!have_scm(f.s)) {
-        g_test_skip("the hcall-scm set is not built in");
-        fixture_stop(&f);
+    if (!fixture_start_scm(&f, "")) {
         return;
     }
     /* Health bit 10 and the valid mask */
@@ -464,74 +473,60 @@ static void test_inject_qtest(void)
     fixture_stop(&f);
 }
 
+/* qom-set of nv0's @prop to @json; the reply */
+static char *qom_set(QTestState *s, const char *prop, const char *json)
+{
+    return qtest_qmp(s, "{'execute': 'qom-set', 'arguments': {'path': "
+                     "'/machine/peripheral/nv0', 'property': '%s', "
+                     "'value': %s}}", prop, json);
+}
+
+static void qom_expect(QTestState *s, const char *prop, const char *json,
+                       const char *want)
+{
+    g_autofree char *q = NULL;
+
+    q = json ? qom_set(s, prop, json)
+             : qtest_qmp(s, "{'execute': 'qom-get', 'arguments': {'path': "
+                         "'/machine/peripheral/nv0', 'property': '%s'}}",
+                         prop);
+    if (g_str_has_prefix(want, "{")) {
+        g_assert_cmpstr(q, ==, want);
+    } else {
+        g_assert_nonnull(strstr(q, want));
+    }
+}
+
 /* The same knobs as QOM properties (qom-set / qom-get) and the stats. */
 static void test_inject_qmp(void)
 {
-    uint64_t a[9], r[9], v;
+    uint64_t a[9] = { DRC0 }, r[9], v;
     g_autofree char *q = NULL;
     Fixture f;
 
-    fixture_start(&f, "");
-    if (!have_scm(f.s)) {
-        g_test_skip("the hcall-scm set is not built in");
-        fixture_stop(&f);
+    if (!fixture_start_scm(&f, "")) {
         return;
     }
-    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
-                  "'/machine/peripheral/nv0', 'property': 'mem-life', "
-                  "'value': 25}}");
-    g_assert_cmpstr(q, ==, "{\"return\": {}}");
-    g_free(q);
+    qom_expect(f.s, "mem-life", "25", "{\"return\": {}}");
     g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
     g_assert_cmpuint(v, ==, 25);
-    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
-                  "'/machine/peripheral/nv0', 'property': 'health', "
-                  "'value': 4611686018427387904}}");
-    g_assert_cmpstr(q, ==, "{\"return\": {}}");
-    g_free(q);
-    memset(a, 0, sizeof(a));
-    a[0] = DRC0;
+    qom_expect(f.s, "health", "4611686018427387904", "{\"return\": {}}");
     g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
     g_assert_cmphex(r[0], ==, 0x4000000000000000ULL);
-    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
-                  "'/machine/peripheral/nv0', 'property': 'inject-flush', "
-                  "'value': 'H_HARDWARE:1'}}");
-    g_assert_cmpstr(q, ==, "{\"return\": {}}");
-    g_free(q);
-    q = qtest_qmp(f.s, "{'execute': 'qom-get', 'arguments': {'path': "
-                  "'/machine/peripheral/nv0', 'property': "
-                  "'inject-flush'}}");
-    g_assert_cmpstr(q, ==, "{\"return\": \"H_HARDWARE:1\"}");
-    g_free(q);
+    qom_expect(f.s, "inject-flush", "'H_HARDWARE:1'", "{\"return\": {}}");
+    qom_expect(f.s, "inject-flush", NULL,
+               "{\"return\": \"H_HARDWARE:1\"}");
+    a[0] = DRC0;
     g_assert_cmpint(qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r), ==, H_HARDWARE);
-    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
-                  "'/machine/peripheral/nv0', 'property': "
-                  "'next-start-dirty', 'value': true}}");
-    g_assert_cmpstr(q, ==, "{\"return\": {}}");
-    g_free(q);
-    q = qtest_qmp(f.s, "{'execute': 'qom-get', 'arguments': {'path': "
-                  "'/machine/peripheral/nv0', 'property': "
-                  "'next-start-dirty'}}");
-    g_assert_cmpstr(q, ==, "{\"return\": true}");
-    g_free(q);
+    qom_expect(f.s, "next-start-dirty", "true", "{\"return\": {}}");
+    qom_expect(f.s, "next-start-dirty", NULL, "{\"return\": true}");
     /* Errors the QMP way */
-    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
-                  "'/machine/peripheral/nv0', 'property': 'uuid', "
-                  "'value': 'x'}}");
-    g_assert_cmpstr(q, ==, "{\"error\": {\"class\": \"GenericError\", "
-                    "\"desc\": \"Property '/machine/peripheral/nv0.uuid' "
-                    "is read-only\"}}");
-    g_free(q);
-    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
-                  "'/machine/peripheral/nv0', 'property': 'stats-fault', "
-                  "'value': 'sometimes'}}");
-    g_assert_nonnull(strstr(q, "'sometimes' is not ok, authority"));
-    g_free(q);
-    q = qtest_qmp(f.s, "{'execute': 'qom-set', 'arguments': {'path': "
-                  "'/machine/peripheral/nv0', 'property': 'mem-life', "
-                  "'value': [1]}}");
-    g_assert_nonnull(strstr(q, "Invalid parameter type for 'value'"));
-    g_free(q);
+    qom_expect(f.s, "uuid", "'x'", "{\"error\": {\"class\": "
+               "\"GenericError\", \"desc\": \"Property "
+               "'/machine/peripheral/nv0.uuid' is read-only\"}}");
+    qom_expect(f.s, "stats-fault", "'sometimes'",
+               "'sometimes' is not ok, authority");
+    qom_expect(f.s, "mem-life", "[1]", "Invalid parameter type for 'value'");
     q = qtest_qmp(f.s, "{'execute': 'query-nvdimm-stats', 'arguments': "
                   "{'id': 'nv0'}}");
     g_assert_nonnull(strstr(q, "\"MemLife\": 25, \"CritRscU\": 0, "));
@@ -557,18 +552,10 @@ static void test_record_replay(void)
     char *p;
     int i;
 
-    fixture_start(&f, extra);
-    if (!have_scm(f.s)) {
-        g_test_skip("the hcall-scm set is not built in");
-        fixture_stop(&f);
+    if (!fixture_start_scm(&f, extra)) {
         return;
     }
-    memset(a, 0, sizeof(a));
-    a[0] = DRC0;
-    a[2] = 2;
-    a[3] = UINT64_MAX;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
-                    H_SUCCESS);
+    bind_nv0(f.s);
     for (i = 0; i < 4; i++) {
         memset(a, 0, sizeof(a));
         a[0] = DRC0;
