@@ -473,68 +473,6 @@ static void glue_exit(Notifier *n, void *data)
     g_free(g);
 }
 
-/* ---- Machine lifecycle ---- */
-
-void spapr_hcall_glue_machine_init(SpaprMachineState *spapr)
-{
-    MachineState *ms = MACHINE(spapr);
-    MachineClass *mc = MACHINE_GET_CLASS(ms);
-    SpaprHcallGlue *g = g_new0(SpaprHcallGlue, 1);
-    SpaprMachineConfig cfg = { 0 };
-    g_autoptr(GError) err = NULL;
-    uint64_t top = ms->ram_size;
-    const char *stats = g_getenv("SPAPR_HCALL_STATS");
-    const char *record = g_getenv("SPAPR_HCALL_RECORD");
-
-    if (ms->device_memory) {
-        top = ms->device_memory->base +
-              memory_region_size(&ms->device_memory->mr);
-    }
-    cfg.ops = &glue_ops;
-    cfg.opaque = g;
-    cfg.ram_size = QEMU_ALIGN_DOWN(ms->ram_size, SPAPR_MEMORY_BLOCK_SIZE);
-    cfg.nr_cpus = ms->smp.max_cpus;
-    /* SCM bindings go above everything QEMU places (RAM, DIMMs) */
-    cfg.device_window_base = ROUND_UP(top, 1 * TiB);
-    cfg.device_window_size = 64 * TiB;
-    /* QEMU creates one PMEM DRC per memory slot; so does the library */
-    cfg.pmem_slots = mc->nvdimm_supported ? ms->ram_slots : 0;
-
-    g->spapr = spapr;
-    g->maps = g_hash_table_new(g_direct_hash, g_direct_equal);
-    g->nvdimms = g_hash_table_new(g_direct_hash, g_direct_equal);
-    g->pending = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                       (GDestroyNotify)g_ptr_array_unref);
-    g->m = spapr_machine_new(&cfg, &err);
-    if (!g->m || !spapr_hcall_register_scm(g->m, &err) ||
-        !spapr_hcall_register_epapr(g->m, &err)) {
-        error_report("spapr-hcall: %s", err->message);
-        exit(1);
-    }
-    if (stats && *stats) {
-        g->stats_path = g_strdup(stats);
-        spapr_hcall_stats_set_timing(g->m, true);
-    }
-    /* Closed when the machine is freed at exit */
-    if (record && *record &&
-        !spapr_machine_record_start(g->m, record, &err)) {
-        error_report("spapr-hcall: %s", err->message);
-        exit(1);
-    }
-    g->exit_notifier.notify = glue_exit;
-    qemu_add_exit_notifier(&g->exit_notifier);
-    spapr->hcall_glue = g;
-    /* Before -device options are applied (qemu_create_cli_devices) */
-    glue_add_knob_properties();
-}
-
-void spapr_hcall_glue_reset(SpaprMachineState *spapr)
-{
-    if (spapr->hcall_glue) {
-        spapr_machine_reset(spapr->hcall_glue->m);
-    }
-}
-
 /* ---- Fault injection: the library's knobs as QOM properties ---- */
 
 static SpaprHcallGlue *glue_of_machine(void)
@@ -657,6 +595,68 @@ static void glue_add_knob_properties(void)
         }
         object_class_property_add(oc, *k, glue_knob_type(*k),
                                   glue_knob_get, glue_knob_set, NULL, NULL);
+    }
+}
+
+/* ---- Machine lifecycle ---- */
+
+void spapr_hcall_glue_machine_init(SpaprMachineState *spapr)
+{
+    MachineState *ms = MACHINE(spapr);
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+    SpaprHcallGlue *g = g_new0(SpaprHcallGlue, 1);
+    SpaprMachineConfig cfg = { 0 };
+    g_autoptr(GError) err = NULL;
+    uint64_t top = ms->ram_size;
+    const char *stats = g_getenv("SPAPR_HCALL_STATS");
+    const char *record = g_getenv("SPAPR_HCALL_RECORD");
+
+    if (ms->device_memory) {
+        top = ms->device_memory->base +
+              memory_region_size(&ms->device_memory->mr);
+    }
+    cfg.ops = &glue_ops;
+    cfg.opaque = g;
+    cfg.ram_size = QEMU_ALIGN_DOWN(ms->ram_size, SPAPR_MEMORY_BLOCK_SIZE);
+    cfg.nr_cpus = ms->smp.max_cpus;
+    /* SCM bindings go above everything QEMU places (RAM, DIMMs) */
+    cfg.device_window_base = ROUND_UP(top, 1 * TiB);
+    cfg.device_window_size = 64 * TiB;
+    /* QEMU creates one PMEM DRC per memory slot; so does the library */
+    cfg.pmem_slots = mc->nvdimm_supported ? ms->ram_slots : 0;
+
+    g->spapr = spapr;
+    g->maps = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g->nvdimms = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g->pending = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                       (GDestroyNotify)g_ptr_array_unref);
+    g->m = spapr_machine_new(&cfg, &err);
+    if (!g->m || !spapr_hcall_register_scm(g->m, &err) ||
+        !spapr_hcall_register_epapr(g->m, &err)) {
+        error_report("spapr-hcall: %s", err->message);
+        exit(1);
+    }
+    if (stats && *stats) {
+        g->stats_path = g_strdup(stats);
+        spapr_hcall_stats_set_timing(g->m, true);
+    }
+    /* Closed when the machine is freed at exit */
+    if (record && *record &&
+        !spapr_machine_record_start(g->m, record, &err)) {
+        error_report("spapr-hcall: %s", err->message);
+        exit(1);
+    }
+    g->exit_notifier.notify = glue_exit;
+    qemu_add_exit_notifier(&g->exit_notifier);
+    spapr->hcall_glue = g;
+    /* Before -device options are applied (qemu_create_cli_devices) */
+    glue_add_knob_properties();
+}
+
+void spapr_hcall_glue_reset(SpaprMachineState *spapr)
+{
+    if (spapr->hcall_glue) {
+        spapr_machine_reset(spapr->hcall_glue->m);
     }
 }
 
