@@ -64,6 +64,158 @@ def parse_run(wd, host, rnd, phase):
     return r
 
 
+LC_PHASES = ('migrate', 'restore', 'snapshot', 'reboot', 'hotplug',
+             'precopy')
+LC_WHAT = {
+    'migrate': 'live migration to a 2nd process (UNIX socket, '
+               'x-ignore-shared), in-flight writes',
+    'restore': 'pause, migrate to a file, restore in a new process (blank '
+               'NVDIMM file), in-flight writes',
+    'precopy': 'live precopy migration, RAM and NVDIMM through the stream '
+               '(blank NVDIMM file), in-flight writes',
+    'snapshot': 'savevm, write, loadvm (qcow2 drive)',
+    'reboot': 'three boots in one process',
+    'hotplug': 'object-add + device_add spapr-nvdimm, I/O, device_del '
+               'refused, reboot',
+}
+
+
+def parse_lifecycle(wd, host, phase):
+    """Results of tests/guest/lifecycle.py for one host and phase."""
+    out = read(os.path.join(wd, 'lc-%s-%s.out' % (host, phase)))
+    r = {'checks': {}, 'order': [], 'secs': None, 'action_ms': None,
+         'acks': '', 'ran': bool(out), 'info': {}}
+    for line in out.splitlines():
+        m = re.match(r'RESULT INFO: \[([\w@-]+)\] (.*)', line)
+        if m:
+            r['info'][m.group(1)] = m.group(2)
+            continue
+        m = re.match(r'RESULT (PASS|FAIL): \[([\w@-]+)\] (.*)', line)
+        if m:
+            k = m.group(2)
+            if k in r['checks']:          # a key printed twice: keep both
+                k = k + '+'
+            r['checks'][k] = (m.group(1), m.group(3))
+            r['order'].append(k)
+            continue
+        m = re.match(r'RESULT phase=\S+ seconds=([\d.]+) action-ms=(\S+) '
+                     r'acks=(\S+)', line)
+        if m:
+            r['secs'] = float(m.group(1))
+            r['action_ms'] = m.group(2)
+            r['acks'] = m.group(3)
+    return r
+
+
+def lifecycle_report(wd, phases, secs):
+    """Markdown lines and the list of failures that count against us."""
+    out, bad = [], []
+    if not phases:
+        return out, bad
+    res = {(h, p): parse_lifecycle(wd, h, p) for h in HOSTS for p in phases}
+    out.append('### Lifecycle phases (once per run, both hosts)')
+    out.append('')
+    out.append('Each phase: the guest binds its NVDIMM through papr_scm, '
+               'writes 1 MiB pattern A to /dev/pmem0 and flushes; the host '
+               'acts; the guest reads A back and writes B; at the end '
+               'lifecycle.py finds every acknowledged write in the backing '
+               'file (file-check). A check failing on ours counts against us '
+               'unless it fails on stock too.')
+    out.append('')
+    out.append('| phase | what | ours | stock | ours s | stock s | '
+               'action ms (ours / stock) | in-flight acks before+after '
+               '(ours / stock) |')
+    out.append('| --- | --- | --- | --- | --- | --- | --- | --- |')
+    for p in phases:
+        cells = []
+        for h in HOSTS:
+            r = res[(h, p)]
+            n = len(r['checks'])
+            ok = sum(1 for v in r['checks'].values() if v[0] == 'PASS')
+            cells.append('%d/%d' % (ok, n) if r['ran'] else 'not run')
+        t = ['%.1f' % res[(h, p)]['secs'] if res[(h, p)]['secs'] is not None
+             else '–' for h in HOSTS]
+        am = ' / '.join(str(res[(h, p)]['action_ms']) for h in HOSTS)
+        ac = ' / '.join(res[(h, p)]['acks'] or '–' for h in HOSTS)
+        if p not in ('migrate', 'restore', 'precopy'):
+            ac = '–'
+        if p == 'reboot':
+            am = '–'
+        out.append('| %s | %s | %s | %s | %s | %s | %s | %s |'
+                   % (p, LC_WHAT.get(p, ''), cells[0], cells[1], t[0], t[1],
+                      am, ac))
+    out.append('')
+    out.append('Lifecycle phases took %s s in total (both hosts).' % secs)
+    # H_SCM_FLUSH pending at the switchover (our build's hcall trace)
+    for p in phases:
+        o = res[('ours', p)]
+        v = o['checks'].get('flush-carried')
+        txt = ('%s: %s' % (v[0], v[1])) if v else o['info'].get(
+            'flush-carried')
+        if txt:
+            out.append('')
+            out.append('%s, flushes at the switchover (ours, from the '
+                       'library\'s hcall trace): %s' % (p, txt))
+    # Differences and failures, with the text of each side
+    rows = []
+    for p in phases:
+        o, s = res[('ours', p)], res[('stock', p)]
+        keys = list(o['order'])
+        keys += [k for k in s['order'] if k not in keys]
+        for k in keys:
+            ov, sv = o['checks'].get(k), s['checks'].get(k)
+            base = k.split('@')[0].rstrip('+')
+            if (ov and ov[0] == 'PASS') and (sv and sv[0] == 'PASS'):
+                continue
+            if sv and sv[0] == 'FAIL' and base in STOCK_EXPECTED and \
+                    ov and ov[0] == 'PASS':
+                continue              # the known stock-only failures
+            if ov and ov[0] == 'PASS' and not sv:
+                continue              # ours-only checks (flush-carried)
+            rows.append((p, k, ov, sv))
+            if ov and ov[0] == 'FAIL' and not (sv and sv[0] == 'FAIL'):
+                bad.append('lifecycle %s: %s' % (p, ov[1]))
+            elif not ov and sv and sv[0] == 'PASS':
+                bad.append('lifecycle %s: [%s] not reached on ours' % (p, k))
+        if not o['ran']:
+            bad.append('lifecycle %s: not run on ours' % p)
+    out.append('')
+    if rows:
+        out.append('Checks that fail on either host (stock\'s known '
+                   '/hypervisor failure left out):')
+        out.append('')
+        out.append('| phase | check | ours | stock |')
+        out.append('| --- | --- | --- | --- |')
+
+        def cell(v):
+            if not v:
+                return '– (not reached)'
+            if v[0] == 'PASS':
+                return 'PASS'
+            return 'FAIL: ' + v[1].replace('|', '/')[:160]
+        for p, k, ov, sv in rows:
+            out.append('| %s | %s | %s | %s |' % (p, k, cell(ov), cell(sv)))
+    else:
+        out.append('Every lifecycle check passes on both hosts (stock\'s '
+                   'known /hypervisor failure aside).')
+    out.append('')
+    out.append('<details><summary>All lifecycle checks</summary>')
+    out.append('')
+    out.append('| phase | check | ours | stock |')
+    out.append('| --- | --- | --- | --- |')
+    for p in phases:
+        o, s = res[('ours', p)], res[('stock', p)]
+        keys = list(o['order'])
+        keys += [k for k in s['order'] if k not in keys]
+        for k in keys:
+            out.append('| %s | %s | %s | %s |' % (
+                p, k, (o['checks'].get(k) or ('–',))[0],
+                (s['checks'].get(k) or ('–',))[0]))
+    out.append('')
+    out.append('</details>')
+    return out, bad
+
+
 def is_scm(op, names):
     return names.get(op, '').startswith('H_SCM_')
 
@@ -208,6 +360,14 @@ def main():
     out.append('')
     out.append('Rounds 2..%d: same comparison, only mismatches listed.'
                % rounds)
+    phases = [p for p in os.environ.get('LIFECYCLE', '').split()
+              if p in LC_PHASES]
+    lc_out, lc_bad = lifecycle_report(
+        wd, phases, os.environ.get('LIFECYCLE_SECS', '?'))
+    if lc_out:
+        out.append('')
+        out.extend(lc_out)
+    bad.extend(lc_bad)
     out.append('')
     out.append('Builds ready after %s s; whole `make guest` %s s.'
                % (build_secs, total_secs))

@@ -15,6 +15,10 @@
 #   spapr.expect_sha=H    (phase 2) sha256 of the pattern the first boot wrote
 #   spapr.expect_flags=a,b  health flags the host injected, which must appear
 #                         in papr/flags (e.g. flush_fail,smart_notify)
+#   spapr.phase=migrate|restore|precopy|snapshot|reboot|hotplug
+#                         a lifecycle phase driven by the host over the
+#                         console (tests/guest/lifecycle.py; see "lifecycle
+#                         phases" below and tests/guest/README.md)
 
 /bin/busybox --install -s
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
@@ -32,8 +36,18 @@ mount -t tracefs tracefs $T 2>/dev/null || mount -t debugfs debugfs /sys/kernel/
 
 NPASS=0
 NFAIL=0
-pass() { echo "PASS: $*"; NPASS=$((NPASS + 1)); }
-fail() { echo "FAIL: $*"; NFAIL=$((NFAIL + 1)); }
+# KSUF ("@b2", "@b3") is appended to the check key on the second and later
+# boots of one QEMU process (lifecycle phases reboot/hotplug), so that the
+# host can tell "[bind]" of boot 1 from "[bind@b2]" of boot 2.
+KSUF=
+keyed() {
+    case "$KSUF" in
+        '') echo "$*" ;;
+        *) echo "$*" | sed "s/^\[\([^]]*\)\]/[\1$KSUF]/" ;;
+    esac
+}
+pass() { echo "PASS: $(keyed "$*")"; NPASS=$((NPASS + 1)); }
+fail() { echo "FAIL: $(keyed "$*")"; NFAIL=$((NFAIL + 1)); }
 section() { echo "==== $* ===="; }
 
 PATTERN_KIB=1024
@@ -55,6 +69,421 @@ echo "scenario phase $PHASE"
 hcalls() {
     grep -c -w "hcall_exit: opcode=$1 retval=$2" $T/trace 2>/dev/null
 }
+
+# ---- lifecycle phases: functions ---------------------------------------------
+# spapr.phase=migrate|restore|precopy|snapshot|reboot|hotplug.  The host
+# (tests/guest/lifecycle.py) drives these over the console:
+#   guest -> host  "SPAPR-WAIT <tag>"   the guest waits for the host
+#                  "SPAPR-GOT <tag>"    the guest got the host's answer
+#                  "SPAPR-WROTE <label> <off> <len> <sha256> <nonce>"
+#                                       a pattern was written to pmem and the
+#                                       dd conv=fsync (H_SCM_FLUSH) returned
+#                  "SPAPR-INFLIGHT-START <runid> <base> <bs>",
+#                  "SPAPR-ACK <runid> <seq>"  one in-flight block acknowledged
+#   host -> guest  "go <tag> [n=N] [restored=1] [verify=SPEC,...]
+#                  [gone=SPEC,...]"   SPEC = label:off:len:sha256:nonce
+# Tags carry a random part so a stale answer can never be taken for a new
+# one.  The guest waits with a blocking read on the console, never with a
+# timer: QEMU 7.2 TCG often does not re-arm the guest's decrementer after a
+# migration or loadvm, and the host's console input is what wakes it up.
+# Layout on the namespace (4 KiB blocks): pattern A at 0, X at 1 MiB, B at
+# 2 MiB, C at 3 MiB, in-flight blocks from 4 MiB.  Each pattern starts with
+# a 4 KiB block holding the line "SPAPRHDR <label> <nonce>" (the host
+# finds the namespace in the backing file by it), then random bytes.
+LC_PAT_KIB=1024
+LC_INF_BASE=1024            # in 4 KiB blocks (4 MiB)
+HOST_REPLY=
+rand_hex() { head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+# wait_host TAG: announce, then read console lines until "go TAG ...";
+# the rest of that line is left in HOST_REPLY.
+wait_host() {
+    echo "SPAPR-WAIT $1 uptime $(cut -d' ' -f1 /proc/uptime)"
+    while read -r w t rest; do
+        if [ "$w" = go ] && [ "$t" = "$1" ]; then
+            HOST_REPLY=$rest
+            echo "SPAPR-GOT $1 uptime $(cut -d' ' -f1 /proc/uptime)"
+            kick_timer "$1"
+            return 0
+        fi
+    done
+    fail "[console] console closed while waiting for the host ($1)"
+    return 1
+}
+# kick_timer: make the kernel write the decrementer again.  QEMU 7.2 TCG
+# does not re-arm its decrementer timer on a migration destination (or
+# after loadvm): the guest sits in H_CEDE with DEC far negative and gets no
+# tick until it writes DEC itself, which the periodic tick only does from
+# the tick.  A sleep, or the msleep of an H_SCM_FLUSH long-busy retry, then
+# never returns; console input wakes the vCPU but does not re-arm the tick
+# (checked with HMP "info registers" on a stuck destination), and neither
+# do QMP stop/cont.  A non-lazy irq_work does: powerpc raises it with
+# set_dec(1).  A write to trace_marker of a ring buffer that has a reader
+# waiting on its trace_pipe queues one (the printk wakeup is a lazy
+# irq_work, it waits for the tick).  The reader is started at boot, on a
+# trace instance of its own so the hcall_exit events stay in the main
+# buffer.
+KICK=$T/instances/spapr-kick
+kick_timer() {
+    echo "host answered $1" > $KICK/trace_marker 2>/dev/null
+}
+# reply_get KEY: value of KEY=... in HOST_REPLY (empty if absent)
+reply_get() {
+    for kv in $HOST_REPLY; do
+        case "$kv" in "$1="*) echo "${kv#*=}"; return ;; esac
+    done
+}
+# pmem device created for a region (ndctl JSON "blockdev")
+blockdev_of() { sed -n 's/.*"blockdev":"\([^"]*\)".*/\1/p' "$1" | head -1; }
+# H_SCM_FLUSH exits that are neither success (0) nor busy (H_BUSY 1,
+# H_LONG_BUSY_ORDER_* 9900..9905); the histogram of all its return values
+# goes to the console.
+flush_errors() {
+    awk '/hcall_exit: opcode=1100 / {
+        for (i = 1; i <= NF; i++) if ($i ~ /^retval=/) r = substr($i, 8) + 0;
+        h[r]++
+        if (r != 0 && r != 1 && (r < 9900 || r > 9905)) n++ }
+        END { for (r in h) printf "H_SCM_FLUSH retval=%d count=%d\n", r, h[r] > "/dev/stderr"
+              print n + 0 }' $T/trace 2>/dev/console
+}
+
+# write_pat LABEL DEV OFF_BYTES: 1 MiB pattern, dd conv=fsync, read back
+write_pat() {
+    wl=$1 wd=$2 wo=$3
+    wn=$(rand_hex)
+    wlen=$((LC_PAT_KIB * 1024))
+    { printf 'SPAPRHDR %s %s\n' "$wl" "$wn" | dd bs=4096 conv=sync 2>/dev/null
+      head -c $((wlen - 4096)) /dev/urandom; } > /tmp/pat.$wl
+    wsha=$(sha256sum < /tmp/pat.$wl | cut -d' ' -f1)
+    f0=$(hcalls 1100 0)
+    if ! dd if=/tmp/pat.$wl of=/dev/$wd bs=4096 seek=$((wo / 4096)) conv=fsync 2>/tmp/dd.err; then
+        cat /tmp/dd.err
+        fail "[write-$wl] dd conv=fsync of pattern $wl to /dev/$wd failed"
+        return 1
+    fi
+    f1=$(hcalls 1100 0)
+    echo "SPAPR-WROTE $wl $wo $wlen $wsha $wn"
+    if [ $((f1 - f0)) -gt 0 ]; then
+        pass "[flush-$wl] the fsync of pattern $wl completed $((f1 - f0)) H_SCM_FLUSH"
+    elif ls /proc/device-tree/ibm,persistent-memory/*/ibm,hcall-flush-required >/dev/null 2>&1; then
+        fail "[flush-$wl] the node asks for H_SCM_FLUSH but the fsync of $wl issued none"
+    else
+        pass "[flush-$wl] no H_SCM_FLUSH asked for"
+    fi
+    echo 3 > /proc/sys/vm/drop_caches
+    got=$(dd if=/dev/$wd bs=4096 skip=$((wo / 4096)) count=$((wlen / 4096)) 2>/dev/null | sha256sum | cut -d' ' -f1)
+    if [ "$got" = "$wsha" ]; then
+        pass "[write-$wl] pattern $wl (1 MiB at $wo) written to /dev/$wd, flushed, read back"
+    else
+        fail "[write-$wl] pattern $wl read back from /dev/$wd differs"
+    fi
+}
+
+# find_pat LABEL OFF NONCE: the pmem device whose block at OFF starts with
+# the header of LABEL (names may change across a reboot with two DIMMs)
+find_pat() {
+    for fd in $(ls /dev | grep '^pmem[0-9]*$'); do
+        h=$(dd if=/dev/$fd bs=4096 skip=$(($2 / 4096)) count=1 2>/dev/null | head -c 80 | head -1)
+        if [ "$h" = "SPAPRHDR $1 $3" ]; then echo "$fd"; return; fi
+    done
+}
+
+# verify_specs LIST: every label:off:len:sha:nonce of LIST must be intact
+verify_specs() {
+    echo 3 > /proc/sys/vm/drop_caches
+    for spec in $(echo "$1" | tr ',' ' '); do
+        # shellcheck disable=SC2046  # split label:off:len:sha:nonce
+        set -- $(echo "$spec" | tr ':' ' ')
+        vd=$(find_pat "$1" "$2" "$5")
+        if [ -z "$vd" ]; then
+            echo "pattern $1 expected at $2 (nonce $5); first bytes there:"
+            for fd in $(ls /dev | grep '^pmem[0-9]*$'); do
+                echo "  /dev/$fd: $(dd if=/dev/$fd bs=4096 skip=$(($2 / 4096)) count=1 2>/dev/null | head -c 32 | od -An -c | head -2 | tr -s ' \n' ' ')"
+            done
+            fail "[intact-$1] pattern $1 not found (header missing at $2 on every pmem device)"
+            continue
+        fi
+        got=$(dd if=/dev/$vd bs=4096 skip=$(($2 / 4096)) count=$(($3 / 4096)) 2>/dev/null | sha256sum | cut -d' ' -f1)
+        if [ "$got" = "$4" ]; then
+            pass "[intact-$1] pattern $1 intact on /dev/$vd"
+            eval "PDEV_$1=$vd"
+        else
+            fail "[intact-$1] pattern $1 on /dev/$vd differs (sha256 $got, expected $4)"
+        fi
+    done
+}
+# gone_specs LIST: patterns the host expects to be rolled back (loadvm)
+gone_specs() {
+    echo 3 > /proc/sys/vm/drop_caches
+    for spec in $(echo "$1" | tr ',' ' '); do
+        # shellcheck disable=SC2046  # split label:off:len:sha:nonce
+        set -- $(echo "$spec" | tr ':' ' ')
+        vd=$(find_pat "$1" "$2" "$5")
+        if [ -z "$vd" ]; then
+            pass "[rollback-$1] pattern $1, written after the snapshot, is gone after loadvm"
+        else
+            fail "[rollback-$1] pattern $1, written after the snapshot, is still on /dev/$vd after loadvm"
+        fi
+    done
+}
+
+# In-flight writers: LC_WRITERS background loops, each writing one 4 KiB
+# block per dd conv=fsync (one H_SCM_FLUSH each) into its own range of
+# LC_INF_PER blocks; block i of writer w = the line
+# "SPAPR-INFLIGHT <runid> w=<w> seq=<i>" padded with NULs to 4 KiB,
+# acknowledged on the console ("SPAPR-ACK <runid> <w> <i> <block>") once
+# dd returned.  With four of them on one vCPU, one is often inside a
+# flush (the long-busy msleep) when the host switches over.  They stop at
+# /tmp/inflight.stop.
+LC_WRITERS=4
+LC_INF_PER=256
+inflight_writer() {   # inflight_writer DEV W
+    i=0
+    b0=$((LC_INF_BASE + $2 * LC_INF_PER))
+    : > /tmp/inflight.expect.$2
+    echo 0 > /tmp/inflight.count.$2
+    # Few forks per block (printf is a shell builtin; dd pads the line
+    # with NULs to 4 KiB), so that the flushes are a good part of the loop
+    while [ ! -e /tmp/inflight.stop ] && [ $i -lt $LC_INF_PER ]; do
+        printf 'SPAPR-INFLIGHT %s w=%s seq=%s\n' "$LC_RUNID" "$2" "$i" > /tmp/line.$2
+        dd if=/tmp/line.$2 of=/tmp/blk.$2 bs=4096 conv=sync 2>/dev/null
+        if dd if=/tmp/blk.$2 of=/dev/$1 bs=4096 seek=$((b0 + i)) count=1 conv=fsync 2>/dev/null; then
+            cat /tmp/blk.$2 >> /tmp/inflight.expect.$2
+            echo "SPAPR-ACK $LC_RUNID $2 $i $((b0 + i))"
+            i=$((i + 1))
+            echo $i > /tmp/inflight.count.$2
+        else
+            echo "SPAPR-INFLIGHT-ERROR w=$2 seq=$i"
+            break
+        fi
+    done
+}
+inflight_check() {   # inflight_check DEV
+    echo 3 > /proc/sys/vm/drop_caches
+    total=0
+    bad=
+    w=0
+    while [ $w -lt $LC_WRITERS ]; do
+        n=$(cat /tmp/inflight.count.$w 2>/dev/null)
+        n=${n:-0}
+        total=$((total + n))
+        dd if=/dev/$1 bs=4096 skip=$((LC_INF_BASE + w * LC_INF_PER)) count="$n" 2>/dev/null > /tmp/inflight.got
+        if ! cmp -s /tmp/inflight.got /tmp/inflight.expect.$w; then
+            bad="$bad w$w:$(cmp -l /tmp/inflight.got /tmp/inflight.expect.$w 2>/dev/null |
+                awk '{ b = int(($1 - 1) / 4096); if (!(b in s)) { s[b] = 1; l = l "," b } }
+                     END { print substr(l, 2, 60) }')"
+        fi
+        w=$((w + 1))
+    done
+    if [ "$total" -gt 0 ] && [ -z "$bad" ]; then
+        pass "[inflight] all $total in-flight writes ($LC_WRITERS writers, dd conv=fsync, one H_SCM_FLUSH each) acknowledged around the switchover read back"
+    else
+        fail "[inflight] of $total acknowledged in-flight blocks, these do not read back (writer:seq):$bad"
+    fi
+}
+
+# lc_health NMEM KEY [any]: papr/flags readable and, unless "any", holding
+# the injected flags (spapr.expect_flags)
+lc_health() {
+    hv=$(cat /sys/bus/nd/devices/$1/papr/flags 2>&1) || { fail "[$2] $1 papr/flags not readable: $hv"; return; }
+    missing=
+    want=$EXPECT_FLAGS
+    [ "${3:-}" = any ] && want=
+    for f in $want; do
+        case " $hv " in *" $f "*) ;; *) missing="$missing $f" ;; esac
+    done
+    if [ -z "$missing" ]; then
+        pass "[$2] $1 papr/flags readable: '$hv'"
+    else
+        fail "[$2] $1 injected health flags missing:$missing (flags '$hv')"
+    fi
+}
+lc_dmesg() {
+    { dmesg | grep -e 'Oops:' -e 'BUG:' -e 'Kernel panic'
+      dmesg | grep -i -e 'flush error' -e 'I/O error' -e 'papr_scm.*fail' \
+          -e 'papr_scm.*error' | grep -v -i 'performance stats'; } > /tmp/lc-dmesg
+    if [ -s /tmp/lc-dmesg ]; then
+        head -20 /tmp/lc-dmesg
+        fail "[dmesg] kernel log has flush/I-O errors or an oops"
+    else
+        pass "[dmesg] no flush error, I/O error or oops in the kernel log"
+    fi
+}
+lc_final() {
+    F=$(flush_errors)
+    if [ "$F" = 0 ]; then
+        pass "[flush-errors] no H_SCM_FLUSH returned an error"
+    else
+        fail "[flush-errors] $F H_SCM_FLUSH calls returned an error"
+    fi
+    lc_dmesg
+    sync
+    section "summary"
+    echo "SCENARIO-SUMMARY pass=$NPASS fail=$NFAIL"
+    echo "SCENARIO-DONE"
+    poweroff -f
+}
+lc_reboot() {
+    sync
+    echo "SPAPR-REBOOT after boot $BOOTN (pass=$NPASS fail=$NFAIL)"
+    reboot -f
+}
+
+# First boot: labels, a raw namespace and pattern A on the cold-plugged DIMM
+lc_setup() {
+    ndctl disable-region all >/dev/null 2>&1
+    if ndctl init-labels -f all >/dev/null 2>&1; then
+        pass "[init-labels] ndctl init-labels"
+    else
+        fail "[init-labels] ndctl init-labels"
+    fi
+    ndctl enable-region all >/dev/null 2>&1
+    if ndctl create-namespace -r "$REGION" -m raw > /tmp/ns.json 2>/tmp/ns.err; then
+        pass "[namespace] raw namespace on $REGION"
+    else
+        cat /tmp/ns.json /tmp/ns.err
+        fail "[namespace] ndctl create-namespace"
+    fi
+    PMEM=$(blockdev_of /tmp/ns.json)
+    [ -n "$PMEM" ] || wait_pmem
+    echo "namespace: $(cat /tmp/ns.json | tr -d ' \n')"
+    write_pat A "$PMEM" 0
+}
+
+# Host action with the in-flight writer running on DEV (migrate, restore)
+lc_switchover() {
+    LC_RUNID=$(rand_hex)
+    rm -f /tmp/inflight.stop
+    echo "SPAPR-INFLIGHT-START $LC_RUNID $LC_INF_BASE 4096"
+    wpids=
+    w=0
+    while [ $w -lt $LC_WRITERS ]; do
+        inflight_writer "$1" $w &
+        wpids="$wpids $!"
+        w=$((w + 1))
+    done
+    wait_host "$PHASE.$(rand_hex)" || return 1
+    touch /tmp/inflight.stop
+    for p in $wpids; do wait "$p"; done
+    inflight_check "$1"
+}
+
+lifecycle_main() {
+    NMEM=$(ls /sys/bus/nd/devices | grep '^nmem' | head -1)
+    REGION=$(ls /sys/bus/nd/devices | grep '^region' | head -1)
+    V=$(reply_get verify)
+    if [ "$BOOTN" = 1 ]; then
+        lc_setup
+    else
+        wait_pmem
+        verify_specs "$V"
+    fi
+    case "$PHASE" in
+    migrate|restore|precopy)
+        lc_switchover "$PMEM"
+        verify_specs "$(reply_get verify)"
+        write_pat B "$PMEM" $((2 * 1024 * 1024))
+        lc_health "$NMEM" health
+        ;;
+    snapshot)
+        wait_host "save.$(rand_hex)" || lc_final
+        if [ "$(reply_get restored)" != 1 ]; then
+            # After savevm: X is written, then the host loads the snapshot
+            # and this guest finds itself back in the wait above.
+            write_pat X "$PMEM" $((1024 * 1024))
+            wait_host "load.$(rand_hex)"
+            fail "[loadvm] the guest went on after loadvm instead of resuming at the snapshot"
+            lc_final
+        fi
+        verify_specs "$(reply_get verify)"
+        gone_specs "$(reply_get gone)"
+        write_pat B "$PMEM" $((2 * 1024 * 1024))
+        lc_health "$NMEM" health
+        ;;
+    reboot)
+        case "$BOOTN" in
+            1) lc_reboot ;;
+            2) PMEM=${PDEV_A:-$PMEM}; write_pat B "$PMEM" $((2 * 1024 * 1024)); lc_reboot ;;
+            *) PMEM=${PDEV_A:-$PMEM}; write_pat C "$PMEM" $((3 * 1024 * 1024))
+               lc_health "$NMEM" health ;;
+        esac
+        ;;
+    hotplug)
+        if [ "$BOOTN" = 1 ]; then
+            wait_host "hotplug.$(rand_hex)" || lc_final
+            # The host plugged a second DIMM; Linux gets the DRC event and
+            # papr_scm probes it.
+            i=0
+            while [ $i -lt 60 ] && [ "$(ls /sys/bus/nd/devices | grep -c '^region')" -lt 2 ]; do
+                sleep 0.5; i=$((i + 1))
+            done
+            NMEM2=$(ls /sys/bus/nd/devices | grep '^nmem' | grep -v -x "$NMEM" | head -1)
+            REGION2=$(ls /sys/bus/nd/devices | grep '^region' | grep -v -x "$REGION" | head -1)
+            echo "after hot-plug: $(ls /sys/bus/nd/devices | tr '\n' ' ')"
+            if [ -n "$NMEM2" ] && [ -n "$REGION2" ]; then
+                pass "[hp-bind] papr_scm bound the hot-plugged NVDIMM ($NMEM2, $REGION2)"
+            else
+                dmesg | tail -20
+                fail "[hp-bind] the hot-plugged NVDIMM did not appear"
+                lc_final
+            fi
+            ndctl disable-region "$REGION2" >/dev/null 2>&1
+            ndctl init-labels -f "$NMEM2" >/dev/null 2>&1 || fail "[hp-namespace] init-labels on $NMEM2"
+            ndctl enable-region "$REGION2" >/dev/null 2>&1
+            if ndctl create-namespace -r "$REGION2" -m raw > /tmp/ns2.json 2>/tmp/ns2.err; then
+                pass "[hp-namespace] raw namespace on the hot-plugged $REGION2"
+            else
+                cat /tmp/ns2.json /tmp/ns2.err
+                fail "[hp-namespace] create-namespace on the hot-plugged $REGION2"
+            fi
+            PMEM2=$(blockdev_of /tmp/ns2.json)
+            write_pat H "${PMEM2:-none}" 0
+            # Health injection is only asked for the cold-plugged DIMM
+            lc_health "$NMEM2" hp-health any
+            wait_host "unplug.$(rand_hex)" || lc_final
+            # The host's device_del was refused: the DIMM must still work
+            verify_specs "$(reply_get verify)"
+            lc_reboot
+        else
+            n=$(ls /sys/bus/nd/devices | grep -c '^region')
+            if [ "$n" = 2 ]; then
+                pass "[two-dimms] both NVDIMMs (cold and hot-plugged) bound after the reboot"
+            else
+                fail "[two-dimms] $n regions after the reboot, expected 2"
+            fi
+            PMEM=${PDEV_A:-$PMEM}
+            write_pat B "$PMEM" $((2 * 1024 * 1024))
+            # pmem -> namespace -> region -> its nmem (mapping0)
+            r=$(basename "$(dirname "$(readlink -f /sys/block/$PMEM/device)")")
+            m=$(cut -d, -f1 /sys/bus/nd/devices/$r/mapping0 2>/dev/null)
+            lc_health "${m:-$NMEM}" health
+            for m2 in $(ls /sys/bus/nd/devices | grep '^nmem' | grep -v -x "${m:-$NMEM}"); do
+                lc_health "$m2" hp-health any
+            done
+        fi
+        ;;
+    esac
+    lc_final
+}
+
+# Lifecycle phases: ask the host which boot of this QEMU process this is
+# (n=1, 2, ...) and which patterns must already be on the NVDIMMs.
+LIFECYCLE=0
+BOOTN=1
+case "$PHASE" in
+migrate|restore|precopy|snapshot|reboot|hotplug)
+    LIFECYCLE=1
+    stty -echo 2>/dev/null
+    mkdir -p $KICK 2>/dev/null
+    cat $KICK/trace_pipe > /dev/null 2>&1 &    # the reader for kick_timer
+    wait_host "boot.$(rand_hex)"
+    BOOTN=$(reply_get n)
+    BOOTN=${BOOTN:-1}
+    [ "$BOOTN" -gt 1 ] && KSUF="@b$BOOTN"
+    echo "SPAPR-BOOT $BOOTN"
+    BOOT_REPLY=$HOST_REPLY
+    ;;
+esac
 
 section "guest $(uname -r) $(uname -m)"
 grep -m1 '^cpu' /proc/cpuinfo
@@ -123,6 +552,11 @@ wait_pmem() {
         sleep 0.5; i=$((i + 1)); PMEM=$(ls /dev | grep '^pmem[0-9]*$' | head -1)
     done
 }
+if [ "$LIFECYCLE" = 1 ]; then
+    section "lifecycle phase $PHASE, boot $BOOTN"
+    HOST_REPLY=$BOOT_REPLY
+    lifecycle_main     # does not return (poweroff or reboot)
+fi
 if [ "$PHASE" = 1 ]; then
     section "labels / namespace"
     R0=$(hcalls 996 0); W0=$(hcalls 1000 0)

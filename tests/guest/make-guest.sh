@@ -12,9 +12,19 @@
 # QEMU's expected failures (no perf_stats, no /hypervisor under TCG) are
 # reported, not fatal.
 #
+# Then, once per run (not per round), the lifecycle phases on both hosts
+# (tests/guest/lifecycle.py): live migration to a second process, migration
+# to a file and restore in a new process, savevm/loadvm, three boots in one
+# process, NVDIMM hot-plug.  A lifecycle check that fails on our build is
+# fatal unless it fails on stock QEMU in the same run as well (then it is
+# QEMU's, and the report says so).
+#
 # Environment: SPAPR_CACHE, JOBS (passed to the build scripts), TIMEOUT
 # (per boot, default 600), ROUNDS (default 5), GUEST_DOC (default
-# docs/guest.md; "-" = none), STOCK_QEMU (default /usr/bin/qemu-system-ppc64).
+# docs/guest.md; "-" = none), STOCK_QEMU (default /usr/bin/qemu-system-ppc64),
+# LIFECYCLE (phases to run, default "migrate restore snapshot reboot
+# hotplug"; "" = none), LIFECYCLE_TIMEOUT (per phase and host, default 240),
+# OURS_QEMU (use this binary as "ours" instead of building it).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +46,7 @@ HOST_PKGS=(linux-source-6.1 gcc-powerpc64le-linux-gnu
            binutils-powerpc64le-linux-gnu gcc make bc flex bison xz-utils
            libc6-dev libelf-dev libssl-dev cpio gzip ninja-build meson python3
            python3-venv pkg-config libglib2.0-dev libfdt-dev libpixman-1-dev
-           dpkg-dev qemu-system-ppc qemu-system-data)
+           dpkg-dev qemu-system-ppc qemu-system-data qemu-utils)
 miss=()
 for p in "${HOST_PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
@@ -55,12 +65,18 @@ fi
 kpid=$!
 "$here/build-initramfs.sh" > "$W/initrd.out" 2> "$W/initrd.err" &
 ipid=$!
-if ! OURS=$("$repo/contrib/qemu/build-qemu.sh" 2> "$W/qemu.err" | tail -1); then
+if [ -n "${OURS_QEMU:-}" ]; then
+    # A prebuilt binary (e.g. a copy, so that this run does not relink the
+    # shared build directory that another work tree is using)
+    OURS=$OURS_QEMU
+    log "our QEMU given: $OURS"
+elif ! OURS=$("$repo/contrib/qemu/build-qemu.sh" 2> "$W/qemu.err" | tail -1); then
     cat "$W/qemu.err" >&2
     log "QEMU build failed"
     exit 1
+else
+    grep -E 'relinked|cached|built in' "$W/qemu.err" >&2
 fi
-grep -E 'relinked|cached|built in' "$W/qemu.err" >&2
 wait $kpid || { cat "$W/kernel.err" >&2; log "kernel build failed"; exit 1; }
 wait $ipid || { cat "$W/initrd.err" >&2; log "initramfs build failed"; exit 1; }
 KERNEL=$(tail -1 "$W/kernel.out")
@@ -117,7 +133,45 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 rm -f "$W"/*.img
 
+# ---- lifecycle phases, once per run, both hosts ---------------------------
+# Each phase starts from a blank NVDIMM file.  lifecycle.py bounds every
+# step and the phase (LIFECYCLE_TIMEOUT); timeout(1) is only a backstop.
+# Its QEMU processes die with it (PR_SET_PDEATHSIG).
+LIFECYCLE=${LIFECYCLE-migrate restore snapshot reboot hotplug}
+LIFECYCLE_TIMEOUT=${LIFECYCLE_TIMEOUT:-240}
+t_lc=$(date +%s)
+for phase in $LIFECYCLE; do
+    for host in ours stock; do
+        if [ $host = ours ]; then
+            qemu=$OURS
+            # health bits on the cold-plugged DIMM, as in the boots above
+            extra=(--append "spapr.expect_flags=$HEALTH_FLAGS"
+                   --env "SPAPR_HCALL_NVDIMM_HEALTH=nv0=$HEALTH_BITS")
+            # The library's hcall trace shows which H_SCM_FLUSH tokens were
+            # pending at the switchover and how the destination ended them
+            case $phase in migrate|restore|precopy)
+                extra+=(--env SPAPR_HCALL_TRACE=spapr_hcall) ;;
+            esac
+        else
+            qemu=$STOCK_QEMU
+            extra=()
+        fi
+        out="$W/lc-$host-$phase"
+        log "lifecycle: $phase on $host"
+        timeout -k 10 $((LIFECYCLE_TIMEOUT + 60)) \
+            python3 "$here/lifecycle.py" --qemu "$qemu" --phase "$phase" \
+                --workdir "$out" --kernel "$KERNEL" --initrd "$INITRD" \
+                --timeout "$LIFECYCLE_TIMEOUT" "${extra[@]}" \
+                > "$out.out" 2> "$out.err"
+        echo $? > "$out.rc"
+        grep -E '^RESULT (phase|status)' "$out.out" | tr '\n' ' ' >&2
+        echo >&2
+    done
+done
+t_lc_end=$(date +%s)
+
 t_end=$(date +%s)
+LIFECYCLE="$LIFECYCLE" LIFECYCLE_SECS=$((t_lc_end - t_lc)) \
 python3 "$here/guest-report.py" "$W" "$GUEST_DOC" "$ROUNDS" \
     "$((t_built - t_start))" "$((t_end - t_start))" \
     "$("$OURS" --version | head -1)" "$("$STOCK_QEMU" --version | head -1)" \
