@@ -225,6 +225,7 @@ fail:
 static bool state_save(SpaprNvdimm *nv, bool open, GError **errp)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) err = NULL;
     g_autofree char *data = NULL;
     gsize len;
 
@@ -235,7 +236,13 @@ static bool state_save(SpaprNvdimm *nv, bool open, GError **errp)
     g_key_file_set_boolean(kf, STATE_GROUP, "open", open);
     data = g_key_file_to_data(kf, &len, NULL);
     /* Written to a temporary file, synced and renamed: never torn */
-    return g_file_set_contents(nv->state_path, data, len, errp);
+    if (!g_file_set_contents(nv->state_path, data, len, &err)) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
+                    "nvdimm state file '%s': %s", nv->state_path,
+                    err->message);
+        return false;
+    }
+    return true;
 }
 
 static void set_uuid(SpaprNvdimm *nv, const char *given)

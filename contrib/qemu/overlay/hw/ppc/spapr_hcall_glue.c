@@ -768,13 +768,23 @@ void spapr_hcall_glue_plug_nvdimm(SpaprMachineState *spapr, DeviceState *dev,
         !object_property_get_bool(OBJECT(dimm->hostmem), "readonly", NULL)) {
         mem_path = object_property_get_str(OBJECT(dimm->hostmem),
                                            "mem-path", NULL);
-        if (mem_path) {
+        /* A directory (hugetlbfs) means an unnamed file: no record */
+        if (mem_path && g_file_test(mem_path, G_FILE_TEST_IS_REGULAR)) {
             state_path = g_strdup_printf("%s.state", mem_path);
             cfg.state_path = state_path;
         }
     }
 
     nv = spapr_nvdimm_create(g->m, &cfg, &err);
+    if (!nv && cfg.state_path &&
+        g_error_matches(err, SPAPR_ERROR, SPAPR_ERROR_IO)) {
+        /* An unwritable directory costs the record, not the device */
+        warn_report("spapr-hcall: nvdimm '%s': %s; no persistence record",
+                    id, err->message);
+        g_clear_error(&err);
+        cfg.state_path = NULL;
+        nv = spapr_nvdimm_create(g->m, &cfg, &err);
+    }
     if (!nv) {
         error_report("spapr-hcall: nvdimm '%s': %s", id, err->message);
         if (!dev->hotplugged) {
