@@ -77,6 +77,8 @@ LC_WHAT = {
     'reboot': 'three boots in one process',
     'hotplug': 'object-add + device_add spapr-nvdimm, I/O, device_del '
                'refused, reboot',
+    'toolkit': 'ours only: qom-set fault injection while the guest runs '
+               '(health, MemLife, failing and long-busy flushes)',
 }
 
 

@@ -23,7 +23,8 @@
 # (per boot, default 600), ROUNDS (default 5), GUEST_DOC (default
 # docs/guest.md; "-" = none), STOCK_QEMU (default /usr/bin/qemu-system-ppc64),
 # LIFECYCLE (phases to run, default "migrate restore snapshot reboot
-# hotplug"; "" = none), LIFECYCLE_TIMEOUT (per phase and host, default 240),
+# hotplug toolkit"; toolkit runs on our build only; "" = none),
+# LIFECYCLE_TIMEOUT (per phase and host, default 240),
 # OURS_QEMU (use this binary as "ours" instead of building it).
 set -uo pipefail
 
@@ -137,11 +138,13 @@ rm -f "$W"/*.img
 # Each phase starts from a blank NVDIMM file.  lifecycle.py bounds every
 # step and the phase (LIFECYCLE_TIMEOUT); timeout(1) is only a backstop.
 # Its QEMU processes die with it (PR_SET_PDEATHSIG).
-LIFECYCLE=${LIFECYCLE-migrate restore snapshot reboot hotplug}
+LIFECYCLE=${LIFECYCLE-migrate restore snapshot reboot hotplug toolkit}
 LIFECYCLE_TIMEOUT=${LIFECYCLE_TIMEOUT:-240}
 t_lc=$(date +%s)
 for phase in $LIFECYCLE; do
     for host in ours stock; do
+        # fault injection through our spapr-nvdimm properties: ours only
+        [ "$phase/$host" = toolkit/stock ] && continue
         if [ $host = ours ]; then
             qemu=$OURS
             # health bits on the cold-plugged DIMM, as in the boots above
