@@ -74,7 +74,8 @@ static GByteArray *parse_bytes(const char *s)
     }
     a = g_byte_array_sized_new(n / 2);
     for (i = 0; i < n; i += 2) {
-        int hi = g_ascii_xdigit_value(s[i]), lo = g_ascii_xdigit_value(s[i + 1]);
+        int hi = g_ascii_xdigit_value(s[i]);
+        int lo = g_ascii_xdigit_value(s[i + 1]);
         uint8_t b;
 
         if (hi < 0 || lo < 0) {
