@@ -485,6 +485,16 @@ lc_toolkit() {
     *'"life_used_percentage":0'*) pass "[life-used] ndctl list -DH shows life_used_percentage 0 (MemLife 100)" ;;
     *) fail "[life-used] no life_used_percentage 0 in ndctl list -DH" ;;
     esac
+    # papr/perf_stats lists every id the hypervisor offers: Linux's 16.
+    # (The nmemN perf PMU would register one event per id; this kernel is
+    # built without CONFIG_PERF_EVENTS, so there is no PMU to look at.)
+    ids=$(cut -d' ' -f1 /sys/bus/nd/devices/$NMEM/papr/perf_stats 2>/dev/null | tr '\n' ' ')
+    echo "perf_stats ids: $ids"
+    if [ "$ids" = "CtlResCt CtlResTm PonSecs MemLife CritRscU HostLCnt HostSCnt HostSDur HostLDur MedRCnt MedWCnt MedRDur MedWDur CchRHCnt CchWHCnt FastWCnt " ]; then
+        pass "[stats-ids] papr/perf_stats has Linux's 16 ids, in order, and no other"
+    else
+        fail "[stats-ids] papr/perf_stats ids are not Linux's 16: $ids"
+    fi
     dmesg | grep -i papr_scm | grep -i -e err -e fail -e unknown > /tmp/tk-dmesg
     if [ -s /tmp/tk-dmesg ]; then
         cat /tmp/tk-dmesg
