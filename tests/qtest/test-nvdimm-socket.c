@@ -510,6 +510,10 @@ static void test_inject_qmp(void)
     qom_expect(f.s, "mem-life", "25", "{\"return\": {}}");
     g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
     g_assert_cmpuint(v, ==, 25);
+    qom_expect(f.s, "health-valid", NULL, "{\"return\": -18014398509481984}");
+    qom_expect(f.s, "health", "9223372036854775808", "{\"return\": {}}");
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
+    g_assert_cmphex(r[0], ==, 0x8000000000000000ULL);
     qom_expect(f.s, "health", "4611686018427387904", "{\"return\": {}}");
     g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
     g_assert_cmphex(r[0], ==, 0x4000000000000000ULL);

@@ -318,7 +318,9 @@ static void add_knobs(JsonValue *o, SpaprNvdimm *nv)
         if (!strcmp(*k, "next-start-dirty")) {
             json_object_set(o, *k, json_bool(!strcmp(v, "on")));
         } else if (g_ascii_isdigit(v[0])) {
-            json_object_set(o, *k, json_int(g_ascii_strtoll(v, NULL, 0)));
+            /* as "health": the 64 bits, as a signed JSON number */
+            json_object_set(o, *k,
+                            json_int((int64_t)g_ascii_strtoull(v, NULL, 0)));
         } else {
             json_object_set(o, *k, json_string(v));
         }
@@ -556,6 +558,14 @@ static JsonValue *qmp_qom_set(QmpServer *s, JsonValue *args, QmpError *err)
     case JSON_STRING:
         text = g_strdup(value->u.s);
         break;
+    case JSON_DOUBLE:
+        /* above INT64_MAX (health bit 0): the parser made it a double */
+        if (value->u.d >= 0 && value->u.d < 18446744073709551616.0 &&
+            value->u.d == (double)(uint64_t)value->u.d) {
+            text = g_strdup_printf("%" PRIu64, (uint64_t)value->u.d);
+            break;
+        }
+        /* fall through */
     default:
         set_err(err, "GenericError", "Invalid parameter type for 'value'");
         return NULL;
