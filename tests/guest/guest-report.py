@@ -65,7 +65,7 @@ def parse_run(wd, host, rnd, phase):
 
 
 LC_PHASES = ('migrate', 'restore', 'snapshot', 'reboot', 'hotplug',
-             'precopy')
+             'precopy', 'toolkit')
 LC_WHAT = {
     'migrate': 'live migration to a 2nd process (UNIX socket, '
                'x-ignore-shared), in-flight writes',
