@@ -4,8 +4,10 @@
  * Copyright (c) 2026 spapr-hcall developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Each request gets a sequence number and a token.  One worker (a
- * GThreadPool of one thread) runs fdatasync(): a sync that starts after
+ * Each request gets a sequence number and a token.  One job at a time
+ * per device, on the machine's bounded worker pool (workers.c: a few
+ * threads whatever the number of devices), runs fdatasync(): a sync that
+ * starts after
  * request n was made covers n, so every request queued while a sync runs
  * is served by the next single sync (coalescing).  fdatasync() writes back
  * the page cache of the MAP_SHARED mapping too, data and label area alike.
@@ -45,7 +47,7 @@ struct NvdimmFlush {
     SpaprNvdimm *nv;
     GMutex lock;
     GCond cond;
-    GThreadPool *pool;
+    bool can_sync;              /* there is a file to sync */
     uint64_t requested;         /* seq of the newest request */
     uint64_t completed;         /* every seq <= this has its result */
     bool queued;                /* a worker job is queued, not started */
@@ -58,9 +60,9 @@ struct NvdimmFlush {
     int64_t fast_wait_ns;
 };
 
-static void flush_worker(gpointer data, gpointer user_data)
+static void flush_worker(void *opaque)
 {
-    NvdimmFlush *f = user_data;
+    NvdimmFlush *f = opaque;
     SpaprNvdimm *nv = f->nv;
     GHashTableIter it;
     gpointer value;
@@ -103,9 +105,18 @@ static void flush_worker(gpointer data, gpointer user_data)
             req->status = status;
         }
     }
+    if (f->requested > target && !f->queued) {
+        /* made during this sync: one more, behind other devices' jobs */
+        f->queued = true;
+        spapr_workers_push(nv->m->workers, flush_worker, f);
+    }
+    /*
+     * Still under the lock: once it is dropped a drain may return and the
+     * device be freed while this worker thread runs on (found by TSan).
+     */
+    trace_spapr_nvdimm_flush_sync(nv->m, nv->parent.id, target, r, ns);
     g_cond_broadcast(&f->cond);
     g_mutex_unlock(&f->lock);
-    trace_spapr_nvdimm_flush_sync(nv->m, nv->parent.id, target, r, ns);
 }
 
 NvdimmFlush *spapr_nvdimm_flush_new(SpaprNvdimm *nv)
@@ -119,13 +130,7 @@ NvdimmFlush *spapr_nvdimm_flush_new(SpaprNvdimm *nv)
                                       g_free);
     f->est_ns = FLUSH_INITIAL_EST_NS;
     f->fast_wait_ns = FLUSH_FAST_WAIT_NS;
-    if (nv->fd >= 0) {
-        /*
-         * Exclusive: glib's shared idle threads do not survive fork(),
-         * and a device must not depend on other users of that pool.
-         */
-        f->pool = g_thread_pool_new(flush_worker, f, 1, TRUE, NULL);
-    }
+    f->can_sync = nv->fd >= 0;
     return f;
 }
 
@@ -143,9 +148,8 @@ void spapr_nvdimm_flush_drain(NvdimmFlush *f, bool forget)
 
 void spapr_nvdimm_flush_free(NvdimmFlush *f)
 {
-    if (f->pool) {
+    if (f->can_sync) {
         spapr_nvdimm_flush_drain(f, true);
-        g_thread_pool_free(f->pool, FALSE, TRUE);
     }
     g_hash_table_destroy(f->tokens);
     g_cond_clear(&f->cond);
@@ -203,7 +207,7 @@ int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
     uint64_t seq;
     int64_t deadline, status;
 
-    if (!token_in && !f->pool) {
+    if (!token_in && !f->can_sync) {
         return H_UNSUPPORTED;
     }
     g_mutex_lock(&f->lock);
@@ -224,9 +228,10 @@ int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
         key = g_new(uint64_t, 1);
         *key = tok;
         g_hash_table_insert(f->tokens, key, req);
-        if (!f->queued) {
+        /* one job per device at a time: a running sync re-queues */
+        if (!f->queued && !f->syncing) {
             f->queued = true;
-            g_thread_pool_push(f->pool, GINT_TO_POINTER(1), NULL);
+            spapr_workers_push(f->nv->m->workers, flush_worker, f);
         }
         nvdimm_stat_add(f->nv, NVDIMM_STAT_FLUSHES, 1);
     } else {
@@ -324,7 +329,7 @@ bool spapr_nvdimm_flush_load(NvdimmFlush *f, SpaprStateReader *r,
             /* A failure the guest has not collected yet stays one */
             req->done = true;
             req->status = status;
-        } else if (f->pool) {
+        } else if (f->can_sync) {
             req->seq = f->requested + 1;
             resubmit = true;
         } else {
@@ -338,9 +343,9 @@ bool spapr_nvdimm_flush_load(NvdimmFlush *f, SpaprStateReader *r,
     if (apply) {
         if (resubmit) {
             f->requested++;
-            if (!f->queued) {
+            if (!f->queued && !f->syncing) {
                 f->queued = true;
-                g_thread_pool_push(f->pool, GINT_TO_POINTER(1), NULL);
+                spapr_workers_push(f->nv->m->workers, flush_worker, f);
             }
         }
         g_mutex_unlock(&f->lock);

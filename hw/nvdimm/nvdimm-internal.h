@@ -7,7 +7,8 @@
  * Locking: bindings (block_gpa, regions, bind_op) of every nvdimm of a
  * machine are protected by the machine lock (SpaprMachine.lock), because a
  * hypervisor-chosen address depends on all of them.  Label data needs no
- * lock (the guest serialises its label updates, as on real hardware).
+ * lock for readers (a sequence lock makes each access atomic; writers
+ * take label_lock).
  * Health and statistics are atomics.  Flush state has its own mutex.
  */
 #ifndef SPAPR_NVDIMM_INTERNAL_H
@@ -84,6 +85,8 @@ struct SpaprNvdimm {
     char *mem_path;             /* NULL: anonymous RAM */
     char *state_path;           /* <mem_path>.state, NULL for RAM */
     int fd;                     /* -1 for RAM */
+    dev_t file_dev;             /* the file's identity (busy check) */
+    ino_t file_ino;
     uint8_t *host;
     bool host_owned;            /* host/fd came from the config: keep them */
     uint64_t size;
@@ -94,6 +97,7 @@ struct SpaprNvdimm {
     char uuid[37];
     bool unarmed;
     bool readonly;
+    bool prealloc;              /* file blocks allocated at open */
     bool hcall_flush;
     uint32_t numa_node;
     uint64_t persistence_failed_count;
@@ -120,6 +124,15 @@ struct SpaprNvdimm {
     uint64_t unbind_scope_all_token;    /* UNBIND_ALL scope ALL */
     uint64_t bind_chunk_blocks;
     uint64_t next_token;
+
+    /*
+     * Label area: a sequence lock, so that an access of up to 8 bytes is
+     * atomic to concurrent readers without a locked instruction on the
+     * read path.  Writers serialise on label_lock; label_seq is odd while
+     * one writes.
+     */
+    GMutex label_lock;
+    uint32_t label_seq;
 
     NvdimmFlush *flush;
     uint64_t stats[NVDIMM_STAT__MAX];   /* atomic */
@@ -161,6 +174,7 @@ typedef enum NvdimmLabelStatus {
     NVDIMM_LABEL_BAD_RANGE,
     NVDIMM_LABEL_READONLY,
     NVDIMM_LABEL_BAD_DATA,      /* bits set above 8 * len */
+    NVDIMM_LABEL_FAULT,         /* the backing page faulted (logged) */
 } NvdimmLabelStatus;
 
 NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,

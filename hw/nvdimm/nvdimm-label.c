@@ -8,6 +8,12 @@
  * through a register.  The first label byte is the most significant byte
  * of the value, whatever the guest's endianness.  Any offset is allowed as
  * long as every byte is inside the label area.
+ *
+ * Each access is atomic to the others (a sequence lock: readers retry if
+ * a writer ran meanwhile), so a multi-threaded host never sees a torn
+ * label word even though Linux serialises its own updates.  The backing
+ * page may fault (truncated file, full file system): that access then
+ * fails with NVDIMM_LABEL_FAULT and a log line instead of a SIGBUS.
  */
 #include "nvdimm-internal.h"
 
@@ -22,13 +28,25 @@ static bool range_ok(SpaprNvdimm *nv, uint64_t offset, uint64_t len)
     return offset <= nv->label_size && len <= nv->label_size - offset;
 }
 
+static NvdimmLabelStatus label_fault(SpaprNvdimm *nv, uint64_t offset,
+                                     bool write)
+{
+    spapr_guarded_take_fault();
+    spapr_machine_log(nv->m, SPAPR_LOG_ERROR,
+                      "nvdimm '%s': label %s at offset 0x%" PRIx64
+                      " faulted (backing file truncated or its file "
+                      "system full)", nv->parent.id,
+                      write ? "write" : "read", offset);
+    return NVDIMM_LABEL_FAULT;
+}
+
 NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
                                           uint64_t offset,
                                           uint64_t len, uint64_t *val)
 {
     const uint8_t *p;
-    uint64_t v = 0, t0;
-    unsigned int i;
+    uint64_t t0;
+    uint32_t seq;
 
     if (!len_ok(len)) {
         return NVDIMM_LABEL_BAD_LENGTH;
@@ -38,10 +56,20 @@ NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
     }
     t0 = spapr_ticks();
     p = nv->host + nv->data_size + offset;
-    for (i = 0; i < len; i++) {
-        v = (v << 8) | p[i];
+    for (;;) {
+        seq = __atomic_load_n(&nv->label_seq, __ATOMIC_ACQUIRE);
+        if (seq & 1) {
+            /* a writer is in the middle of its few bytes */
+            continue;
+        }
+        /* acquire loads: the second seq load cannot move above them */
+        if (!spapr_guarded_load_be(p, len, val)) {
+            return label_fault(nv, offset, false);
+        }
+        if (__atomic_load_n(&nv->label_seq, __ATOMIC_ACQUIRE) == seq) {
+            break;
+        }
     }
-    *val = v;
     nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_READS, 1);
     nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_READ_TICKS,
                         spapr_ticks() - t0);
@@ -54,7 +82,8 @@ NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
 {
     uint8_t *p;
     uint64_t t0;
-    unsigned int i;
+    uint32_t seq;
+    bool ok;
 
     if (!len_ok(len)) {
         return NVDIMM_LABEL_BAD_LENGTH;
@@ -70,9 +99,16 @@ NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
     }
     t0 = spapr_ticks();
     p = nv->host + nv->data_size + offset;
-    for (i = len; i-- > 0;) {
-        p[i] = val & 0xff;
-        val >>= 8;
+    g_mutex_lock(&nv->label_lock);
+    seq = nv->label_seq;
+    __atomic_store_n(&nv->label_seq, seq + 1, __ATOMIC_RELAXED);
+    /* release stores: the odd seq store cannot move below them */
+    ok = spapr_guarded_store_be(p, len, val);
+    /* even again, fault or not: readers must never spin forever */
+    __atomic_store_n(&nv->label_seq, seq + 2, __ATOMIC_RELEASE);
+    g_mutex_unlock(&nv->label_lock);
+    if (!ok) {
+        return label_fault(nv, offset, true);
     }
     if (nv->host_owned) {
         /* Not a guest store: the host's dirty tracking cannot see it */

@@ -215,9 +215,11 @@ int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
     if (size < STATS_HDR_SIZE) {
         return H_P3;
     }
-    if (gpa + (size - 1) < gpa || !spapr_guest_read(m, gpa, hdr,
-                                                     sizeof(hdr))) {
+    if (gpa + (size - 1) < gpa) {
         return H_P2;
+    }
+    if (!spapr_guest_read(m, gpa, hdr, sizeof(hdr))) {
+        return spapr_guest_access_status(m, gpa, H_P2);
     }
     if (memcmp(hdr, STATS_EYECATCHER, 8) ||
         get_be32(hdr + 8) != STATS_VERSION) {
@@ -235,7 +237,7 @@ int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
     /* Every byte touched must be guest memory before anything is written */
     buf = g_malloc(need);
     if (!spapr_guest_read(m, gpa, buf, need)) {
-        return H_P2;
+        return spapr_guest_access_status(m, gpa, H_P2);
     }
     if (count) {
         for (i = 0; i < count; i++) {
@@ -263,7 +265,7 @@ int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
         }
     }
     if (!spapr_guest_write(m, gpa, buf, need)) {
-        return H_P2;
+        return spapr_guest_access_status(m, gpa, H_P2);
     }
     return H_SUCCESS;
 }

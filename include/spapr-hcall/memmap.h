@@ -33,6 +33,11 @@ bool spapr_memmap_remove(SpaprMemMap *map, uint64_t gpa, uint64_t size);
 /* True if no byte of [gpa, gpa + size) is mapped (and it does not wrap). */
 bool spapr_memmap_range_free(SpaprMemMap *map, uint64_t gpa, uint64_t size);
 
+/*
+ * False if the range is not fully mapped (nothing copied), or if a host
+ * page faulted (spapr_guarded_take_fault() is then true; the bytes before
+ * that page were copied).
+ */
 bool spapr_memmap_read(SpaprMemMap *map, uint64_t gpa, void *buf,
                        uint64_t len);
 bool spapr_memmap_write(SpaprMemMap *map, uint64_t gpa, const void *buf,

@@ -28,6 +28,12 @@ typedef struct SpaprNvdimmConfig {
     const char *uuid;           /* NULL: generated (persisted with a file) */
     bool unarmed;               /* health: cannot persist; region read-only */
     bool readonly;              /* refuse label writes and map read-only */
+    /*
+     * File backend: allocate every block of the file at creation
+     * (posix_fallocate), as QEMU's prealloc=on, so that a full file
+     * system fails spapr_nvdimm_create() instead of a later store.
+     */
+    bool prealloc;
     /* Publish ibm,hcall-flush-required (default on for file backends). */
     bool hcall_flush;
     uint32_t slot;              /* PMEM DRC id, or SPAPR_NVDIMM_SLOT_AUTO */

@@ -20,6 +20,7 @@
 #include "spapr-hcall/epapr.h"
 #include "spapr-hcall/abi.h"
 #include "spapr-hcall/fdt.h"
+#include "spapr-hcall/guarded.h"
 #include "spapr-hcall/vmstate.h"
 #include "spapr-hcall/record.h"
 

@@ -15,10 +15,21 @@
 /* Environment variable read by spapr_machine_new(): a -trace pattern. */
 #define SPAPR_TRACE_ENV     "SPAPR_HCALL_TRACE"
 
+/* Longest pattern list spapr_trace_check_patterns() accepts. */
+#define SPAPR_TRACE_MAX_PATTERNS_LEN    4096
+
+/*
+ * Check a pattern list for spapr_trace_enable(): it must be valid UTF-8
+ * (GLib's glob matcher asserts on anything else), contain no control
+ * characters and be at most SPAPR_TRACE_MAX_PATTERNS_LEN bytes.
+ */
+bool spapr_trace_check_patterns(const char *patterns, GError **errp);
+
 /*
  * Enable (or with a leading '-', disable) every event whose name matches
  * the glob; several patterns may be separated by commas.  Returns the
- * number of events whose state was set.
+ * number of events whose state was set.  A pattern list that
+ * spapr_trace_check_patterns() refuses enables nothing.
  */
 unsigned int spapr_trace_enable(SpaprMachine *m, const char *patterns);
 bool spapr_trace_event_enabled(SpaprMachine *m, const char *name);

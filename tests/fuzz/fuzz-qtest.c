@@ -12,36 +12,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz-hv.h"
 #include "hv-machine.h"
 #include "options.h"
 #include "qtest-server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static HvMachine *machine(void)
-{
-    static char *argv[] = {
-        "spapr-hv", "-M", "pseries", "-m", "256M",
-        "-object", "memory-backend-ram,id=m0,size=268566528",
-        "-device", "spapr-nvdimm,id=nv0,memdev=m0,label-size=128K,"
-                   "uuid=11111111-2222-4333-8444-555555555555",
-        NULL,
-    };
-    g_autoptr(HvOptions) o = hv_options_new();
-    g_autoptr(GError) err = NULL;
-    HvMachine *hv;
-
-    if (!hv_options_parse(o, G_N_ELEMENTS(argv) - 1, argv, &err) ||
-        !(hv = hv_machine_new(o, &err))) {
-        fprintf(stderr, "fuzz-qtest setup: %s\n", err->message);
-        abort();
-    }
-    return hv;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    HvMachine *hv = machine();
+    HvMachine *hv = fuzz_hv_machine(NULL);
     QtestServer *s = qtest_server_new(hv);
     GString *out = g_string_new(NULL);
     size_t lines_in = 0, lines_out = 0, i;

@@ -170,6 +170,11 @@ QTestState *qtest_init(const char *extra_args)
     return s;
 }
 
+int qtest_pid(QTestState *s)
+{
+    return s->pid;
+}
+
 const char *qtest_greeting(QTestState *s)
 {
     return s->greeting;

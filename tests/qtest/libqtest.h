@@ -56,6 +56,8 @@ char *qtest_qmp(QTestState *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 char *qtest_qmp_recv(QTestState *s);
 void qtest_qmp_send_raw(QTestState *s, const char *text);
 const char *qtest_greeting(QTestState *s);
+/* The machine's process id (for /proc measurements). */
+int qtest_pid(QTestState *s);
 
 /* Split an "OK a b c" reply; asserts it starts with OK. */
 char **qtest_ok_words(const char *reply);

@@ -56,7 +56,15 @@ static const BadOpt bad_opts[] = {
     { "-display gtk", "only 'none' is supported" },
     { "-serial pty", "only 'none' is supported" },
     { "-trace file=x", "only PATTERN or enable=PATTERN" },
-    { "-nodefaults=1", "'-nodefaults=1': unknown option" },
+    { "-nodefaults=1", "'-nodefaults=1': option takes no value" },
+    { "-nodefaultz=1", "'-nodefaultz=1': unknown option" },
+    { "-m ''", "-m: empty value" },
+    { "-M ''", "-M: empty value" },
+    { "-machine ''", "-machine: empty value" },
+    { "-object memory-backend-ram,id=m,size=1G "
+      "-device spapr-nvdimm,id=a,memdev=m,label-size=128K "
+      "-device spapr-nvdimm,id=b,memdev=m,label-size=128K",
+      "-device b: can't use already busy memdev: m (used by 'a')" },
     { "--nodefaults=1", "option takes no value" },
     { "-smp 0", "-smp: invalid value '0'" },
     { "-qtest unix:/nonexistent/dir/sock", "cannot connect" },
@@ -116,6 +124,14 @@ static void test_dump_dtb(void)
     g_assert_true(g_file_get_contents(dtb, &data, &len, NULL));
     g_assert_cmpuint(len, >, 40);
     g_assert_cmphex((guint8)data[0], ==, 0xd0);
+    unlink(dtb);
+    g_free(out);
+    g_free(err);
+    g_free(args);
+    /* the single-dash spelling with '=' works too, as the docs say */
+    args = g_strdup_printf("-M pseries -dump-dtb=%s", dtb);
+    g_assert_cmpint(qtest_run(args, &out, &err), ==, 0);
+    g_assert_true(g_file_test(dtb, G_FILE_TEST_EXISTS));
     unlink(dtb);
     rmdir(dir);
 }

@@ -144,13 +144,22 @@ static void test_bind_load(void)
 
 static void test_bind_1t_continue(void)
 {
-    g_autofree char *path = scm_tmp_path("big.img");
-    SpaprMachine *m = scm_machine(256 * MIB);
-    SpaprNvdimm *nv = scm_nvdimm_new(m, "big", path, 4096, 0);
+    g_autofree char *path = NULL;
+    SpaprMachine *m;
+    SpaprNvdimm *nv;
     uint64_t out[9], gpa, v, token;
     unsigned int calls;
     int64_t rc;
     int i;
+
+#if defined(__SANITIZE_THREAD__)
+    /* TSan's fixed address-space layout often has no 1 TiB hole left */
+    g_test_skip("a 1 TiB mapping does not fit ThreadSanitizer's layout");
+    return;
+#endif
+    path = scm_tmp_path("big.img");
+    m = scm_machine(256 * MIB);
+    nv = scm_nvdimm_new(m, "big", path, 4096, 0);
 
     nv->host[TIB - 8] = 0x77;
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4096,

@@ -30,6 +30,8 @@ struct HvChardev {
     guint out_src;
     GString *out;
     size_t out_off;
+    GString *in;                    /* input not consumed yet */
+    guint pump_src;                 /* idle: offer @in again */
     HvChardevHandlers h;
     void *opaque;
 };
@@ -79,19 +81,83 @@ static guint add_fd_watch(int fd, GIOCondition cond, GUnixFDSourceFunc fn,
 
 static void drop_connection(HvChardev *c);
 static gboolean on_accept(gint fd, GIOCondition cond, gpointer opaque);
+static gboolean on_readable(gint fd, GIOCondition cond, gpointer opaque);
+
+static size_t out_pending(HvChardev *c)
+{
+    return c->out->len - c->out_off;
+}
+
+/*
+ * Offer the backlog to the handler within the output budget.  Returns
+ * false if the connection was dropped meanwhile.
+ */
+static bool feed_backlog(HvChardev *c)
+{
+    int fd = c->in_fd;
+
+    while (c->in->len) {
+        size_t pending = out_pending(c), n;
+
+        if (pending >= HV_CHARDEV_OUT_LIMIT) {
+            break;
+        }
+        n = c->h.data(c, c->in->str, c->in->len,
+                      HV_CHARDEV_OUT_LIMIT - pending, c->opaque);
+        if (c->in_fd != fd) {
+            return false;
+        }
+        g_string_erase(c->in, 0, n);
+        if (!n) {
+            break;
+        }
+    }
+    return true;
+}
+
+/* Reading stays stopped while a backlog remains; then it resumes. */
+static gboolean pump_idle(gpointer opaque)
+{
+    HvChardev *c = opaque;
+
+    c->pump_src = 0;
+    if (feed_backlog(c) && !c->in->len && !c->in_src && c->in_fd >= 0) {
+        c->in_src = add_fd_watch(c->in_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                 on_readable, c);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* Output drained below the limit: the backlog may move again. */
+static void output_drained(HvChardev *c)
+{
+    if (c->in->len && !c->pump_src &&
+        out_pending(c) < HV_CHARDEV_OUT_LIMIT) {
+        c->pump_src = g_idle_add(pump_idle, c);
+    }
+}
 
 static gboolean on_writable(gint fd, GIOCondition cond, gpointer opaque)
 {
     HvChardev *c = opaque;
 
     while (c->out_off < c->out->len) {
-        ssize_t n = write(c->out_fd, c->out->str + c->out_off,
-                          c->out->len - c->out_off);
+        const char *p = c->out->str + c->out_off;
+        size_t len = c->out->len - c->out_off;
+        /* MSG_NOSIGNAL: a peer that closed gets EPIPE, never SIGPIPE */
+        ssize_t n = c->is_stdio ? write(c->out_fd, p, len)
+                                : send(c->out_fd, p, len, MSG_NOSIGNAL);
 
         if (n < 0 && errno == EINTR) {
             continue;
         }
         if (n < 0 && errno == EAGAIN) {
+            if (c->out_off >= HV_CHARDEV_OUT_LIMIT) {
+                /* do not let written bytes pile up in front */
+                g_string_erase(c->out, 0, c->out_off);
+                c->out_off = 0;
+            }
+            output_drained(c);
             return G_SOURCE_CONTINUE;
         }
         if (n <= 0) {
@@ -99,6 +165,7 @@ static gboolean on_writable(gint fd, GIOCondition cond, gpointer opaque)
             g_string_truncate(c->out, 0);
             c->out_off = 0;
             c->out_src = 0;
+            output_drained(c);
             return G_SOURCE_REMOVE;
         }
         c->out_off += n;
@@ -106,6 +173,7 @@ static gboolean on_writable(gint fd, GIOCondition cond, gpointer opaque)
     g_string_truncate(c->out, 0);
     c->out_off = 0;
     c->out_src = 0;
+    output_drained(c);
     return G_SOURCE_REMOVE;
 }
 
@@ -160,10 +228,18 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer opaque)
             drop_connection(c);
             return G_SOURCE_REMOVE;
         }
-        c->h.data(c, buf, n, c->opaque);
-        if (c->in_fd != fd || !c->in_src || c->out_src) {
-            /* dropped, or the peer is not reading its answers: poll */
-            return c->in_src ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+        g_string_append_len(c->in, buf, n);
+        if (!feed_backlog(c)) {
+            return G_SOURCE_REMOVE;     /* dropped */
+        }
+        if (c->in->len) {
+            /* paused: replies pile up; output_drained() resumes us */
+            c->in_src = 0;
+            return G_SOURCE_REMOVE;
+        }
+        if (c->out_src) {
+            /* the peer is not reading its answers: poll */
+            return G_SOURCE_CONTINUE;
         }
     }
 }
@@ -197,6 +273,11 @@ static void drop_connection(HvChardev *c)
     c->in_fd = c->out_fd = -1;
     g_string_truncate(c->out, 0);
     c->out_off = 0;
+    g_string_truncate(c->in, 0);
+    if (c->pump_src) {
+        g_source_remove(c->pump_src);
+        c->pump_src = 0;
+    }
     if (c->server && c->listen_fd >= 0 && !c->listen_src) {
         c->listen_src = add_fd_watch(c->listen_fd, G_IO_IN, on_accept, c);
     }
@@ -232,6 +313,7 @@ HvChardev *hv_chardev_open(const HvChardevOpt *opt,
     c->opaque = opaque;
     c->listen_fd = c->in_fd = c->out_fd = -1;
     c->out = g_string_new(NULL);
+    c->in = g_string_new(NULL);
     if (!opt->path) {
         c->is_stdio = true;
         start_connection(c, STDIN_FILENO, STDOUT_FILENO);
@@ -303,6 +385,9 @@ void hv_chardev_free(HvChardev *c)
     if (c->listen_src) {
         g_source_remove(c->listen_src);
     }
+    if (c->pump_src) {
+        g_source_remove(c->pump_src);
+    }
     if (!c->is_stdio && c->in_fd >= 0) {
         close(c->in_fd);
     }
@@ -314,6 +399,7 @@ void hv_chardev_free(HvChardev *c)
         g_free(c->listen_path);
     }
     g_string_free(c->out, TRUE);
+    g_string_free(c->in, TRUE);
     g_free(c->id);
     g_free(c);
 }

@@ -15,9 +15,23 @@
 
 typedef struct HvChardev HvChardev;
 
+/*
+ * Backpressure: while more than this many reply bytes wait for the peer,
+ * its input is not read (nor its requests answered).  A client that
+ * pipelines requests and never reads thus costs at most this, plus one
+ * reply (32 MiB for a 16 MiB qtest read), plus one unfinished request.
+ */
+#define HV_CHARDEV_OUT_LIMIT    (4u << 20)
+
 typedef struct HvChardevHandlers {
     void (*opened)(HvChardev *c, void *opaque);
-    void (*data)(HvChardev *c, const char *buf, size_t len, void *opaque);
+    /*
+     * Input: consume what you can while adding at most about @room bytes
+     * of output (stop after the request that crosses it); return the
+     * bytes consumed.  The rest is offered again once output drains.
+     */
+    size_t (*data)(HvChardev *c, const char *buf, size_t len, size_t room,
+                   void *opaque);
     void (*closed)(HvChardev *c, void *opaque);
 } HvChardevHandlers;
 

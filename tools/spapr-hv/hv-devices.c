@@ -21,6 +21,7 @@ static bool create_nvdimm(HvMachine *hv, const HvOptions *o,
         .uuid = n->uuid,
         .unarmed = n->unarmed,
         .readonly = b->readonly,
+        .prealloc = b->prealloc,
         /*
          * As QEMU: only spapr-nvdimm publishes hcall-flush-required, and
          * a pmem=on backend needs no flush unless pmem-override=on.

@@ -231,7 +231,7 @@ static JsonValue *parse_value(JsonParser *ps, int depth);
 
 static bool perr(JsonParser *ps, const char *what)
 {
-    if (!*ps->errp) {
+    if (ps->errp && !*ps->errp) {
         g_set_error(ps->errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "JSON parse error, %s at offset %td", what,
                     ps->p - ps->start);
@@ -408,10 +408,35 @@ static bool match_word(JsonParser *ps, const char *w)
     return false;
 }
 
+/*
+ * Has @obj a member @key already?  A linear scan for small objects; past
+ * a few members a hash set (kept in *@seen for the rest of the object),
+ * so that a 1 MiB object of tiny members is not quadratic.
+ */
+static bool has_key(JsonValue *obj, GHashTable **seen, const char *key)
+{
+    GPtrArray *items = obj->u.items;
+    guint i;
+
+    if (items->len < 16) {
+        return json_object_get(obj, key) != NULL;
+    }
+    if (!*seen) {
+        *seen = g_hash_table_new(g_str_hash, g_str_equal);
+        for (i = 0; i < items->len; i++) {
+            JsonMember *m = g_ptr_array_index(items, i);
+
+            g_hash_table_add(*seen, m->key);
+        }
+    }
+    return g_hash_table_contains(*seen, key);
+}
+
 static JsonValue *parse_container(JsonParser *ps, int depth, bool is_obj)
 {
     JsonValue *v = is_obj ? json_object() : json_array();
     char close = is_obj ? '}' : ']';
+    GHashTable *seen = NULL;     /* keys, once the object grows */
 
     ps->p++;
     skip_ws(ps);
@@ -447,7 +472,25 @@ static JsonValue *parse_container(JsonParser *ps, int depth, bool is_obj)
             goto fail;
         }
         if (is_obj) {
+            /* As QEMU: a repeated member is an error, not an override */
+            if (has_key(v, &seen, key)) {
+                g_autofree char *safe = g_utf8_make_valid(key, MIN(
+                                                  strlen(key), 64));
+                g_autofree char *msg = g_strdup_printf(
+                    "Duplicate key \"%s\"", safe);
+
+                perr(ps, msg);
+                g_free(key);
+                json_free(item);
+                goto fail;
+            }
             json_object_set(v, key, item);
+            if (seen) {
+                JsonMember *m = g_ptr_array_index(v->u.items,
+                                                  v->u.items->len - 1);
+
+                g_hash_table_add(seen, m->key);
+            }
             g_free(key);
         } else {
             json_array_add(v, item);
@@ -459,12 +502,18 @@ static JsonValue *parse_container(JsonParser *ps, int depth, bool is_obj)
         }
         if (ps->p < ps->end && *ps->p == close) {
             ps->p++;
+            if (seen) {
+                g_hash_table_destroy(seen);
+            }
             return v;
         }
         perr(ps, is_obj ? "expected ',' or '}'" : "expected ',' or ']'");
         goto fail;
     }
 fail:
+    if (seen) {
+        g_hash_table_destroy(seen);
+    }
     json_free(v);
     return NULL;
 }
@@ -546,6 +595,7 @@ struct JsonStreamer {
     bool escape;
     bool scalar;                /* a top-level scalar is being collected */
     bool overflow;              /* skipping the rest of a too-long text */
+    bool paused;                /* stop feeding after the current text */
     JsonTextFn fn;
     void *opaque;
 };
@@ -584,12 +634,24 @@ static void emit(JsonStreamer *js)
     js->overflow = false;
 }
 
-void json_streamer_feed(JsonStreamer *js, const char *buf, size_t len)
+void json_streamer_pause(JsonStreamer *js)
+{
+    js->paused = true;
+}
+
+size_t json_streamer_feed(JsonStreamer *js, const char *buf, size_t len)
 {
     size_t i;
 
+    js->paused = false;
     for (i = 0; i < len; i++) {
         char c = buf[i];
+
+        if (js->paused) {
+            /* the text callback asked us to stop after its text */
+            js->paused = false;
+            return i;
+        }
         bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
 
         if (js->depth == 0 && !js->scalar && !js->quote) {
@@ -647,4 +709,6 @@ void json_streamer_feed(JsonStreamer *js, const char *buf, size_t len)
             }
         }
     }
+    js->paused = false;
+    return len;
 }

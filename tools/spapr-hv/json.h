@@ -79,6 +79,12 @@ typedef void (*JsonTextFn)(void *opaque, const char *text, size_t len);
 
 JsonStreamer *json_streamer_new(size_t max, JsonTextFn fn, void *opaque);
 void json_streamer_free(JsonStreamer *js);
-void json_streamer_feed(JsonStreamer *js, const char *buf, size_t len);
+/*
+ * Returns the bytes consumed: all of @len, unless the text callback
+ * called json_streamer_pause(), which stops the feed right after the
+ * text it was given (the caller feeds the rest later).
+ */
+size_t json_streamer_feed(JsonStreamer *js, const char *buf, size_t len);
+void json_streamer_pause(JsonStreamer *js);
 
 #endif

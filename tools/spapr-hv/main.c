@@ -11,6 +11,7 @@
  * papr_scm probe replay, and the device tree as DTS.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,11 @@ int main(int argc, char **argv)
     HvMachine *hv;
     int status;
 
+    /*
+     * A client that closes its socket (or a closed stdout pipe) must not
+     * kill us: writes then fail with EPIPE, which the chardev handles.
+     */
+    signal(SIGPIPE, SIG_IGN);
     if (argc == 1) {
         return default_job();
     }

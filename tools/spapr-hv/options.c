@@ -13,6 +13,7 @@
 #include <string.h>
 #include "options.h"
 #include "spapr-hcall/types.h"
+#include "spapr-hcall/trace.h"
 
 typedef struct KvPair {
     char *key;
@@ -442,11 +443,26 @@ static bool opt_mon(HvOptions *o, const char *opt, const char *arg,
     return true;
 }
 
+/* QEMU refuses an empty -M / -m value too ("" is no machine, no size). */
+static bool check_not_empty(const char *opt, const char *arg, GError **errp)
+{
+    if (!*arg) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "%s: empty value", opt);
+        return false;
+    }
+    return true;
+}
+
 static bool opt_machine(HvOptions *o, const char *opt, const char *arg,
                         GError **errp)
 {
     g_autoptr(GPtrArray) kvs = kv_split(arg, "type");
     guint i;
+
+    if (!check_not_empty(opt, arg, errp)) {
+        return false;
+    }
 
     for (i = 0; i < kvs->len; i++) {
         KvPair *kv = g_ptr_array_index(kvs, i);
@@ -495,6 +511,9 @@ static bool opt_memory(HvOptions *o, const char *opt, const char *arg,
     g_autoptr(GPtrArray) kvs = kv_split(arg, "size");
     guint i;
 
+    if (!check_not_empty(opt, arg, errp)) {
+        return false;
+    }
     for (i = 0; i < kvs->len; i++) {
         KvPair *kv = g_ptr_array_index(kvs, i);
         uint64_t v;
@@ -572,7 +591,9 @@ static bool opt_object(HvOptions *o, const char *opt, const char *arg,
             ok = hv_parse_bool(kv->value, &b->pmem);
         } else if (is_file && !strcmp(k, "readonly")) {
             ok = hv_parse_bool(kv->value, &b->readonly);
-        } else if (!strcmp(k, "prealloc") || !strcmp(k, "dump") ||
+        } else if (!strcmp(k, "prealloc")) {
+            ok = hv_parse_bool(kv->value, &b->prealloc);
+        } else if (!strcmp(k, "dump") ||
                    !strcmp(k, "merge") ||
                    (is_file && !strcmp(k, "discard-data"))) {
             ok = hv_parse_bool(kv->value, &dummy);
@@ -703,6 +724,10 @@ static bool opt_trace(HvOptions *o, const char *opt, const char *arg,
                     "%s: empty trace pattern", opt);
         return false;
     }
+    if (!spapr_trace_check_patterns(pat, errp)) {
+        g_prefix_error(errp, "%s: ", opt);
+        return false;
+    }
     joined = o->trace ? g_strconcat(o->trace, ",", pat, NULL) : g_strdup(pat);
     g_free(o->trace);
     o->trace = joined;
@@ -776,7 +801,8 @@ static const OptDesc opt_table[] = {
     { "m", ARG_REQUIRED, O_FN, opt_memory, "SIZE (RAM; plain = MiB)" },
     { "smp", ARG_REQUIRED, O_FN, opt_smp, "N (vCPUs)" },
     { "object", ARG_REQUIRED, O_FN, opt_object,
-      "memory-backend-file,id=ID,mem-path=FILE,size=SIZE[,share=on]\n"
+      "memory-backend-file,id=ID,mem-path=FILE,size=SIZE[,share=on,"
+      "prealloc=on]\n"
       "                 memory-backend-ram,id=ID,size=SIZE" },
     { "device", ARG_REQUIRED, O_FN, opt_device,
       "spapr-nvdimm,id=ID,memdev=ID[,label-size=SIZE,uuid=U,unarmed=on,"
@@ -915,9 +941,9 @@ bool hv_options_parse(HvOptions *o, int argc, char **argv, GError **errp)
                         a);
             return false;
         }
-        /* QEMU accepts both -opt and --opt */
+        /* QEMU accepts both -opt and --opt, and -opt=value too */
         name = g_strdup(a[1] == '-' ? a + 2 : a + 1);
-        if (a[1] == '-' && strchr(name, '=')) {
+        if (!find_opt(name) && strchr(name, '=')) {
             char *eq = strchr(name, '=');
 
             *eq = '\0';
@@ -968,11 +994,25 @@ bool hv_options_parse(HvOptions *o, int argc, char **argv, GError **errp)
     for (i = 0; i < (int)o->nvdimms->len; i++) {
         HvNvdimmOpt *n = g_ptr_array_index(o->nvdimms, i);
 
+        guint j;
+
         if (!hv_options_backend(o, n->memdev)) {
             g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                         "-device %s: memdev '%s' not found", n->id,
                         n->memdev);
             return false;
+        }
+        /* As QEMU: a backend belongs to one device */
+        for (j = 0; j < (guint)i; j++) {
+            HvNvdimmOpt *prev = g_ptr_array_index(o->nvdimms, j);
+
+            if (!strcmp(prev->memdev, n->memdev)) {
+                g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                            "-device %s: can't use already busy memdev: "
+                            "%s (used by '%s')", n->id, n->memdev,
+                            prev->id);
+                return false;
+            }
         }
     }
     return true;

@@ -24,6 +24,7 @@ typedef struct HvBackendOpt {
     bool share;
     bool pmem;
     bool readonly;
+    bool prealloc;              /* file: allocate every block at start */
 } HvBackendOpt;
 
 typedef struct HvNvdimmOpt {

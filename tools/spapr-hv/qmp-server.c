@@ -23,6 +23,7 @@ struct QmpServer {
     const HvOptions *opts;
     JsonStreamer *js;
     GString *out;               /* during feed */
+    size_t out_max;             /* pause the feed once @out is this long */
     bool negotiated;
     bool running;
     bool quit;
@@ -740,6 +741,8 @@ static void dispatch(QmpServer *s, JsonValue *req)
         JsonMember *m = g_ptr_array_index(req->u.items, i);
 
         if (!strcmp(m->key, "id")) {
+            /* the parser refuses duplicates; never leak one anyway */
+            json_free(id);
             id = m->value;
             m->value = json_null();
         } else if (strcmp(m->key, "execute") && strcmp(m->key, "arguments")
@@ -825,6 +828,16 @@ static void on_text(void *opaque, const char *text, size_t len)
     dispatch(s, req);
 }
 
+static void on_text_limited(void *opaque, const char *text, size_t len)
+{
+    QmpServer *s = opaque;
+
+    on_text(s, text, len);
+    if (s->out && s->out->len >= s->out_max) {
+        json_streamer_pause(s->js);
+    }
+}
+
 QmpServer *qmp_server_new(HvMachine *hv, const HvOptions *o)
 {
     QmpServer *s = g_new0(QmpServer, 1);
@@ -832,7 +845,7 @@ QmpServer *qmp_server_new(HvMachine *hv, const HvOptions *o)
     s->hv = hv;
     s->opts = o;
     s->running = true;
-    s->js = json_streamer_new(QMP_MAX_INPUT, on_text, s);
+    s->js = json_streamer_new(QMP_MAX_INPUT, on_text_limited, s);
     return s;
 }
 
@@ -852,7 +865,7 @@ void qmp_server_connect(QmpServer *s, GString *out)
     QmpError err = { 0 };
 
     json_streamer_free(s->js);
-    s->js = json_streamer_new(QMP_MAX_INPUT, on_text, s);
+    s->js = json_streamer_new(QMP_MAX_INPUT, on_text_limited, s);
     s->negotiated = false;
     v = qmp_query_version(s, NULL, &err);
     json_object_set(qmp, "version", v);
@@ -864,12 +877,25 @@ void qmp_server_connect(QmpServer *s, GString *out)
     s->out = NULL;
 }
 
+size_t qmp_server_feed_some(QmpServer *s, const char *buf, size_t len,
+                            GString *out, size_t max_out)
+{
+    size_t n;
+
+    if (out->len >= max_out) {
+        return 0;
+    }
+    s->out = out;
+    s->out_max = max_out;
+    n = json_streamer_feed(s->js, buf, len);
+    s->out = NULL;
+    return n;
+}
+
 void qmp_server_feed(QmpServer *s, const char *buf, size_t len,
                      GString *out)
 {
-    s->out = out;
-    json_streamer_feed(s->js, buf, len);
-    s->out = NULL;
+    qmp_server_feed_some(s, buf, len, out, SIZE_MAX);
 }
 
 bool qmp_server_quit_requested(QmpServer *s)

@@ -26,6 +26,13 @@ void qmp_server_connect(QmpServer *s, GString *out);
 /* Feed raw bytes; replies and events are appended to @out. */
 void qmp_server_feed(QmpServer *s, const char *buf, size_t len,
                      GString *out);
+/*
+ * The same, but stops after the text whose reply brings @out to @max_out
+ * bytes or more (nothing is consumed if it is there already).  Returns
+ * the bytes consumed; the caller feeds the rest once @out has drained.
+ */
+size_t qmp_server_feed_some(QmpServer *s, const char *buf, size_t len,
+                            GString *out, size_t max_out);
 /* True once "quit" has been answered. */
 bool qmp_server_quit_requested(QmpServer *s);
 

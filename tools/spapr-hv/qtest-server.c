@@ -132,6 +132,24 @@ static char *out_of_range(void)
     return g_strdup("FAIL address out of range");
 }
 
+/*
+ * A guest access at @addr failed: outside guest memory, or a host page
+ * faulted (a file-backed NVDIMM whose file was truncated or whose file
+ * system is full); the latter is logged too.
+ */
+static char *access_failed(QtestServer *s, uint64_t addr)
+{
+    if (!spapr_guarded_take_fault()) {
+        return out_of_range();
+    }
+    spapr_machine_log(s->hv->m, SPAPR_LOG_ERROR,
+                      "qtest: guest memory at 0x%" PRIx64 ": host page "
+                      "fault (backing file truncated or its file system "
+                      "full)", addr);
+    return g_strdup("FAIL memory fault (backing file truncated or file "
+                    "system full)");
+}
+
 /* ---- memory commands ---- */
 
 static unsigned int access_size(const char *cmd)
@@ -154,7 +172,7 @@ static char *cmd_readx(QtestServer *s, char **w, unsigned int n)
 
     GET_U64(w[1], addr);
     if (!spapr_guest_ldn_be(s->hv->m, addr, access_size(w[0]), &val)) {
-        return out_of_range();
+        return access_failed(s, addr);
     }
     return g_strdup_printf("OK 0x%016" PRIx64, val);
 }
@@ -171,7 +189,7 @@ static char *cmd_writex(QtestServer *s, char **w, unsigned int n)
                                w[2], size);
     }
     if (!spapr_guest_stn_be(s->hv->m, addr, size, val)) {
-        return out_of_range();
+        return access_failed(s, addr);
     }
     return g_strdup("OK");
 }
@@ -202,7 +220,7 @@ static char *read_guest(QtestServer *s, char **w, uint8_t **buf,
     }
     *buf = g_malloc(*size);
     if (!spapr_guest_read(s->hv->m, addr, *buf, *size)) {
-        return out_of_range();
+        return access_failed(s, addr);
     }
     return NULL;
 }
@@ -219,8 +237,11 @@ static char *cmd_read(QtestServer *s, char **w, unsigned int n)
     }
     r = g_string_sized_new(5 + 2 * size);
     g_string_append(r, "OK 0x");
+    /* a table, not printf: a 16 MiB read is 32 MiB of hex */
+    g_string_set_size(r, 5 + 2 * size);
     for (i = 0; i < size; i++) {
-        g_string_append_printf(r, "%02x", buf[i]);
+        r->str[5 + 2 * i] = "0123456789abcdef"[buf[i] >> 4];
+        r->str[6 + 2 * i] = "0123456789abcdef"[buf[i] & 15];
     }
     return g_string_free(r, FALSE);
 }
@@ -279,7 +300,7 @@ static char *cmd_write(QtestServer *s, char **w, unsigned int n)
         buf[i] = hi << 4 | lo;
     }
     if (size && !spapr_guest_write(s->hv->m, addr, buf, size)) {
-        return out_of_range();
+        return access_failed(s, addr);
     }
     return g_strdup("OK");
 }
@@ -326,7 +347,7 @@ static char *cmd_b64write(QtestServer *s, char **w, unsigned int n)
         out_len = size;
     }
     if (out_len && !spapr_guest_write(s->hv->m, addr, data, out_len)) {
-        return out_of_range();
+        return access_failed(s, addr);
     }
     return g_strdup("OK");
 }
@@ -356,7 +377,7 @@ static char *cmd_memset(QtestServer *s, char **w, unsigned int n)
         uint64_t len = MIN(sizeof(chunk), size - done);
 
         if (!spapr_guest_write(s->hv->m, addr + done, chunk, len)) {
-            return out_of_range();
+            return access_failed(s, addr + done);
         }
     }
     return g_strdup("OK");
@@ -768,9 +789,24 @@ static void answer(QtestServer *s, const char *line, GString *out)
 void qtest_server_feed(QtestServer *s, const char *buf, size_t len,
                        GString *out)
 {
+    qtest_server_feed_some(s, buf, len, out, SIZE_MAX);
+}
+
+size_t qtest_server_feed_some(QtestServer *s, const char *buf, size_t len,
+                              GString *out, size_t max_out)
+{
+    size_t done = 0;
+
     while (len) {
-        const char *nl = memchr(buf, '\n', len);
-        size_t take = nl ? (size_t)(nl - buf) : len;
+        const char *nl;
+        size_t take;
+
+        if (out->len >= max_out) {
+            /* backpressure: the rest waits until the replies drain */
+            return done;
+        }
+        nl = memchr(buf, '\n', len);
+        take = nl ? (size_t)(nl - buf) : len;
 
         if (!s->discarding) {
             if (s->line->len + take > QTEST_MAX_LINE) {
@@ -781,7 +817,7 @@ void qtest_server_feed(QtestServer *s, const char *buf, size_t len,
             }
         }
         if (!nl) {
-            return;
+            return done + len;
         }
         if (s->discarding) {
             if (s->log_fn) {
@@ -800,5 +836,7 @@ void qtest_server_feed(QtestServer *s, const char *buf, size_t len,
         g_string_truncate(s->line, 0);
         buf += take + 1;
         len -= take + 1;
+        done += take + 1;
     }
+    return done;
 }

@@ -41,6 +41,13 @@ char *qtest_server_handle_line(QtestServer *s, const char *line);
 void qtest_server_feed(QtestServer *s, const char *buf, size_t len,
                        GString *out);
 
+/*
+ * The same, but answers no further line once @out holds @max_out bytes
+ * or more.  Returns the bytes consumed; the caller feeds the rest later.
+ */
+size_t qtest_server_feed_some(QtestServer *s, const char *buf, size_t len,
+                              GString *out, size_t max_out);
+
 /* Bytes of an unfinished line held, for tests. */
 size_t qtest_server_pending(QtestServer *s);
 

@@ -69,14 +69,16 @@ static void qtest_opened(HvChardev *c, void *opaque)
     }
 }
 
-static void qtest_data(HvChardev *c, const char *buf, size_t len,
-                       void *opaque)
+static size_t qtest_data(HvChardev *c, const char *buf, size_t len,
+                         size_t room, void *opaque)
 {
     HvServe *s = opaque;
+    size_t n;
 
     g_string_truncate(s->scratch, 0);
-    qtest_server_feed(s->qtest, buf, len, s->scratch);
+    n = qtest_server_feed_some(s->qtest, buf, len, s->scratch, room);
     hv_chardev_write(c, s->scratch->str, s->scratch->len);
+    return n;
 }
 
 static void qtest_closed(HvChardev *c, void *opaque)
@@ -101,18 +103,21 @@ static void qmp_opened(HvChardev *c, void *opaque)
     hv_chardev_write(c, s->scratch->str, s->scratch->len);
 }
 
-static void qmp_data(HvChardev *c, const char *buf, size_t len,
-                     void *opaque)
+static size_t qmp_data(HvChardev *c, const char *buf, size_t len,
+                       size_t room, void *opaque)
 {
     HvServe *s = opaque;
+    size_t n;
 
     g_string_truncate(s->scratch, 0);
-    qmp_server_feed(s->qmp, buf, len, s->scratch);
+    n = qmp_server_feed_some(s->qmp, buf, len, s->scratch, room);
     hv_chardev_write(c, s->scratch->str, s->scratch->len);
     if (qmp_server_quit_requested(s->qmp)) {
         hv_chardev_flush(c);
         g_main_loop_quit(s->loop);
+        return len;                 /* nothing after quit is answered */
     }
+    return n;
 }
 
 static gboolean on_signal(gpointer opaque)

@@ -11,8 +11,11 @@
 
 bool spapr_guest_read(SpaprMachine *m, uint64_t gpa, void *buf, uint64_t len)
 {
-    bool ok = m->ops->mem_read(m->opaque, gpa, buf, len);
+    bool ok;
 
+    /* A stale fault of this thread must not be blamed on this access */
+    spapr_guarded_take_fault();
+    ok = m->ops->mem_read(m->opaque, gpa, buf, len);
     if (G_UNLIKELY(__atomic_load_n(&m->recording, __ATOMIC_RELAXED)) && ok) {
         spapr_record_mem(m, false, gpa, buf, len);
     }
@@ -22,12 +25,26 @@ bool spapr_guest_read(SpaprMachine *m, uint64_t gpa, void *buf, uint64_t len)
 bool spapr_guest_write(SpaprMachine *m, uint64_t gpa, const void *buf,
                        uint64_t len)
 {
-    bool ok = m->ops->mem_write(m->opaque, gpa, buf, len);
+    bool ok;
 
+    spapr_guarded_take_fault();
+    ok = m->ops->mem_write(m->opaque, gpa, buf, len);
     if (G_UNLIKELY(__atomic_load_n(&m->recording, __ATOMIC_RELAXED)) && ok) {
         spapr_record_mem(m, true, gpa, buf, len);
     }
     return ok;
+}
+
+int64_t spapr_guest_access_status(SpaprMachine *m, uint64_t gpa,
+                                  int64_t unmapped)
+{
+    if (!spapr_guarded_take_fault()) {
+        return unmapped;
+    }
+    spapr_machine_log(m, SPAPR_LOG_ERROR, "guest memory at 0x%" PRIx64
+                      ": host page fault (backing file truncated or its "
+                      "file system full)", gpa);
+    return H_HARDWARE;
 }
 
 bool spapr_guest_ldn_be(SpaprMachine *m, uint64_t gpa, unsigned int size,

@@ -7,7 +7,9 @@
  * H_LOGICAL_CI_LOAD:  r4 = size (1, 2, 4, 8), r5 = address -> r4 = value
  * H_LOGICAL_CI_STORE: r4 = size, r5 = address, r6 = value
  * A bad size gives H_PARAMETER (as QEMU); an address outside guest memory
- * gives H_P2 where QEMU would read all-ones from an unassigned address.
+ * gives H_P2 where QEMU would read all-ones from an unassigned address;
+ * a host page that faults (truncated backing file, full file system)
+ * gives H_HARDWARE.
  */
 #include "internal.h"
 
@@ -20,7 +22,7 @@ static int64_t h_logical_ci_load(SpaprMachine *m, SpaprCpu *cpu,
         return H_PARAMETER;
     }
     if (!spapr_guest_ldn_be(m, addr, size, &val)) {
-        return H_P2;
+        return spapr_guest_access_status(m, addr, H_P2);
     }
     args[0] = val;
     return H_SUCCESS;
@@ -35,7 +37,7 @@ static int64_t h_logical_ci_store(SpaprMachine *m, SpaprCpu *cpu,
         return H_PARAMETER;
     }
     if (!spapr_guest_stn_be(m, addr, size, val)) {
-        return H_P2;
+        return spapr_guest_access_status(m, addr, H_P2);
     }
     return H_SUCCESS;
 }

@@ -43,6 +43,8 @@ static int64_t h_scm_read_metadata(SpaprMachine *m, SpaprCpu *cpu,
         return H_SUCCESS;
     case NVDIMM_LABEL_BAD_LENGTH:
         return H_P3;
+    case NVDIMM_LABEL_FAULT:
+        return H_HARDWARE;
     default:
         return H_P2;
     }
@@ -61,6 +63,8 @@ static int64_t h_scm_write_metadata(SpaprMachine *m, SpaprCpu *cpu,
         return H_SUCCESS;
     case NVDIMM_LABEL_BAD_LENGTH:
         return H_P4;
+    case NVDIMM_LABEL_FAULT:
+        return H_HARDWARE;
     default:
         /* out of range, read-only device, data wider than len (QEMU) */
         return H_P2;

@@ -10,6 +10,7 @@
 #include "spapr-hcall/spapr-hcall.h"
 #include "spapr-hcall/abi.h"
 #include "trace-core.h"
+#include "tsan-glib.h"
 
 /*
  * Opcode -> slot: PAPR opcodes by opcode/4, then the SVM range by
@@ -50,6 +51,7 @@ struct SpaprCpuStats {
     SpaprHcallCounter abi_refused[SPAPR_ABI_COUNT];
 };
 
+typedef struct SpaprWorkers SpaprWorkers;
 typedef struct SpaprRecorder SpaprRecorder;
 typedef int64_t (*SpaprRecordedFn)(SpaprMachine *m, SpaprCpu *cpu,
                                    const SpaprHcallInfo *info,
@@ -105,7 +107,20 @@ struct SpaprMachine {
     /* spapr_ticks() calibration: a tick and CLOCK_MONOTONIC pair */
     uint64_t ticks0;
     int64_t ticks0_ns;
+
+    /* Background work of the devices (workers.c); no thread until used */
+    SpaprWorkers *workers;
 };
+
+/* workers.c: a bounded pool of threads, started on demand (thread-safe) */
+#define SPAPR_MACHINE_WORKER_THREADS    4
+typedef void (*SpaprWorkFn)(void *opaque);
+SpaprWorkers *spapr_workers_new(unsigned int max_threads);
+/* Run @fn(@opaque) on a worker thread, FIFO. */
+void spapr_workers_push(SpaprWorkers *w, SpaprWorkFn fn, void *opaque);
+unsigned int spapr_workers_nr_threads(SpaprWorkers *w);
+/* Runs what is queued, then joins the threads. */
+void spapr_workers_free(SpaprWorkers *w);
 
 /* Slot of @opcode, or -1 if it is outside the ranges or misaligned. */
 static inline int spapr_hcall_slot(uint64_t opcode)
@@ -177,6 +192,13 @@ static inline uint64_t spapr_ticks(void)
 }
 
 uint64_t spapr_machine_ticks_to_ns(SpaprMachine *m, uint64_t ticks);
+
+/*
+ * The status for a guest access at @gpa that just failed: H_HARDWARE
+ * (and an error log line) if a host page faulted, else @unmapped.
+ */
+int64_t spapr_guest_access_status(SpaprMachine *m, uint64_t gpa,
+                                  int64_t unmapped);
 /* Recompute SpaprMachine.observe after a trace or timing change. */
 void spapr_machine_update_observe(SpaprMachine *m);
 

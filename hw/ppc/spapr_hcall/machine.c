@@ -111,6 +111,7 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
 
     m = g_new0(SpaprMachine, 1);
     g_mutex_init(&m->lock);
+    m->workers = spapr_workers_new(SPAPR_MACHINE_WORKER_THREADS);
     m->devices = g_ptr_array_new();
     m->drcs = spapr_drc_registry_new();
     for (i = 0; i < cfg->pmem_slots; i++) {
@@ -155,9 +156,21 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
     m->ticks0_ns = monotonic_ns();
     env = g_getenv(SPAPR_TRACE_ENV);
     if (env && *env) {
-        spapr_trace_enable(m, env);
+        g_autoptr(GError) err = NULL;
+
+        /* A bad environment must not stop the host: warn, ignore it */
+        if (spapr_trace_check_patterns(env, &err)) {
+            spapr_trace_enable(m, env);
+        } else {
+            spapr_machine_log(m, SPAPR_LOG_WARNING, "%s ignored: %s",
+                              SPAPR_TRACE_ENV, err->message);
+        }
     }
     if (cfg->trace && *cfg->trace) {
+        if (!spapr_trace_check_patterns(cfg->trace, errp)) {
+            spapr_machine_free(m);
+            return NULL;
+        }
         spapr_trace_enable(m, cfg->trace);
     }
     return m;
@@ -178,6 +191,8 @@ void spapr_machine_free(SpaprMachine *m)
         dev->cls->finalize(dev);
     }
     g_ptr_array_free(m->devices, TRUE);
+    /* after the devices: their finalize drained their jobs */
+    spapr_workers_free(m->workers);
     spapr_drc_registry_free(m->drcs);
     for (i = 0; i < m->nr_cpus; i++) {
         g_free(m->cpus[i]->stats);

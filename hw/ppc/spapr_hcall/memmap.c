@@ -151,7 +151,9 @@ bool spapr_memmap_range_free(SpaprMemMap *map, uint64_t gpa, uint64_t size)
 
 /*
  * Copy between guest and @buf, walking adjacent regions.  The whole range
- * is checked before the first byte moves, so a failed access has no effect.
+ * is checked before the first byte moves, so a refused access has no
+ * effect.  A host page that faults (SIGBUS, see guarded.h) fails the
+ * access part-way: bytes before that page were copied.
  */
 static bool memmap_access(SpaprMemMap *map, uint64_t gpa, uint8_t *buf,
                           uint64_t len, bool is_write)
@@ -196,10 +198,10 @@ static bool memmap_access(SpaprMemMap *map, uint64_t gpa, uint8_t *buf,
         uint64_t off = addr - r->gpa;
         uint64_t n = MIN(left, r->size - off);
 
-        if (is_write) {
-            memcpy(r->host + off, buf, n);
-        } else {
-            memcpy(buf, r->host + off, n);
+        /* A file page may fault (truncated file, full file system) */
+        if (!(is_write ? spapr_guarded_copy(r->host + off, buf, n)
+                       : spapr_guarded_copy(buf, r->host + off, n))) {
+            goto fail;
         }
         buf += n;
         addr += n;

@@ -42,11 +42,42 @@ void spapr_machine_update_observe(SpaprMachine *m)
     __atomic_store_n(&m->observe, on, __ATOMIC_RELAXED);
 }
 
+bool spapr_trace_check_patterns(const char *patterns, GError **errp)
+{
+    size_t len = strlen(patterns), i;
+
+    if (len > SPAPR_TRACE_MAX_PATTERNS_LEN) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "trace pattern list of %zu bytes is too long (max %d)",
+                    len, SPAPR_TRACE_MAX_PATTERNS_LEN);
+        return false;
+    }
+    if (!g_utf8_validate(patterns, len, NULL)) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "trace pattern is not valid UTF-8");
+        return false;
+    }
+    for (i = 0; i < len; i++) {
+        if (g_ascii_iscntrl(patterns[i])) {
+            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                        "trace pattern contains control character 0x%02x",
+                        (unsigned char)patterns[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
 unsigned int spapr_trace_enable(SpaprMachine *m, const char *patterns)
 {
-    g_auto(GStrv) pats = g_strsplit(patterns, ",", 0);
+    g_auto(GStrv) pats = NULL;
     unsigned int n = 0, id;
     char **p;
+
+    if (!spapr_trace_check_patterns(patterns, NULL)) {
+        return 0;
+    }
+    pats = g_strsplit(patterns, ",", 0);
 
     for (p = pats; *p; p++) {
         const char *glob = g_strstrip(*p);
