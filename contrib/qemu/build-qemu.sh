@@ -1,11 +1,21 @@
 #!/bin/bash
 # Build a lean qemu-system-ppc64 (pseries + TCG + NVDIMM + memory-backend-file)
-# from Debian bookworm's QEMU 7.2 source, optionally with the spapr-hcall glue.
+# from one of the supported Debian QEMU sources, with the spapr-hcall glue
+# (default) or plain (GLUE=0: Debian's source as it is, the reference for
+# versions Debian has no installable binary of on this machine).
 #
-# Usage: contrib/qemu/build-qemu.sh
-# Prints the path of the built qemu-system-ppc64 on the last line of stdout.
+# Usage: contrib/qemu/build-qemu.sh [QEMU_VERSION]
+# QEMU_VERSION (argument or environment; default 7.2) names a directory
+# contrib/qemu/versions/<QEMU_VERSION>/ (version.conf + patches/): 7.2,
+# 10.0, 10.2.  Prints the path of the built qemu-system-ppc64 on the last
+# line of stdout.
 #
-# The spapr-hcall library is NOT part of the cache key: it is built from
+# The glue overlay and the spapr-hcall library are NOT part of the cache
+# key.  contrib/qemu/overlay/ (the glue source, its headers) is copied over
+# the build's source tree file by file, only files that differ, before
+# every ninja run: ninja's own dependency tracking then recompiles the glue
+# (and the two QEMU files that include its header, if that changed) and
+# relinks, in seconds, on every version's build.  The library is built from
 # this work tree with meson (static, PIC, release) in
 # $SPAPR_CACHE/spapr-lib-<hash of the repo path>/, partially linked into one
 # relocatable object whose only global symbols are those listed in
@@ -16,20 +26,27 @@
 # recompiles only the files that include it (the glue).
 #
 # Inputs that make up the cache key (a change in any of them means a new build dir):
-#   - the Debian source version fetched by tests/guest/fetch-qemu-source.sh
+#   - QEMU_VERSION, GLUE and the Debian source version fetched by
+#     tests/guest/fetch-qemu-source.sh (pinned in versions/<v>/version.conf
+#     except for 7.2)
 #   - this script
-#   - contrib/qemu/patches/*.patch         (applied in name order with patch -p1)
-#   - contrib/qemu/overlay/**               (copied over the source tree, same paths)
+#   - with the glue only: contrib/qemu/versions/<v>/patches/*.patch
+#     (applied in name order with patch -p1)
+#   - the meson used (Debian 12's, or bookworm-backports' 1.7.0 in a venv
+#     for QEMU 10.x)
 #   - EXTRA_CONFIGURE_ARGS                  (environment, appended to configure)
 #
 # Environment:
 #   SPAPR_CACHE            cache root (default /var/cache/spapr-hcall)
+#   QEMU_VERSION           see above (the argument wins)
+#   GLUE                   1 (default): patches + overlay + library; 0: plain
 #   JOBS                   parallel jobs (default: nproc)
 #   EXTRA_CONFIGURE_ARGS   extra configure arguments
 #   FORCE=1                rebuild even if the cached build is complete
 #
-# The build lives in $SPAPR_CACHE/qemu-build-<key>/ (src/ = patched copy of the
-# source, build/ = meson build dir, build.log, build-time.txt).
+# The build lives in $SPAPR_CACHE/qemu-build-<version>-<glue|plain>-<key>/
+# (src/ = patched copy of the source, build/ = meson build dir, build.log
+# with ninja's [n/N] progress lines, build-time.txt).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,11 +54,31 @@ repo=$(cd "$here/../.." && pwd)
 CACHE=${SPAPR_CACHE:-/var/cache/spapr-hcall}
 JOBS=${JOBS:-$(nproc)}
 EXTRA_CONFIGURE_ARGS=${EXTRA_CONFIGURE_ARGS:-}
+QV=${1:-${QEMU_VERSION:-7.2}}
+GLUE=${GLUE:-1}
+case $GLUE in 0) flavor=plain ;; 1) flavor=glue ;;
+*) echo "build-qemu: GLUE must be 0 or 1" >&2; exit 2 ;; esac
 log() { echo "build-qemu: $*" >&2; }
 
-src=$("$repo/tests/guest/fetch-qemu-source.sh" | tail -1)
+vdir="$here/versions/$QV"
+[ -f "$vdir/version.conf" ] || {
+    log "unknown QEMU version '$QV' (have: $(ls "$here/versions" | xargs))"
+    exit 2
+}
+QEMU_MESON=system
+# shellcheck source=/dev/null
+. "$vdir/version.conf"
+
+src=$("$repo/tests/guest/fetch-qemu-source.sh" "$QV" | tail -1)
 [ -f "$src/configure" ] || { log "no QEMU source at $src"; exit 1; }
 srcver=$(cat "$src/../.spapr-complete")
+PYTHON_ARGS=()
+meson_id="system meson $(meson --version 2>/dev/null || echo none)"
+if [ "$QEMU_MESON" = backports ]; then
+    py=$("$repo/tests/guest/fetch-qemu-source.sh" --meson-venv | tail -1)
+    PYTHON_ARGS=(--python="$py")
+    meson_id="venv $py"
+fi
 
 CONFIGURE_ARGS=(
     --target-list=ppc64-softmmu
@@ -61,18 +98,18 @@ CONFIGURE_ARGS=(
 
 # ---- cache key -----------------------------------------------------------
 key_input() {
+    echo "qemu $QV $flavor"
     echo "qemu-src $srcver"
     echo "configure ${CONFIGURE_ARGS[*]} $EXTRA_CONFIGURE_ARGS"
+    echo "meson $meson_id"
     sha256sum "$0" | cut -d' ' -f1
-    if [ -d "$here/patches" ]; then
-        (cd "$here/patches" && find . -type f -name '*.patch' -print0 | sort -z | xargs -0r sha256sum)
-    fi
-    if [ -d "$here/overlay" ]; then
-        (cd "$here/overlay" && find . -type f -print0 | sort -z | xargs -0r sha256sum)
+    [ "$GLUE" = 1 ] || return 0
+    if [ -d "$vdir/patches" ]; then
+        (cd "$vdir/patches" && find . -type f -name '*.patch' -print0 | sort -z | xargs -0r sha256sum)
     fi
 }
 key=$(key_input | sha256sum | cut -c1-16)
-B="$CACHE/qemu-build-$key"
+B="$CACHE/qemu-build-$QV-$flavor-$key"
 bin="$B/build/qemu-system-ppc64"
 
 # ---- the spapr-hcall library (outside the key) -----------------------------
@@ -103,17 +140,39 @@ stage_library() {
     done
 }
 
-exec 9> "$CACHE/qemu-build-$key.lock"
+# Copy the overlay (glue source and headers, shared by all versions) over
+# the source tree; only files that differ, so ninja rebuilds just those.
+sync_overlay() {
+    local f t
+    while IFS= read -r -d '' f; do
+        t="$B/src/${f#./}"
+        if ! cmp -s "$here/overlay/$f" "$t"; then
+            mkdir -p "$(dirname "$t")"
+            cp "$here/overlay/$f" "$t"
+            changed=1
+        fi
+    done < <(cd "$here/overlay" && find . -type f -print0)
+}
+
+exec 9> "$B.lock"
 flock 9
 
 if [ "${FORCE:-0}" != 1 ] && [ -f "$B/.complete" ] && [ -x "$bin" ]; then
-    stage_library "$B/build/spapr-hcall"
-    if [ "$changed" = 1 ]; then
+    changed=0
+    what=
+    if [ "$GLUE" = 1 ]; then
+        stage_library "$B/build/spapr-hcall"
+        # ninja does not know the staged object: force the link
+        [ "$changed" = 0 ] || { rm -f "$bin"; what="library"; }
+        changed=0
+        sync_overlay
+        [ "$changed" = 0 ] || what="${what:+$what and }glue"
+    fi
+    if [ -n "$what" ]; then
         start=$(date +%s.%N)
-        rm -f "$bin"
-        ninja -C "$B/build" qemu-system-ppc64 >&2
+        ninja -C "$B/build" -j"$JOBS" qemu-system-ppc64 >&2
         end=$(date +%s.%N)
-        log "library changed: relinked in $(echo "$end - $start" | bc) s"
+        log "$what changed: rebuilt in $(echo "$end - $start" | bc) s"
     else
         log "cached: $B"
     fi
@@ -121,7 +180,7 @@ if [ "${FORCE:-0}" != 1 ] && [ -f "$B/.complete" ] && [ -x "$bin" ]; then
     exit 0
 fi
 
-log "building in $B (key $key)"
+log "building QEMU $QV ($flavor) in $B (key $key)"
 rm -rf "$B"
 mkdir -p "$B"
 key_input > "$B/key-input.txt"
@@ -129,36 +188,38 @@ cp -a "$src" "$B/src"
 
 # ---- GLUE HOOK: patches and extra source files ---------------------------
 # Everything the spapr-hcall glue needs in QEMU goes here, before configure:
-#   1. contrib/qemu/patches/*.patch are applied in name order (patch -p1,
-#      relative to the top of the QEMU source tree);
+#   1. contrib/qemu/versions/<v>/patches/*.patch are applied in name order
+#      (patch -p1, relative to the top of the QEMU source tree);
 #   2. contrib/qemu/overlay/ is copied over the tree with the same relative
-#      paths (new files such as hw/ppc/spapr_hcall_lib.c, or the library's
-#      sources/headers under e.g. subprojects/), after the patches.
-# Both are part of the cache key above.
-if [ -d "$here/patches" ]; then
-    for p in $(find "$here/patches" -maxdepth 1 -type f -name '*.patch' | sort); do
-        log "applying $(basename "$p")"
+#      paths (new files such as hw/ppc/spapr_hcall_glue.c), after the
+#      patches; on a cached build, again before each ninja run (above).
+# The patches are part of the cache key above, the overlay is not.
+# The patches are per QEMU version (versions/<v>/patches/), the overlay (the
+# glue source and its compatibility header) is shared by all versions.
+if [ "$GLUE" = 1 ]; then
+    for p in $(find "$vdir/patches" -maxdepth 1 -type f -name '*.patch' | sort); do
+        log "applying versions/$QV/patches/$(basename "$p")"
         patch -d "$B/src" -p1 --batch --forward < "$p" >&2
     done
-fi
-if [ -d "$here/overlay" ]; then
     log "copying overlay"
-    cp -a "$here/overlay/." "$B/src/"
+    sync_overlay
 fi
 # ---- end of GLUE HOOK ----------------------------------------------------
 
 mkdir -p "$B/build"
-stage_library "$B/build/spapr-hcall"
+[ "$GLUE" = 0 ] || stage_library "$B/build/spapr-hcall"
 start=$(date +%s)
 (
     cd "$B/build"
     # shellcheck disable=SC2086
-    ../src/configure "${CONFIGURE_ARGS[@]}" $EXTRA_CONFIGURE_ARGS
+    ../src/configure "${PYTHON_ARGS[@]}" "${CONFIGURE_ARGS[@]}" \
+        $EXTRA_CONFIGURE_ARGS
     ninja -j"$JOBS" qemu-system-ppc64
 ) > "$B/build.log" 2>&1 || { log "build failed, see $B/build.log"; tail -30 "$B/build.log" >&2; exit 1; }
 end=$(date +%s)
-echo "$((end - start)) seconds (configure + ninja, $JOBS jobs) on $(date -u +%F)" > "$B/build-time.txt"
-log "built in $((end - start)) s"
+steps=$(grep -o '^\[[0-9]*/[0-9]*\]' "$B/build.log" | tail -1 | tr -d '[]' || true)
+echo "$((end - start)) seconds (configure + ninja, $JOBS jobs, ${steps:-?} steps) on $(date -u +%F)" > "$B/build-time.txt"
+log "built QEMU $QV ($flavor) in $((end - start)) s"
 "$bin" --version | head -1 >&2
 touch "$B/.complete"
 echo "$bin"

@@ -40,16 +40,14 @@
 #include "qemu/units.h"
 #include "qapi/error.h"
 #include "qapi/visitor.h"
-#include "exec/address-spaces.h"
-#include "exec/memory.h"
 #include "migration/vmstate.h"
 #include "hw/boards.h"
 #include "hw/mem/nvdimm.h"
 #include "hw/mem/pc-dimm.h"
 #include "hw/ppc/spapr.h"
 #include "hw/ppc/spapr_hcall_glue.h"
-#include "sysemu/hostmem.h"
-#include "sysemu/sysemu.h"
+/* memory, hostmem and sysemu headers: their path depends on the version */
+#include "spapr_hcall_compat.h"
 #include <libfdt.h>
 
 /*
@@ -304,30 +302,22 @@ bool spapr_hcall_glue_dispatch(SpaprMachineState *spapr, PowerPCCPU *cpu,
     return true;
 }
 
+/*
+ * QEMU's hcall table is global: the glue takes the slots of the library's
+ * opcodes (QEMU's own SCM handlers among them, see
+ * glue_compat_take_hcall()) once, when the machine is created.
+ */
 static void glue_register_set(const SpaprHcallInfo *set, size_t n)
 {
     size_t i;
 
     for (i = 0; i < n; i++) {
         if (set[i].opcode <= MAX_HCALL_OPCODE && !(set[i].opcode & 3)) {
-            spapr_register_hypercall(set[i].opcode, glue_hcall);
+            glue_compat_take_hcall(set[i].opcode, glue_hcall);
         }
         /* Others (0xF0E0) go through spapr_hcall_glue_dispatch() */
     }
 }
-
-/*
- * QEMU fills its hcall tables from type_init constructors and asserts
- * each slot is free: the patch removes QEMU's own SCM registration, and
- * ours takes the slots here.
- */
-static void spapr_hcall_glue_register_types(void)
-{
-    glue_register_set(spapr_hcall_set_scm, spapr_hcall_set_scm_len);
-    glue_register_set(spapr_hcall_set_epapr, spapr_hcall_set_epapr_len);
-}
-
-type_init(spapr_hcall_glue_register_types)
 
 /* ---- Migration and snapshots ---- */
 
@@ -646,6 +636,8 @@ void spapr_hcall_glue_machine_init(SpaprMachineState *spapr)
         error_report("spapr-hcall: %s", err->message);
         exit(1);
     }
+    glue_register_set(spapr_hcall_set_scm, spapr_hcall_set_scm_len);
+    glue_register_set(spapr_hcall_set_epapr, spapr_hcall_set_epapr_len);
     g->exit_notifier.notify = glue_exit;
     qemu_add_exit_notifier(&g->exit_notifier);
     spapr->hcall_glue = g;

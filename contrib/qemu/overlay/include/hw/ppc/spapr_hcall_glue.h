@@ -5,9 +5,9 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * The few entry points QEMU's own spapr code calls (see the patches in
- * contrib/qemu/patches/ and docs/qemu-glue.md of the spapr-hcall project).
- * Only QEMU types appear here: the library's headers stay inside
- * hw/ppc/spapr_hcall_glue.c.
+ * contrib/qemu/versions/<version>/patches/ and docs/qemu-glue.md of the
+ * spapr-hcall project).  Only QEMU types appear here: the library's
+ * headers stay inside hw/ppc/spapr_hcall_glue.c.
  */
 #ifndef HW_PPC_SPAPR_HCALL_GLUE_H
 #define HW_PPC_SPAPR_HCALL_GLUE_H
