@@ -28,8 +28,7 @@
 #define SPAPR_NVDIMM_HEALTH_NON_CRITICAL    PPC_BIT(7)
 #define SPAPR_NVDIMM_HEALTH_ENCRYPTED       PPC_BIT(8)
 #define SPAPR_NVDIMM_HEALTH_SCRUBBED_LOCKED PPC_BIT(9)
-/* Bits 0..9: the valid-bits mask H_SCM_HEALTH returns in r5. */
-#define SPAPR_NVDIMM_HEALTH_VALID           (~0ULL << 54)
+#define SPAPR_NVDIMM_HEALTH_SAVE_FAILED     PPC_BIT(10)
 
 /* Blocks one H_SCM_BIND_MEM call maps at most (one map() per call). */
 #define SPAPR_NVDIMM_BIND_CHUNK_BLOCKS      256         /* 64 GiB */
@@ -107,6 +106,14 @@ struct SpaprNvdimm {
     int64_t created_ns;
 
     uint64_t health;            /* atomic */
+    /* Fault injection (atomics; nvdimm-fault.c) */
+    uint64_t health_valid;
+    uint64_t mem_life;
+    uint64_t crit_rsc_util;
+    bool next_start_dirty;
+    uint32_t stats_fault;       /* SpaprNvdimmStatsFault */
+    /* Per op: injected status << 32 | calls left (0: none) */
+    uint64_t fault[SPAPR_NVDIMM_OP__MAX];
 
     /* Bindings (machine lock) */
     uint64_t *block_gpa;        /* per block, SPAPR_NVDIMM_UNBOUND if not */
@@ -241,6 +248,19 @@ bool spapr_nvdimm_flush_load(NvdimmFlush *f, SpaprStateReader *r,
 uint32_t spapr_nvdimm_state_key(SpaprDevice *dev);
 void spapr_nvdimm_save_state(SpaprDevice *dev, GByteArray *w);
 bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
+                             bool apply, GError **errp);
+
+/* nvdimm-fault.c */
+/*
+ * Consume one call of the injection on @op: true with *status when the
+ * call must answer it.
+ */
+bool spapr_nvdimm_fault_take(SpaprNvdimm *nv, SpaprNvdimmFaultOp op,
+                             int64_t *status);
+void spapr_nvdimm_fault_init(SpaprNvdimm *nv);
+/* Guest-visible injected state in the migration record (appended). */
+void spapr_nvdimm_fault_save(SpaprNvdimm *nv, GByteArray *w);
+bool spapr_nvdimm_fault_load(SpaprNvdimm *nv, SpaprStateReader *r,
                              bool apply, GError **errp);
 
 /* nvdimm-stats.c */

@@ -6,10 +6,12 @@
  *
  * Buffer (big-endian, packed): "SCMSTATS", be32 version (1), be32 count,
  * then count x { 8-byte id, be64 value }.  Count 0 asks for every
- * statistic.  Only values this device really counts are offered: the
- * hypervisor never sees the guest's loads and stores to bound memory, so
- * the "media" counters are label-area accesses, and durations are in
- * nanoseconds.
+ * statistic.  The sixteen ids Linux defines are offered: a real counter
+ * where the hypervisor sees the event, a host-set value where it cannot
+ * (MemLife, CritRscU), 0 otherwise.  The hypervisor never sees the
+ * guest's loads and stores to bound memory, so the "media" counters are
+ * label-area accesses and the host load/store counters are 0; durations
+ * are in nanoseconds (docs/nvdimm.md has the table).
  */
 #include <string.h>
 #include "nvdimm-internal.h"
@@ -21,25 +23,56 @@
 /* More ids in one request than this is refused (bounded work) */
 #define STATS_MAX_REQUEST   4096
 
+/* Where the value of a statistic comes from */
+typedef enum StatSource {
+    STAT_COUNTER,               /* NvdimmStat counter */
+    STAT_MEM_LIFE,              /* settable, percent of life remaining */
+    STAT_CRIT_RSC,              /* settable, percent */
+    STAT_ZERO,                  /* nothing the hypervisor can see */
+} StatSource;
+
 typedef struct StatDef {
     char id[9];
+    StatSource src;
     NvdimmStat stat;
 } StatDef;
 
+/*
+ * The sixteen ids Linux's papr_scm knows, in its PMU event order (event
+ * 1..16).  Our other counters are not offered to the guest: they are
+ * read by the host (spapr_nvdimm_foreach_stat), so no non-standard id
+ * can be mistaken for a PAPR one.
+ */
 static const StatDef stat_defs[] = {
-    { "CtlResCt", NVDIMM_STAT_RESET_COUNT },
-    { "CtlResTm", NVDIMM_STAT_RESET_TIME },
-    { "PonSecs ", NVDIMM_STAT_PON_SECS },
-    { "MedRCnt ", NVDIMM_STAT_META_READS },
-    { "MedRDur ", NVDIMM_STAT_META_READ_TICKS },
-    { "MedWCnt ", NVDIMM_STAT_META_WRITES },
-    { "MedWDur ", NVDIMM_STAT_META_WRITE_TICKS },
-    { "FlushCnt", NVDIMM_STAT_FLUSHES },
-    { "SyncCnt ", NVDIMM_STAT_SYNCS },
-    { "SyncDur ", NVDIMM_STAT_SYNC_NS },
-    { "FlushErr", NVDIMM_STAT_FLUSH_ERRORS },
-    { "BindCnt ", NVDIMM_STAT_BINDS },
-    { "UnbndCnt", NVDIMM_STAT_UNBINDS },
+    { "CtlResCt", STAT_COUNTER, NVDIMM_STAT_RESET_COUNT },
+    { "CtlResTm", STAT_COUNTER, NVDIMM_STAT_RESET_TIME },
+    { "PonSecs ", STAT_COUNTER, NVDIMM_STAT_PON_SECS },
+    { "MemLife ", STAT_MEM_LIFE, NVDIMM_STAT__MAX },
+    { "CritRscU", STAT_CRIT_RSC, NVDIMM_STAT__MAX },
+    { "HostLCnt", STAT_ZERO, NVDIMM_STAT__MAX },
+    { "HostSCnt", STAT_ZERO, NVDIMM_STAT__MAX },
+    { "HostSDur", STAT_ZERO, NVDIMM_STAT__MAX },
+    { "HostLDur", STAT_ZERO, NVDIMM_STAT__MAX },
+    { "MedRCnt ", STAT_COUNTER, NVDIMM_STAT_META_READS },
+    { "MedWCnt ", STAT_COUNTER, NVDIMM_STAT_META_WRITES },
+    { "MedRDur ", STAT_COUNTER, NVDIMM_STAT_META_READ_TICKS },
+    { "MedWDur ", STAT_COUNTER, NVDIMM_STAT_META_WRITE_TICKS },
+    { "CchRHCnt", STAT_ZERO, NVDIMM_STAT__MAX },
+    { "CchWHCnt", STAT_ZERO, NVDIMM_STAT__MAX },
+    { "FastWCnt", STAT_ZERO, NVDIMM_STAT__MAX },
+};
+
+/* Counters only the host sees (QMP, qtest), by name */
+static const struct {
+    const char *name;
+    NvdimmStat stat;
+} host_stats[] = {
+    { "flush-requests", NVDIMM_STAT_FLUSHES },
+    { "syncs", NVDIMM_STAT_SYNCS },
+    { "sync-ns", NVDIMM_STAT_SYNC_NS },
+    { "flush-errors", NVDIMM_STAT_FLUSH_ERRORS },
+    { "blocks-bound", NVDIMM_STAT_BINDS },
+    { "blocks-unbound", NVDIMM_STAT_UNBINDS },
 };
 
 uint64_t spapr_nvdimm_stats_buffer_size(void)
@@ -47,7 +80,7 @@ uint64_t spapr_nvdimm_stats_buffer_size(void)
     return STATS_HDR_SIZE + STATS_ENTRY_SIZE * G_N_ELEMENTS(stat_defs);
 }
 
-static uint64_t stat_value(SpaprNvdimm *nv, NvdimmStat s)
+static uint64_t counter_value(SpaprNvdimm *nv, NvdimmStat s)
 {
     if (s == NVDIMM_STAT_PON_SECS) {
         return (spapr_machine_clock_ns(nv->m) - nv->created_ns) /
@@ -58,6 +91,20 @@ static uint64_t stat_value(SpaprNvdimm *nv, NvdimmStat s)
         return spapr_machine_ticks_to_ns(nv->m, nvdimm_stat_sum(nv, s));
     }
     return nvdimm_stat_sum(nv, s);
+}
+
+static uint64_t stat_value(SpaprNvdimm *nv, const StatDef *d)
+{
+    switch (d->src) {
+    case STAT_COUNTER:
+        return counter_value(nv, d->stat);
+    case STAT_MEM_LIFE:
+        return __atomic_load_n(&nv->mem_life, __ATOMIC_RELAXED);
+    case STAT_CRIT_RSC:
+        return __atomic_load_n(&nv->crit_rsc_util, __ATOMIC_RELAXED);
+    default:
+        return 0;
+    }
 }
 
 uint64_t nvdimm_stat_sum(SpaprNvdimm *nv, NvdimmStat s)
@@ -79,11 +126,57 @@ uint64_t spapr_nvdimm_stat_value(SpaprNvdimm *nv, const char id[8],
     for (i = 0; i < G_N_ELEMENTS(stat_defs); i++) {
         if (!memcmp(stat_defs[i].id, id, 8)) {
             *known = true;
-            return stat_value(nv, stat_defs[i].stat);
+            return stat_value(nv, &stat_defs[i]);
         }
     }
     *known = false;
     return 0;
+}
+
+void spapr_nvdimm_foreach_stat(SpaprNvdimm *nv, SpaprNvdimmStatFn fn,
+                               void *opaque)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(stat_defs); i++) {
+        char name[9];
+
+        /* The id without its padding: "MemLife " -> "MemLife" */
+        g_strlcpy(name, stat_defs[i].id, sizeof(name));
+        g_strchomp(name);
+        fn(name, stat_value(nv, &stat_defs[i]), opaque);
+    }
+    for (i = 0; i < G_N_ELEMENTS(host_stats); i++) {
+        fn(host_stats[i].name, counter_value(nv, host_stats[i].stat),
+           opaque);
+    }
+}
+
+typedef struct StatLookup {
+    const char *name;
+    uint64_t value;
+    bool found;
+} StatLookup;
+
+static void stat_lookup(const char *name, uint64_t value, void *opaque)
+{
+    StatLookup *l = opaque;
+
+    if (!l->found && !strcmp(name, l->name)) {
+        l->value = value;
+        l->found = true;
+    }
+}
+
+bool spapr_nvdimm_get_stat(SpaprNvdimm *nv, const char *name,
+                           uint64_t *value)
+{
+    g_autofree char *trimmed = g_strchomp(g_strdup(name));
+    StatLookup l = { .name = trimmed };
+
+    spapr_nvdimm_foreach_stat(nv, stat_lookup, &l);
+    *value = l.value;
+    return l.found;
 }
 
 static void put_be32(uint8_t *p, uint32_t v)
@@ -168,7 +261,7 @@ int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
             uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
 
             memcpy(e, stat_defs[i].id, 8);
-            put_be64(e + 8, stat_value(nv, stat_defs[i].stat));
+            put_be64(e + 8, stat_value(nv, &stat_defs[i]));
         }
     }
     if (!spapr_guest_write(m, gpa, buf, need)) {

@@ -12,6 +12,7 @@
  *   u32 n, n x (u64 gpa, u64 first block, u64 blocks): the bindings
  *   u32 n, n x u64: statistics (NvdimmStat order)
  *   flush tokens (nvdimm-flush.c)
+ *   appended, may be absent: injected faults (nvdimm-fault.c)
  * The geometry must match the destination's device; everything else
  * replaces the destination's.  The data area and the labels are not
  * here: they are in the host's memory backend.
@@ -82,6 +83,7 @@ void spapr_nvdimm_save_state(SpaprDevice *dev, GByteArray *w)
         spapr_state_put_u64(w, nvdimm_stat_sum(nv, s));
     }
     spapr_nvdimm_flush_save(nv->flush, w);
+    spapr_nvdimm_fault_save(nv, w);
 }
 
 /* A bind or unbind in progress must lie inside the device. */
@@ -198,7 +200,8 @@ bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
         return false;
     }
     if (!bindings_ok(nv, bs, errp) ||
-        !spapr_nvdimm_flush_load(nv->flush, r, apply, errp)) {
+        !spapr_nvdimm_flush_load(nv->flush, r, apply, errp) ||
+        !spapr_nvdimm_fault_load(nv, r, apply, errp)) {
         return false;
     }
     if (!apply) {
@@ -232,7 +235,7 @@ bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
         memcpy(nv->uuid, uuid, sizeof(nv->uuid));
     }
     __atomic_store_n(&nv->health, health, __ATOMIC_RELAXED);
-    nv->persistence_failed_count = pfc;
+    __atomic_store_n(&nv->persistence_failed_count, pfc, __ATOMIC_RELAXED);
     /* modulo 2^64: a corrupt power-on time must not be signed overflow */
     /*
      * Powered on for as long as on the source; a stream claiming more

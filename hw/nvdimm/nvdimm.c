@@ -360,7 +360,7 @@ static bool state_save(SpaprNvdimm *nv, bool open, GError **errp)
     g_key_file_set_string(kf, STATE_GROUP, "uuid", nv->uuid);
     g_key_file_set_uint64(kf, STATE_GROUP, "label-size", nv->label_size);
     g_key_file_set_uint64(kf, STATE_GROUP, "dirty-shutdown-count",
-                          nv->persistence_failed_count);
+                          spapr_nvdimm_persistence_failed_count(nv));
     g_key_file_set_boolean(kf, STATE_GROUP, "open", open);
     data = g_key_file_to_data(kf, &len, NULL);
     return state_write(nv->state_path, data, len, errp);
@@ -415,7 +415,8 @@ static bool state_load(SpaprNvdimm *nv, const char *cfg_uuid, GError **errp)
     if (label_size && label_size != nv->label_size) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "nvdimm backend '%s' was created with a %" PRIu64
-                    "-byte label area, not %" PRIu64, nv->mem_path,
+                    "-byte label area, not %" PRIu64,
+                    nv->mem_path ? nv->mem_path : nv->state_path,
                     label_size, nv->label_size);
         return false;
     }
@@ -479,12 +480,16 @@ static void spapr_nvdimm_finalize(SpaprDevice *dev)
 
     spapr_nvdimm_flush_drain(nv->flush, true);
     spapr_nvdimm_unbind_all(nv, UINT_MAX, NULL);
-    if (nv->fd >= 0 && !nv->readonly) {
-        if (fdatasync(nv->fd) < 0) {
+    if (!nv->readonly) {
+        /* Clean only once everything reached the file */
+        if (nv->fd >= 0 && fdatasync(nv->fd) < 0) {
             spapr_machine_log(nv->m, SPAPR_LOG_ERROR,
                               "nvdimm '%s': final sync failed: %s",
                               dev->id, g_strerror(errno));
-        } else if (nv->state_path && !state_save(nv, false, &err)) {
+        } else if (nv->state_path &&
+                   /* next-start-dirty: stays "open", counted next time */
+                   !state_save(nv, spapr_nvdimm_next_start_dirty(nv),
+                               &err)) {
             spapr_machine_log(nv->m, SPAPR_LOG_ERROR, "nvdimm '%s': %s",
                               dev->id, err->message);
         }
@@ -526,6 +531,12 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
                     "duplicate device id '%s'", cfg->id);
         return NULL;
     }
+    if (cfg->state_path && !cfg->host) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "nvdimm '%s': a state path is for a host-supplied "
+                    "backend (a file backend keeps <file>.state)", cfg->id);
+        return NULL;
+    }
     if (cfg->host && (cfg->mem_path || cfg->readonly)) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "nvdimm '%s': a host-supplied backend excludes a "
@@ -554,6 +565,7 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
     nv->cpu_stats = g_new0(NvdimmCpuStats, nv->nr_cpu_stats);
     nv->bind_chunk_blocks = SPAPR_NVDIMM_BIND_CHUNK_BLOCKS;
     nv->health = cfg->unarmed ? SPAPR_NVDIMM_HEALTH_UNARMED : 0;
+    spapr_nvdimm_fault_init(nv);
 
     if (cfg->host) {
         /* The host mapped it; flushes sync its file when there is one */
@@ -562,7 +574,17 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
         nv->host_owned = true;
         nv->size = size;
         nv->hcall_flush = cfg->hcall_flush;
-        set_uuid(nv, cfg->uuid);
+        if (cfg->state_path) {
+            /* The host's backend, our persistence record */
+            nv->state_path = g_strdup(cfg->state_path);
+            state_remove_stale_temp(nv);
+            if (!state_load(nv, cfg->uuid, errp) ||
+                !state_save(nv, true, errp)) {
+                goto fail;
+            }
+        } else {
+            set_uuid(nv, cfg->uuid);
+        }
     } else if (cfg->mem_path) {
         nv->mem_path = g_strdup(cfg->mem_path);
         nv->state_path = g_strdup_printf("%s.state", cfg->mem_path);
@@ -661,7 +683,37 @@ uint32_t spapr_nvdimm_numa_node(const SpaprNvdimm *nv)
 
 uint64_t spapr_nvdimm_persistence_failed_count(const SpaprNvdimm *nv)
 {
-    return nv->persistence_failed_count;
+    return __atomic_load_n(&nv->persistence_failed_count, __ATOMIC_RELAXED);
+}
+
+bool spapr_nvdimm_set_persistence_failed_count(SpaprNvdimm *nv,
+                                               uint64_t count,
+                                               GError **errp)
+{
+    __atomic_store_n(&nv->persistence_failed_count, count,
+                     __ATOMIC_RELAXED);
+    trace_spapr_nvdimm_inject(nv->m, nv->parent.id, "dirty-shutdown-count",
+                              count);
+    if (nv->state_path && !nv->readonly) {
+        return state_save(nv, true, errp);
+    }
+    return true;
+}
+
+bool spapr_nvdimm_set_next_start_dirty(SpaprNvdimm *nv, bool dirty,
+                                       GError **errp)
+{
+    if (!nv->state_path || nv->readonly) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "nvdimm '%s' keeps no persistence record (%s)",
+                    nv->parent.id, nv->readonly ? "read-only" :
+                    nv->host_owned ? "host-supplied backend" : "RAM");
+        return false;
+    }
+    __atomic_store_n(&nv->next_start_dirty, dirty, __ATOMIC_RELAXED);
+    trace_spapr_nvdimm_inject(nv->m, nv->parent.id, "next-start-dirty",
+                              dirty);
+    return true;
 }
 
 bool spapr_nvdimm_is_file_backed(const SpaprNvdimm *nv)
@@ -683,6 +735,7 @@ void spapr_nvdimm_set_health(SpaprNvdimm *nv, uint64_t bits, uint64_t mask)
 {
     uint64_t old = __atomic_load_n(&nv->health, __ATOMIC_RELAXED), new;
 
+    mask &= SPAPR_NVDIMM_HEALTH_BITS;
     do {
         new = (old & ~mask) | (bits & mask);
     } while (!__atomic_compare_exchange_n(&nv->health, &old, new, false,

@@ -22,5 +22,6 @@
 #include "spapr-hcall/fdt.h"
 #include "spapr-hcall/guarded.h"
 #include "spapr-hcall/vmstate.h"
+#include "spapr-hcall/record.h"
 
 #endif

@@ -75,7 +75,7 @@ def parse_meta(wd):
 
 
 LC_PHASES = ('migrate', 'restore', 'snapshot', 'reboot', 'hotplug',
-             'precopy')
+             'precopy', 'toolkit')
 LC_WHAT = {
     'migrate': 'live migration to a 2nd process (UNIX socket, '
                'x-ignore-shared), in-flight writes',
@@ -87,6 +87,8 @@ LC_WHAT = {
     'reboot': 'three boots in one process',
     'hotplug': 'object-add + device_add spapr-nvdimm, I/O, device_del '
                'refused, reboot',
+    'toolkit': 'ours only: qom-set fault injection while the guest runs '
+               '(health, MemLife, failing and long-busy flushes)',
 }
 
 

@@ -15,7 +15,7 @@
 #   spapr.expect_sha=H    (phase 2) sha256 of the pattern the first boot wrote
 #   spapr.expect_flags=a,b  health flags the host injected, which must appear
 #                         in papr/flags (e.g. flush_fail,smart_notify)
-#   spapr.phase=migrate|restore|precopy|snapshot|reboot|hotplug
+#   spapr.phase=migrate|restore|precopy|snapshot|reboot|hotplug|toolkit
 #                         a lifecycle phase driven by the host over the
 #                         console (tests/guest/lifecycle.py; see "lifecycle
 #                         phases" below and tests/guest/README.md)
@@ -71,7 +71,7 @@ hcalls() {
 }
 
 # ---- lifecycle phases: functions ---------------------------------------------
-# spapr.phase=migrate|restore|precopy|snapshot|reboot|hotplug.  The host
+# spapr.phase=migrate|restore|precopy|snapshot|reboot|hotplug|toolkit.  The host
 # (tests/guest/lifecycle.py) drives these over the console:
 #   guest -> host  "SPAPR-WAIT <tag>"   the guest waits for the host
 #                  "SPAPR-GOT <tag>"    the guest got the host's answer
@@ -309,14 +309,17 @@ lc_dmesg() {
         pass "[dmesg] no flush error, I/O error or oops in the kernel log"
     fi
 }
+LC_FLUSH_ERRORS=0           # H_SCM_FLUSH errors the host injected
 lc_final() {
     F=$(flush_errors)
-    if [ "$F" = 0 ]; then
+    if [ "$F" = "$LC_FLUSH_ERRORS" ] && [ "$F" != 0 ]; then
+        pass "[flush-errors] exactly the $F injected H_SCM_FLUSH error(s)"
+    elif [ "$F" = 0 ]; then
         pass "[flush-errors] no H_SCM_FLUSH returned an error"
     else
         fail "[flush-errors] $F H_SCM_FLUSH calls returned an error"
     fi
-    lc_dmesg
+    [ "$PHASE" = toolkit ] || lc_dmesg
     sync
     section "summary"
     echo "SCENARIO-SUMMARY pass=$NPASS fail=$NFAIL"
@@ -462,8 +465,75 @@ lifecycle_main() {
             done
         fi
         ;;
+    toolkit)
+        lc_toolkit
+        ;;
     esac
     lc_final
+}
+
+# ndctl list -DH of $NMEM as one line of JSON
+lc_dimm_json() { ndctl list -DH -d "$NMEM" 2>/dev/null | tr -d ' \n'; }
+flush_calls() { grep -c 'hcall_exit: opcode=1100 ' $T/trace; }
+
+# Our host only (issue 14): the host changes the device while the guest
+# runs (QOM properties of spapr-nvdimm over QMP); each change must show
+# where Linux shows it, without a reboot.
+lc_toolkit() {
+    j=$(lc_dimm_json); echo "ndctl list -DH: $j"
+    case "$j" in
+    *'"life_used_percentage":0'*) pass "[life-used] ndctl list -DH shows life_used_percentage 0 (MemLife 100)" ;;
+    *) fail "[life-used] no life_used_percentage 0 in ndctl list -DH" ;;
+    esac
+    # papr/perf_stats lists every id the hypervisor offers: Linux's 16.
+    # (The nmemN perf PMU would register one event per id; this kernel is
+    # built without CONFIG_PERF_EVENTS, so there is no PMU to look at.)
+    ids=$(cut -d' ' -f1 /sys/bus/nd/devices/$NMEM/papr/perf_stats 2>/dev/null | tr '\n' ' ')
+    echo "perf_stats ids: $ids"
+    if [ "$ids" = "CtlResCt CtlResTm PonSecs MemLife CritRscU HostLCnt HostSCnt HostSDur HostLDur MedRCnt MedWCnt MedRDur MedWDur CchRHCnt CchWHCnt FastWCnt " ]; then
+        pass "[stats-ids] papr/perf_stats has Linux's 16 ids, in order, and no other"
+    else
+        fail "[stats-ids] papr/perf_stats ids are not Linux's 16: $ids"
+    fi
+    dmesg | grep -i papr_scm | grep -i -e err -e fail -e unknown > /tmp/tk-dmesg
+    if [ -s /tmp/tk-dmesg ]; then
+        cat /tmp/tk-dmesg
+        fail "[scm-dmesg] papr_scm errors in dmesg"
+    else
+        pass "[scm-dmesg] no papr_scm error in dmesg (performance stats included)"
+    fi
+    # host: health = fatal (bit 5), mem-life 3, next flush fails
+    wait_host "inject.$(rand_hex)" || lc_final
+    j=$(lc_dimm_json); echo "ndctl list -DH: $j"
+    case "$j" in
+    *'"health_state":"fatal"'*) pass "[inject-health] health_state fatal without a reboot" ;;
+    *) fail "[inject-health] health_state is not fatal after the injection" ;;
+    esac
+    case "$j" in
+    *'"life_used_percentage":97'*) pass "[inject-life] life_used_percentage 97 after MemLife 3" ;;
+    *) fail "[inject-life] life_used_percentage is not 97 after MemLife 3" ;;
+    esac
+    if dd if=/dev/urandom of=/dev/$PMEM bs=4096 count=1 seek=2048 conv=fsync 2>/tmp/tk-dd; then
+        fail "[inject-flush-eio] fsync succeeded despite the injected H_HARDWARE"
+    else
+        cat /tmp/tk-dd
+        pass "[inject-flush-eio] fsync failed with an I/O error (injected H_HARDWARE)"
+        LC_FLUSH_ERRORS=1
+    fi
+    # host: the next 20 flush calls answer H_LONG_BUSY_ORDER_1_MSEC
+    wait_host "busy.$(rand_hex)" || lc_final
+    b=$(flush_calls)
+    if dd if=/dev/urandom of=/dev/$PMEM bs=4096 count=1 seek=2049 conv=fsync 2>/tmp/tk-dd; then
+        n=$(( $(flush_calls) - b ))
+        if [ "$n" -ge 21 ]; then
+            pass "[inject-busy] fsync took $n H_SCM_FLUSH calls (20 forced long-busy retries)"
+        else
+            fail "[inject-busy] fsync took $n H_SCM_FLUSH calls, expected >= 21"
+        fi
+    else
+        cat /tmp/tk-dd
+        fail "[inject-busy] fsync failed under forced long-busy answers"
+    fi
 }
 
 # Lifecycle phases: ask the host which boot of this QEMU process this is
@@ -471,7 +541,7 @@ lifecycle_main() {
 LIFECYCLE=0
 BOOTN=1
 case "$PHASE" in
-migrate|restore|precopy|snapshot|reboot|hotplug)
+migrate|restore|precopy|snapshot|reboot|hotplug|toolkit)
     LIFECYCLE=1
     stty -echo 2>/dev/null
     mkdir -p $KICK 2>/dev/null

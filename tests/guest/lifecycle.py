@@ -27,6 +27,11 @@ PHASE is one of
   hotplug   object-add + device_add spapr-nvdimm while the guest runs, the
             guest probes it and does I/O, device_del (must be refused),
             reboot, both DIMMs again
+  toolkit   (our build only: stock QEMU has no such properties) fault
+            injection while the guest runs, with qom-set on the
+            spapr-nvdimm (docs/qemu-glue.md): health fatal, MemLife 3 and
+            a failing flush, then 20 forced long-busy flush answers; the
+            guest sees each one (ndctl list -DH, fsync EIO, retries)
 
 The guest side is tests/guest/init.sh (spapr.phase=PHASE); the protocol
 between the two is described there.  The guest console is a socket chardev
@@ -63,7 +68,8 @@ SIZE = 1024 ** 3 + LABEL          # PAPR: (size - label) multiple of 256 MiB
 RAM = '2G'
 UUIDS = ('5b2a47b4-9d3c-4c7e-8a3f-2e1d0c9b8a71',
          '5b2a47b4-9d3c-4c7e-8a3f-2e1d0c9b8a72')
-PHASES = ('migrate', 'restore', 'snapshot', 'reboot', 'hotplug', 'precopy')
+PHASES = ('migrate', 'restore', 'snapshot', 'reboot', 'hotplug', 'precopy',
+          'toolkit')
 # QEMU 7.2 hw/ppc/spapr.c refuses to unplug an NVDIMM with this message
 UNPLUG_REFUSED = 'nvdimm device hot unplug is not supported yet'
 INF_BS = 4096
@@ -671,6 +677,30 @@ class Phase:
                        'device_del refused: "%s"' % e)
         self.answer(tag, 'verify=' + self.spec(self.kept()))
 
+    def qom_set(self, prop, value):
+        self.cur.qmp.cmd('qom-set', {'path': '/machine/peripheral/nv0',
+                                     'property': prop, 'value': value})
+
+    def act_inject(self, tag):
+        try:
+            self.qom_set('health', 0x0400000000000000)     # bit 5, fatal
+            self.qom_set('mem-life', 3)
+            self.qom_set('inject-flush', 'H_HARDWARE:1')
+        except QmpError as e:
+            self.check(False, 'host-inject', 'qom-set: %s' % e)
+            raise PhaseError('injection refused')
+        self.check(True, 'host-inject', 'qom-set health=fatal, mem-life=3, '
+                   'inject-flush=H_HARDWARE:1 while the guest runs')
+        self.answer(tag, '')
+
+    def act_busy(self, tag):
+        try:
+            self.qom_set('inject-flush', 'H_LONG_BUSY_ORDER_1_MSEC:20')
+        except QmpError as e:
+            self.check(False, 'host-busy', 'qom-set: %s' % e)
+            raise PhaseError('injection refused')
+        self.answer(tag, '')
+
     def act_boot(self, tag):
         self.boots += 1
         self.answer(tag, 'n=%d verify=%s' % (self.boots,
@@ -849,7 +879,8 @@ class Phase:
                    'restore': self.act_restore, 'save': self.act_save,
                    'precopy': self.act_precopy,
                    'load': self.act_load, 'hotplug': self.act_hotplug,
-                   'unplug': self.act_unplug}
+                   'unplug': self.act_unplug, 'inject': self.act_inject,
+                   'busy': self.act_busy}
         done = False
         try:
             self.cur = self.start('A', self.nvdimm, reboot=reboot)

@@ -31,7 +31,8 @@
 # stock binary, default /usr/bin/qemu-system-ppc64), CI (=true: progress
 # as plain lines every PROGRESS_INTERVAL seconds, default 30, as when
 # stderr is not a terminal), LIFECYCLE (phases to run, default "migrate
-# restore snapshot reboot hotplug"; "" = none), LIFECYCLE_TIMEOUT (per
+# restore snapshot reboot hotplug toolkit"; toolkit runs on our build
+# only; "" = none), LIFECYCLE_TIMEOUT (per
 # phase and host, default 240), OURS_QEMU (with a single version in
 # QEMU_VERSIONS: use this binary as "ours" instead of building it).
 set -uo pipefail
@@ -278,12 +279,13 @@ HEALTH_FLAGS=flush_fail,smart_notify
 
 run() {   # version host round qemu phase extra-append
     local v=$1 host=$2 round=$3 qemu=$4 phase=$5 extra=$6
-    local out="$W/$v/$host-$round-$phase"
+    local out="$W/$v/$host-$round-$phase" props=""
     log "QEMU $v round $round: boot $phase on $host"
+    # our spapr-nvdimm's fault-injection property (the reference has none)
+    [ "$host" = ours ] && props="health=$HEALTH_BITS"
     NVDIMM_FILE="$W/$v/$host.img" LOG="$out.log" \
     APPEND_EXTRA="spapr.phase=$phase $extra" \
-    SPAPR_HCALL_STATS="$out.stats" \
-    SPAPR_HCALL_NVDIMM_HEALTH="nv0=$HEALTH_BITS" \
+    SPAPR_HCALL_STATS="$out.stats" NVDIMM_PROPS="$props" \
         "$here/run-guest.sh" "$qemu" > "$out.out" 2> "$out.err"
     echo $? > "$out.rc"
     tr -d '\r' < "$out.out" | grep -E '^RESULT (qemu-exit|status)' >&2
@@ -313,7 +315,7 @@ for v in $QEMU_VERSIONS; do
                 qemu=${REF[$v]}
                 flags=""
             fi
-            rm -f "$W/$v/$host.img"
+            rm -f "$W/$v/$host.img" "$W/$v/$host.img.state"
             truncate -s $((1024 * 1024 * 1024 + 128 * 1024)) "$W/$v/$host.img"
             run "$v" $host "$round" "$qemu" 1 "$flags"
             sha=$(tr -d '\r' < "$W/$v/$host-$round-1.out" |
@@ -322,19 +324,21 @@ for v in $QEMU_VERSIONS; do
                 "$flags spapr.expect_sha=${sha:-none}"
         done
     done
-    rm -f "$W/$v"/*.img
+    rm -f "$W/$v"/*.img "$W/$v"/*.img.state
 done
 
 # ---- lifecycle phases, once per run, per version, both hosts --------------
 # Each phase starts from a blank NVDIMM file.  lifecycle.py bounds every
 # step and the phase (LIFECYCLE_TIMEOUT); timeout(1) is only a backstop.
 # Its QEMU processes die with it (PR_SET_PDEATHSIG).
-LIFECYCLE=${LIFECYCLE-migrate restore snapshot reboot hotplug}
+LIFECYCLE=${LIFECYCLE-migrate restore snapshot reboot hotplug toolkit}
 LIFECYCLE_TIMEOUT=${LIFECYCLE_TIMEOUT:-240}
 t_lc=$(date +%s)
 for v in $QEMU_VERSIONS; do
     for phase in $LIFECYCLE; do
         for host in ours ref; do
+            # fault injection through our spapr-nvdimm properties: ours only
+            [ "$phase/$host" = toolkit/ref ] && continue
             if [ $host = ours ]; then
                 qemu=${OURS[$v]}
                 # health bits on the cold-plugged DIMM, as in the boots

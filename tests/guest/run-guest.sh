@@ -13,6 +13,7 @@
 #                 (e.g. EXPECT_FAIL='papr/perf_stats' on stock QEMU)
 #   APPEND_EXTRA  appended to the kernel command line
 #   CPU           -cpu model (default POWER9)
+#   NVDIMM_PROPS  extra spapr-nvdimm properties, e.g. health=0x48... (ours)
 #   NVDIMM_FILE   backing file of the NVDIMM (default: fresh sparse file in a
 #                 temporary dir, removed afterwards)
 #   SPAPR_CACHE   cache root (default /var/cache/spapr-hcall)
@@ -61,7 +62,7 @@ args=(
     -serial stdio -monitor none
     -kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND"
     -object "memory-backend-file,id=mem0,mem-path=$NVDIMM_FILE,size=$SIZE,share=on"
-    -device "spapr-nvdimm,id=nv0,memdev=mem0,label-size=$LABEL,uuid=5b2a47b4-9d3c-4c7e-8a3f-2e1d0c9b8a71"
+    -device "spapr-nvdimm,id=nv0,memdev=mem0,label-size=$LABEL,uuid=5b2a47b4-9d3c-4c7e-8a3f-2e1d0c9b8a71${NVDIMM_PROPS:+,$NVDIMM_PROPS}"
 )
 
 log "qemu: $QEMU $("$QEMU" --version | head -1)"

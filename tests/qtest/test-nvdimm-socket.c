@@ -66,6 +66,28 @@ static bool have_scm(QTestState *s)
     return qtest_hcall(s, H_SCM_HEALTH, 1, a, NULL) != H_FUNCTION;
 }
 
+/* Start the fixture; false (test skipped, fixture stopped) without SCM */
+static bool fixture_start_scm(Fixture *f, const char *extra)
+{
+    fixture_start(f, extra);
+    if (!have_scm(f->s)) {
+        g_test_skip("the hcall-scm set is not built in");
+        fixture_stop(f);
+        return false;
+    }
+    return true;
+}
+
+/* H_SCM_BIND_MEM of nv0's two blocks, hypervisor's choice: the address */
+static uint64_t bind_nv0(QTestState *s)
+{
+    uint64_t a[9] = { DRC0, 0, 2, UINT64_MAX }, r[9];
+
+    g_assert_cmpint(qtest_hcall(s, H_SCM_BIND_MEM, 5, a, r), ==, H_SUCCESS);
+    g_assert_cmpuint(r[2], ==, 2);
+    return r[1];
+}
+
 static void test_info_and_health(void)
 {
     Fixture f;
@@ -164,21 +186,11 @@ static void test_scm_hcalls(void)
     int64_t rc;
     unsigned int i;
 
-    fixture_start(&f, "");
-    if (!have_scm(f.s)) {
-        g_test_skip("the hcall-scm set is not built in");
-        fixture_stop(&f);
+    if (!fixture_start_scm(&f, "")) {
         return;
     }
     /* bind, hypervisor chooses the address */
-    memset(a, 0, sizeof(a));
-    a[0] = DRC0;
-    a[2] = 2;
-    a[3] = UINT64_MAX;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
-                    H_SUCCESS);
-    addr = r[1];
-    g_assert_cmpuint(r[2], ==, 2);
+    addr = bind_nv0(f.s);
     g_assert_cmpuint(addr % BLOCK, ==, 0);
     /* the bound range is guest memory for readX/writeX */
     qtest_writeq(f.s, addr + 8, 0xfeedfacecafebeefULL);
@@ -316,6 +328,313 @@ static void test_replay_probe(void)
     rmdir(dir);
 }
 
+/* One single-id H_SCM_PERFORMANCE_STATS, as Linux's PMU and fuel gauge */
+static int64_t stat_one(QTestState *s, const char *id, uint64_t *val)
+{
+    uint8_t buf[32];
+    uint64_t a[3] = { DRC0, 0x20000, sizeof(buf) }, r[9];
+    int64_t rc;
+
+    memcpy(buf, "SCMSTATS\0\0\0\1\0\0\0\1", 16);
+    memcpy(buf + 16, id, 8);
+    memset(buf + 24, 0, 8);
+    qtest_memwrite(s, 0x20000, buf, sizeof(buf));
+    rc = qtest_hcall(s, H_SCM_PERFORMANCE_STATS, 3, a, r);
+    *val = qtest_readq(s, 0x20018);
+    return rc;
+}
+
+static void assert_cmd(QTestState *s, const char *cmd, const char *want)
+{
+    g_autofree char *r = qtest_cmd(s, "%s", cmd);
+
+    g_assert_cmpstr(r, ==, want);
+}
+
+/* Every knob through qtest, each seen through the hcall Linux uses. */
+static void test_inject_qtest(void)
+{
+    uint64_t a[9], r[9], v;
+    Fixture f;
+    int i;
+
+    if (!fixture_start_scm(&f, "")) {
+        return;
+    }
+    /* Health bit 10 and the valid mask */
+    assert_cmd(f.s, "nvdimm-set nv0 health 0x0020000000000000",
+               "OK 0x0020000000000000");
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
+    g_assert_cmphex(r[0], ==, 0);
+    g_assert_cmphex(r[1], ==, 0xffc0000000000000ULL);
+    assert_cmd(f.s, "nvdimm-set nv0 health-valid 0xffe0000000000000",
+               "OK 0xffe0000000000000");
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
+    g_assert_cmphex(r[0], ==, 0x0020000000000000ULL);
+    g_assert_cmphex(r[1], ==, 0xffe0000000000000ULL);
+    /* MemLife, CritRscU */
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
+    g_assert_cmpuint(v, ==, 100);
+    assert_cmd(f.s, "nvdimm-set nv0 mem-life 3", "OK 3");
+    assert_cmd(f.s, "nvdimm-set nv0 crit-rsc-util 97", "OK 97");
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
+    g_assert_cmpuint(v, ==, 3);
+    g_assert_cmpint(stat_one(f.s, "CritRscU", &v), ==, H_SUCCESS);
+    g_assert_cmpuint(v, ==, 97);
+    assert_cmd(f.s, "nvdimm-set nv0 mem-life 101",
+               "FAIL nvdimm 'nv0': mem-life 101 is not a percentage "
+               "(0..100)");
+    assert_cmd(f.s, "nvdimm-get nv0 mem-life", "OK 3");
+    /* PERFORMANCE_STATS faults */
+    assert_cmd(f.s, "nvdimm-set nv0 stats-fault authority", "OK authority");
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_AUTHORITY);
+    assert_cmd(f.s, "nvdimm-set nv0 stats-fault unsupported",
+               "OK unsupported");
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_UNSUPPORTED);
+    assert_cmd(f.s, "nvdimm-set nv0 stats-fault zero-length",
+               "OK zero-length");
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
+                    H_SUCCESS);
+    g_assert_cmpuint(r[0], ==, 0);
+    assert_cmd(f.s, "nvdimm-set nv0 stats-fault ok", "OK ok");
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
+                    H_SUCCESS);
+    g_assert_cmpuint(r[0], ==, 272);
+    /* Bind: two forced long-busy answers, then H_OVERLAP once */
+    assert_cmd(f.s, "nvdimm-set nv0 inject-bind H_LONG_BUSY_ORDER_10_MSEC:2",
+               "OK H_LONG_BUSY_ORDER_10_MSEC:2");
+    for (i = 0; i < 2; i++) {
+        memset(a, 0, sizeof(a));
+        a[0] = DRC0;
+        a[2] = 2;
+        a[3] = UINT64_MAX;
+        g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
+                        H_LONG_BUSY_ORDER_10_MSEC);
+        g_assert_cmphex(r[0], ==, 0);
+    }
+    assert_cmd(f.s, "nvdimm-get nv0 inject-bind", "OK none");
+    assert_cmd(f.s, "nvdimm-set nv0 inject-bind H_OVERLAP:1",
+               "OK H_OVERLAP:1");
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
+                    H_OVERLAP);
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
+                    H_SUCCESS);
+    /* Unbind-all: H_BUSY with the caller's token, 3 times */
+    assert_cmd(f.s, "nvdimm-set nv0 inject-unbind-all H_BUSY:3",
+               "OK H_BUSY:3");
+    for (i = 0; i < 3; i++) {
+        memset(a, 0, sizeof(a));
+        a[0] = H_UNBIND_SCOPE_DRC;
+        a[1] = DRC0;
+        g_assert_cmpint(qtest_hcall(f.s, H_SCM_UNBIND_ALL, 3, a, r), ==,
+                        H_BUSY);
+        g_assert_cmphex(r[0], ==, 0);
+    }
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_UNBIND_ALL, 3, a, r), ==,
+                    H_SUCCESS);
+    g_assert_cmpuint(r[1], ==, 2);
+    /* Flush: a failure, then a number for a status */
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_HARDWARE:1",
+               "OK H_HARDWARE:1");
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r), ==, H_HARDWARE);
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush 9902:1",
+               "OK H_LONG_BUSY_ORDER_100_MSEC:1");
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r), ==,
+                    H_LONG_BUSY_ORDER_100_MSEC);
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_OVERLAP:1",
+               "FAIL nvdimm 'nv0': flush cannot be made to answer -68 "
+               "(H_BUSY, H_LONG_BUSY_ORDER_*, H_HARDWARE)");
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_BUSY",
+               "FAIL inject-flush: 'H_BUSY' is not STATUS:COUNT or none");
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_BUSY:5", "OK H_BUSY:5");
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush none", "OK none");
+    /* The persistence record (the device tree shows it at reset) */
+    assert_cmd(f.s, "nvdimm-set nv0 dirty-shutdown-count 4", "OK 4");
+    assert_cmd(f.s, "nvdimm-set nv0 next-start-dirty on", "OK on");
+    assert_cmd(f.s, "nvdimm-set nv1 next-start-dirty on",
+               "FAIL nvdimm 'nv1' keeps no persistence record (RAM)");
+    assert_cmd(f.s, "nvdimm-get nv0 bogus", "FAIL no knob 'bogus'");
+    assert_cmd(f.s, "nvdimm-set nv9 mem-life 1", "FAIL no nvdimm 'nv9'");
+    /* Host-only counters */
+    {
+        g_autofree char *st = qtest_cmd(f.s, "nvdimm-stats nv0");
+
+        g_assert_true(g_str_has_prefix(st, "OK CtlResCt=0 CtlResTm=0 "));
+        g_assert_nonnull(strstr(st, " MemLife=3 CritRscU=97 HostLCnt=0 "));
+        g_assert_nonnull(strstr(st, " flush-errors=1 blocks-bound=2 "
+                                "blocks-unbound=2"));
+    }
+    fixture_stop(&f);
+}
+
+/* qom-set of nv0's @prop to @json; the reply */
+static char *qom_set(QTestState *s, const char *prop, const char *json)
+{
+    return qtest_qmp(s, "{'execute': 'qom-set', 'arguments': {'path': "
+                     "'/machine/peripheral/nv0', 'property': '%s', "
+                     "'value': %s}}", prop, json);
+}
+
+static void qom_expect(QTestState *s, const char *prop, const char *json,
+                       const char *want)
+{
+    g_autofree char *q = NULL;
+
+    q = json ? qom_set(s, prop, json)
+             : qtest_qmp(s, "{'execute': 'qom-get', 'arguments': {'path': "
+                         "'/machine/peripheral/nv0', 'property': '%s'}}",
+                         prop);
+    if (g_str_has_prefix(want, "{")) {
+        g_assert_cmpstr(q, ==, want);
+    } else {
+        g_assert_nonnull(strstr(q, want));
+    }
+}
+
+/* The same knobs as QOM properties (qom-set / qom-get) and the stats. */
+static void test_inject_qmp(void)
+{
+    uint64_t a[9] = { DRC0 }, r[9], v;
+    g_autofree char *q = NULL;
+    Fixture f;
+
+    if (!fixture_start_scm(&f, "")) {
+        return;
+    }
+    qom_expect(f.s, "mem-life", "25", "{\"return\": {}}");
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
+    g_assert_cmpuint(v, ==, 25);
+    qom_expect(f.s, "health-valid", NULL, "{\"return\": -18014398509481984}");
+    qom_expect(f.s, "health", "9223372036854775808", "{\"return\": {}}");
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
+    g_assert_cmphex(r[0], ==, 0x8000000000000000ULL);
+    qom_expect(f.s, "health", "4611686018427387904", "{\"return\": {}}");
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
+    g_assert_cmphex(r[0], ==, 0x4000000000000000ULL);
+    qom_expect(f.s, "inject-flush", "'H_HARDWARE:1'", "{\"return\": {}}");
+    qom_expect(f.s, "inject-flush", NULL,
+               "{\"return\": \"H_HARDWARE:1\"}");
+    a[0] = DRC0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r), ==, H_HARDWARE);
+    qom_expect(f.s, "next-start-dirty", "true", "{\"return\": {}}");
+    qom_expect(f.s, "next-start-dirty", NULL, "{\"return\": true}");
+    /* Errors the QMP way */
+    qom_expect(f.s, "uuid", "'x'", "{\"error\": {\"class\": "
+               "\"GenericError\", \"desc\": \"Property "
+               "'/machine/peripheral/nv0.uuid' is read-only\"}}");
+    qom_expect(f.s, "stats-fault", "'sometimes'",
+               "'sometimes' is not ok, authority");
+    qom_expect(f.s, "mem-life", "[1]", "Invalid parameter type for 'value'");
+    q = qtest_qmp(f.s, "{'execute': 'query-nvdimm-stats', 'arguments': "
+                  "{'id': 'nv0'}}");
+    g_assert_nonnull(strstr(q, "\"MemLife\": 25, \"CritRscU\": 0, "));
+    g_assert_nonnull(strstr(q, "\"flush-errors\": 1, "));
+    fixture_stop(&f);
+}
+
+/*
+ * Record a session (binds, labels, stats, flushes, injected faults, a
+ * reset), replay it against a fresh machine: identical; then a tampered
+ * recording: the first divergence is named.
+ */
+static void test_record_replay(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("hvrr-XXXXXX", NULL);
+    g_autofree char *rec = g_build_filename(dir, "rec.txt", NULL);
+    g_autofree char *img = g_build_filename(dir, "nv.img", NULL);
+    g_autofree char *img_state = g_strconcat(img, ".state", NULL);
+    g_autofree char *extra = g_strdup_printf("--record %s", rec);
+    g_autofree char *text = NULL, *out = NULL, *err = NULL, *args = NULL;
+    uint64_t a[9], r[9], v;
+    Fixture f;
+    char *p;
+    int i;
+
+    if (!fixture_start_scm(&f, extra)) {
+        return;
+    }
+    bind_nv0(f.s);
+    for (i = 0; i < 4; i++) {
+        memset(a, 0, sizeof(a));
+        a[0] = DRC0;
+        a[1] = 8 * i;
+        a[2] = 0x1000 + i;
+        a[3] = 8;
+        qtest_hcall(f.s, H_SCM_WRITE_METADATA, 4, a, r);
+        a[2] = 8;
+        qtest_hcall(f.s, H_SCM_READ_METADATA, 3, a, r);
+    }
+    assert_cmd(f.s, "nvdimm-set nv0 mem-life 40", "OK 40");
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
+    g_assert_cmpuint(v, ==, 40);
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    a[1] = 0x30000;
+    a[2] = 272;
+    qtest_memwrite(f.s, 0x30000, "SCMSTATS\0\0\0\1\0\0\0\0", 16);
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
+                    H_SUCCESS);
+    assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_BUSY:2", "OK H_BUSY:2");
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    for (i = 0; i < 100; i++) {
+        int64_t rc = qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r);
+
+        if (rc != H_BUSY && !H_IS_LONG_BUSY(rc)) {
+            g_assert_cmpint(rc, ==, H_SUCCESS);
+            break;
+        }
+        a[1] = r[0];
+        g_usleep(1000);
+    }
+    g_free(qtest_cmd(f.s, "reset"));
+    memset(a, 0, sizeof(a));
+    a[0] = DRC0;
+    g_assert_cmpint(qtest_hcall(f.s, H_SCM_QUERY_BLOCK_MEM_BINDING, 2, a,
+                                r), ==, H_NOT_FOUND);
+    fixture_stop(&f);
+
+    /* Against a fresh machine with a blank backend */
+    args = g_strdup_printf("-M pseries -m 512M -object memory-backend-file,"
+                           "id=mem0,mem-path=%s,size=%llu,share=on -device "
+                           "spapr-nvdimm,id=nv0,memdev=mem0,label-size=128K,"
+                           "uuid=" UUID " -object memory-backend-ram,"
+                           "id=mem1,size=%llu -device nvdimm,id=nv1,"
+                           "memdev=mem1,label-size=128K,unarmed=on --replay "
+                           "%s", img, 2 * BLOCK + LABEL_SIZE,
+                           BLOCK + LABEL_SIZE, rec);
+    g_assert_cmpint(qtest_run(args, &out, &err), ==, 0);
+    g_assert_nonnull(strstr(out, " hcalls, 1 resets, 2 knob changes: "
+                            "identical"));
+    g_free(out);
+    g_free(err);
+    unlink(img);
+    unlink(img_state);
+
+    /* A label read that answered something else */
+    g_assert_true(g_file_get_contents(rec, &text, NULL, NULL));
+    p = strstr(text, "C 3 0 3e4 H_SCM_READ_METADATA");
+    g_assert_nonnull(p);
+    p = strstr(p, "\nS 0 1000 ");
+    g_assert_nonnull(p);
+    p[5] = '2';
+    g_assert_true(g_file_set_contents(rec, text, -1, NULL));
+    g_assert_cmpint(qtest_run(args, &out, &err), !=, 0);
+    g_assert_nonnull(strstr(out, "replay: first divergence at hcall #3 "));
+    g_assert_nonnull(strstr(out, "H_SCM_READ_METADATA: r4 = 0x1000, "
+                            "recorded 0x2000"));
+    unlink(img);
+    unlink(img_state);
+    unlink(rec);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -324,5 +643,8 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-hv/nvdimm/fdt-qom", test_fdt_and_qom);
     g_test_add_func("/spapr-hv/nvdimm/scm-hcalls", test_scm_hcalls);
     g_test_add_func("/spapr-hv/nvdimm/replay-probe", test_replay_probe);
+    g_test_add_func("/spapr-hv/nvdimm/inject-qtest", test_inject_qtest);
+    g_test_add_func("/spapr-hv/nvdimm/inject-qmp", test_inject_qmp);
+    g_test_add_func("/spapr-hv/nvdimm/record-replay", test_record_replay);
     return g_test_run();
 }

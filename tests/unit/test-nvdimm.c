@@ -4,6 +4,7 @@
  * Copyright (c) 2026 spapr-hcall developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -108,7 +109,7 @@ static void test_health(void)
     g_assert_cmphex(spapr_nvdimm_health(nv), ==, PPC_BIT(0) | PPC_BIT(8));
     spapr_nvdimm_set_health(nv, 0, PPC_BIT(0));
     g_assert_cmphex(spapr_nvdimm_health(nv), ==, PPC_BIT(8));
-    spapr_nvdimm_set_health(nv, ~0ULL, SPAPR_NVDIMM_HEALTH_VALID);
+    spapr_nvdimm_set_health(nv, ~0ULL, SPAPR_NVDIMM_HEALTH_VALID_DEFAULT);
     g_assert_cmphex(spapr_nvdimm_health(nv), ==, 0xffc0000000000000ULL);
     spapr_machine_free(m);
 }
@@ -392,8 +393,127 @@ static void test_host_backend(void)
     remove_backend(path);
 }
 
+/* A host-supplied backend with a persistence record at @state. */
+static SpaprNvdimm *create_host_record(SpaprMachine *m, void *host, int fd,
+                                       uint64_t size, const char *state,
+                                       const char *uuid)
+{
+    SpaprNvdimmConfig cfg = {
+        .id = "hr", .size = size, .label_size = LABEL, .host = host,
+        .host_fd = fd, .hcall_flush = true, .uuid = uuid,
+        .slot = SPAPR_NVDIMM_SLOT_AUTO, .state_path = state,
+    };
+    GError *err = NULL;
+    SpaprNvdimm *nv = spapr_nvdimm_create(m, &cfg, &err);
+
+    g_assert_no_error(err);
+    return nv;
+}
+
+static void map_host(const char *path, uint64_t size, int *fd,
+                     uint8_t **host)
+{
+    *fd = open(path, O_RDWR | O_CREAT, 0600);
+    g_assert_cmpint(*fd, >=, 0);
+    g_assert_cmpint(ftruncate(*fd, size), ==, 0);
+    *host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+    g_assert_true(*host != MAP_FAILED);
+}
+
+/* The child of test_host_record: opens the record, then is killed. */
+static int host_record_child(const char *path)
+{
+    g_autofree char *state = g_strdup_printf("%s.state", path);
+    uint64_t size = 256 * MIB + LABEL;
+    SpaprMachine *m = new_machine();
+    uint8_t *host;
+    int fd;
+
+    map_host(path, size, &fd, &host);
+    create_host_record(m, host, fd, size, state, NULL);
+    kill(getpid(), SIGKILL);
+    return 3;
+}
+
+/*
+ * The QEMU host's persistence record: the same key file, kept by the
+ * library for memory the host mapped.  Killed -> the next start counts
+ * a dirty shutdown; a clean close does not; next-start-dirty does.
+ */
+static void test_host_record(void)
+{
+    g_autofree char *path = tmp_path("hrec.img");
+    g_autofree char *state = g_strdup_printf("%s.state", path);
+    uint64_t size = 256 * MIB + LABEL;
+    SpaprMachine *m;
+    SpaprNvdimm *nv;
+    uint8_t *host;
+    GError *err = NULL;
+    int fd, status;
+    pid_t pid;
+
+    remove_backend(path);
+    map_host(path, size, &fd, &host);
+    m = new_machine();
+    nv = create_host_record(m, host, fd, size, state,
+                            "5b2a47b4-9d3c-4c7e-8a3f-2e1d0c9b8a71");
+    g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 0);
+    g_assert_true(g_file_test(state, G_FILE_TEST_EXISTS));
+    spapr_machine_free(m);
+
+    /* Clean close: still 0; the UUID is the recorded one */
+    m = new_machine();
+    nv = create_host_record(m, host, fd, size, state, NULL);
+    g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 0);
+    g_assert_cmpstr(spapr_nvdimm_uuid(nv), ==,
+                    "5b2a47b4-9d3c-4c7e-8a3f-2e1d0c9b8a71");
+    g_assert_true(spapr_nvdimm_set_next_start_dirty(nv, true, NULL));
+    spapr_machine_free(m);
+
+    /* Marked dirty by the host: 1 */
+    m = new_machine();
+    nv = create_host_record(m, host, fd, size, state, NULL);
+    g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 1);
+    spapr_machine_free(m);
+
+    /* A process killed with the record open: 2 */
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        execl("/proc/self/exe", "test-nvdimm", "--host-record-child", path,
+              NULL);
+        _exit(4);
+    }
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFSIGNALED(status));
+    m = new_machine();
+    nv = create_host_record(m, host, fd, size, state, NULL);
+    g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 2);
+    spapr_machine_free(m);
+
+    /* A record is only for host-supplied memory */
+    m = new_machine();
+    {
+        SpaprNvdimmConfig cfg = {
+            .id = "x", .size = size, .label_size = LABEL,
+            .slot = SPAPR_NVDIMM_SLOT_AUTO, .state_path = state,
+        };
+
+        g_assert_null(spapr_nvdimm_create(m, &cfg, &err));
+        g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_INVALID);
+        g_clear_error(&err);
+    }
+    spapr_machine_free(m);
+    munmap(host, size);
+    close(fd);
+    remove_backend(path);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "--host-record-child")) {
+        return host_record_child(argv[2]);
+    }
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/nvdimm/ram-backend", test_ram_backend);
     g_test_add_func("/nvdimm/health", test_health);
@@ -402,5 +522,6 @@ int main(int argc, char **argv)
     g_test_add_func("/nvdimm/file-persistence", test_file_persistence);
     g_test_add_func("/nvdimm/readonly", test_readonly);
     g_test_add_func("/nvdimm/host-backend", test_host_backend);
+    g_test_add_func("/nvdimm/host-record", test_host_record);
     return g_test_run();
 }

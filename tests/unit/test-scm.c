@@ -272,51 +272,150 @@ static void test_health(void)
     spapr_machine_free(m);
 }
 
+/* The sixteen ids Linux knows, in its order (PMU events 1..16). */
+static const char *const linux_stat_ids[16] = {
+    "CtlResCt", "CtlResTm", "PonSecs ", "MemLife ", "CritRscU", "HostLCnt",
+    "HostSCnt", "HostSDur", "HostLDur", "MedRCnt ", "MedWCnt ", "MedRDur ",
+    "MedWDur ", "CchRHCnt", "CchWHCnt", "FastWCnt",
+};
+
+/* One statistic through a single-id H_SCM_PERFORMANCE_STATS (as Linux). */
+static int64_t stat_one(SpaprMachine *m, uint32_t drc, const char *id,
+                        uint64_t *val, uint64_t *r4)
+{
+    uint8_t buf[32];
+    uint64_t out[9];
+    int64_t rc;
+
+    memcpy(buf, "SCMSTATS\0\0\0\1\0\0\0\1", 16);
+    memcpy(buf + 16, id, 8);
+    memset(buf + 24, 0xee, 8);
+    g_assert_true(spapr_guest_write(m, 0x3000, buf, sizeof(buf)));
+    rc = scm_call(m, H_SCM_PERFORMANCE_STATS, drc, 0x3000, sizeof(buf), 0,
+                  0, out);
+    if (r4) {
+        *r4 = out[0];
+    }
+    g_assert_true(spapr_guest_ldq_be(m, 0x3000 + 24, val));
+    return rc;
+}
+
 static void test_stats(void)
 {
     SpaprMachine *m = scm_machine(256 * MIB);
     SpaprNvdimm *nv = scm_nvdimm_new(m, "nv0", NULL, 1, 0);
     uint64_t out[9], len, v, gpa;
     uint8_t buf[16 + 16 * 2];
+    uint8_t all[16 + 16 * 16];
     unsigned int calls;
     uint32_t n32;
+    bool known;
     int i;
 
-    (void)nv;
     g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
                              out), ==, H_SUCCESS);
     len = out[0];
-    g_assert_cmpuint(len, ==, 16 + 16 * 13);
+    g_assert_cmpuint(len, ==, 16 + 16 * 16);
     for (i = 0; i < 5; i++) {
         scm_call(m, H_SCM_READ_METADATA, DRC(0), 0, 8, 0, 0, NULL);
     }
     scm_call(m, H_SCM_WRITE_METADATA, DRC(0), 0, 0, 1, 0, NULL);
     scm_bind_all(m, DRC(0), 0, 1, SPAPR_SCM_BIND_ANY_ADDR, &gpa, &calls);
+    /* Powered on 7.5 s ago */
+    nv->created_ns = spapr_machine_clock_ns(m) - 7500000000LL;
 
-    /* All statistics */
+    /* All statistics: Linux's sixteen, in order, and nothing else */
     g_assert_true(spapr_guest_write(m, 0x1000, "SCMSTATS\0\0\0\1\0\0\0\0",
                                     16));
     g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0x1000,
                              len, 0, 0, out), ==, H_SUCCESS);
     g_assert_true(spapr_guest_ldl_be(m, 0x1000 + 12, &n32));
-    g_assert_cmpuint(n32, ==, 13);
+    g_assert_cmpuint(n32, ==, 16);
+    g_assert_true(spapr_guest_read(m, 0x1000, all, sizeof(all)));
+    for (i = 0; i < 16; i++) {
+        const uint8_t *e = all + 16 + 16 * i;
+        uint64_t val = 0;
+        int k;
+
+        g_assert_cmpmem(e, 8, linux_stat_ids[i], 8);
+        for (k = 8; k < 16; k++) {
+            val = val << 8 | e[k];
+        }
+        switch (i) {
+        case 2:                 /* PonSecs */
+            g_assert_cmpuint(val, ==, 7);
+            break;
+        case 3:                 /* MemLife: 100% left */
+            g_assert_cmpuint(val, ==, 100);
+            break;
+        case 9:                 /* MedRCnt: label reads */
+            g_assert_cmpuint(val, ==, 5);
+            break;
+        case 10:                /* MedWCnt: label writes */
+            g_assert_cmpuint(val, ==, 1);
+            break;
+        case 11:                /* MedRDur, MedWDur: ns, measured */
+        case 12:
+            break;
+        default:                /* no reset yet; the rest is not seen */
+            g_assert_cmpuint(val, ==, 0);
+        }
+        /* Each one alone, as the PMU and the fuel gauge ask */
+        if (i != 11 && i != 12) {
+            g_assert_cmpint(stat_one(m, DRC(0), linux_stat_ids[i], &v,
+                                     NULL), ==, H_SUCCESS);
+            g_assert_cmpuint(v, ==, val);
+        }
+    }
     /* Two by id */
     memcpy(buf, "SCMSTATS\0\0\0\1\0\0\0\2", 16);
     memcpy(buf + 16, "MedRCnt \0\0\0\0\0\0\0\0", 16);
-    memcpy(buf + 32, "BindCnt \0\0\0\0\0\0\0\0", 16);
+    memcpy(buf + 32, "MemLife \0\0\0\0\0\0\0\0", 16);
     g_assert_true(spapr_guest_write(m, 0x2000, buf, sizeof(buf)));
     g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0x2000,
                              sizeof(buf), 0, 0, out), ==, H_SUCCESS);
     g_assert_true(spapr_guest_ldq_be(m, 0x2000 + 24, &v));
     g_assert_cmpuint(v, ==, 5);
     g_assert_true(spapr_guest_ldq_be(m, 0x2000 + 40, &v));
+    g_assert_cmpuint(v, ==, 100);
+    /* Our own counters are not PAPR ids: H_PARTIAL with the id in r4 */
+    g_assert_cmpint(stat_one(m, DRC(0), "BindCnt ", &v, &out[0]), ==,
+                    H_PARTIAL);
+    g_assert_cmphex(out[0], ==, 0x42696e64436e7420ULL);
+    g_assert_cmpuint(v, ==, 0xeeeeeeeeeeeeeeeeULL);     /* untouched */
+    g_assert_cmpint(stat_one(m, DRC(0), "FlushCnt", &v, &out[0]), ==,
+                    H_PARTIAL);
+    /* ... they are the host's (QMP, qtest) */
+    g_assert_true(spapr_nvdimm_get_stat(nv, "blocks-bound", &v));
     g_assert_cmpuint(v, ==, 1);
-    /* Unknown id: H_PARTIAL with the id in r4 */
-    memcpy(buf + 32, "MemLife ", 8);
-    g_assert_true(spapr_guest_write(m, 0x2000, buf, sizeof(buf)));
-    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0x2000,
-                             sizeof(buf), 0, 0, out), ==, H_PARTIAL);
-    g_assert_cmphex(out[0], ==, 0x4d656d4c69666520ULL);
+    g_assert_true(spapr_nvdimm_get_stat(nv, "MemLife ", &v));
+    g_assert_cmpuint(v, ==, 100);
+    g_assert_false(spapr_nvdimm_get_stat(nv, "BindCnt", &v));
+
+    /* Settable: MemLife 100 -> 37, CritRscU 0 -> 85 */
+    g_assert_true(spapr_nvdimm_set_mem_life(nv, 37, NULL));
+    g_assert_true(spapr_nvdimm_set_crit_rsc_util(nv, 85, NULL));
+    g_assert_cmpint(stat_one(m, DRC(0), "MemLife ", &v, NULL), ==,
+                    H_SUCCESS);
+    g_assert_cmpuint(v, ==, 37);
+    g_assert_cmpint(stat_one(m, DRC(0), "CritRscU", &v, NULL), ==,
+                    H_SUCCESS);
+    g_assert_cmpuint(v, ==, 85);
+    g_assert_false(spapr_nvdimm_set_mem_life(nv, 101, NULL));
+    g_assert_false(spapr_nvdimm_set_crit_rsc_util(nv, 200, NULL));
+    g_assert_cmpuint(spapr_nvdimm_mem_life(nv), ==, 37);
+
+    /* Controller resets: a machine reset, with its ns */
+    spapr_machine_reset(m);
+    spapr_machine_reset(m);
+    g_assert_cmpint(stat_one(m, DRC(0), "CtlResCt", &v, NULL), ==,
+                    H_SUCCESS);
+    g_assert_cmpuint(v, ==, 2);
+    g_assert_cmpuint(spapr_nvdimm_stat_value(nv, "CtlResTm", &known), ==,
+                     nvdimm_stat_sum(nv, NVDIMM_STAT_RESET_TIME));
+    g_assert_true(known);
+    g_assert_cmpuint(spapr_nvdimm_stat_value(nv, "MedRCnt ", &known), ==,
+                     5);
     spapr_machine_free(m);
 }
 
@@ -325,10 +424,9 @@ static void test_flush(void)
     g_autofree char *path = scm_tmp_path("f.img");
     SpaprMachine *m = scm_machine(0);
     SpaprNvdimm *nv = scm_nvdimm_new(m, "f", path, 1, 0);
-    uint64_t out[9], token;
+    uint64_t out[9], token, v;
     unsigned int polls;
     int64_t rc;
-    bool known;
 
     scm_nvdimm_new(m, "ram", NULL, 1, 1);
     g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_SUCCESS);
@@ -364,8 +462,8 @@ static void test_flush(void)
         g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
                                  out), ==, H_P2);
     }
-    g_assert_cmpuint(spapr_nvdimm_stat_value(nv, "SyncCnt ", &known), >=,
-                     2);
+    g_assert_true(spapr_nvdimm_get_stat(nv, "syncs", &v));
+    g_assert_cmpuint(v, >=, 2);
     spapr_machine_free(m);
     scm_remove_backend(path);
 }
@@ -408,7 +506,6 @@ static void test_flush_coalesce(void)
     FlushThread t = { m, 50 };
     GThread *th[8];
     uint64_t flushes, syncs;
-    bool known;
     int i;
 
     for (i = 0; i < 8; i++) {
@@ -417,8 +514,8 @@ static void test_flush_coalesce(void)
     for (i = 0; i < 8; i++) {
         g_thread_join(th[i]);
     }
-    flushes = spapr_nvdimm_stat_value(nv, "FlushCnt", &known);
-    syncs = spapr_nvdimm_stat_value(nv, "SyncCnt ", &known);
+    g_assert_true(spapr_nvdimm_get_stat(nv, "flush-requests", &flushes));
+    g_assert_true(spapr_nvdimm_get_stat(nv, "syncs", &syncs));
     g_test_message("8 threads x 50 flushes: %" PRIu64 " requests, %" PRIu64
                    " fdatasync()s", flushes, syncs);
     g_assert_cmpuint(flushes, ==, 400);
@@ -556,6 +653,337 @@ static void test_figures(void)
     scm_remove_backend(path);
 }
 
+/* Every health bit 0..10 and the valid mask, through H_SCM_HEALTH. */
+static void test_inject_health(void)
+{
+    SpaprMachine *m = scm_machine(0);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "nv0", NULL, 1, 0);
+    uint64_t out[9];
+    int bit;
+
+    for (bit = 0; bit <= 10; bit++) {
+        spapr_nvdimm_set_health(nv, PPC_BIT(bit), ~0ULL);
+        spapr_nvdimm_set_health_valid(nv, ~0ULL);
+        g_assert_cmpint(scm_call(m, H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
+                        ==, H_SUCCESS);
+        g_assert_cmphex(out[0], ==, PPC_BIT(bit));
+        g_assert_cmphex(out[1], ==, 0xffe0000000000000ULL);
+    }
+    /* Bit 10 (save failed) is outside the default mask: not reported */
+    spapr_nvdimm_set_health_valid(nv, SPAPR_NVDIMM_HEALTH_VALID_DEFAULT);
+    g_assert_cmpint(scm_call(m, H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
+                    H_SUCCESS);
+    g_assert_cmphex(out[0], ==, 0);
+    g_assert_cmphex(out[1], ==, 0xffc0000000000000ULL);
+    /* A narrow mask hides the bits outside it; bits 11-63 never exist */
+    spapr_nvdimm_set_health(nv, PPC_BIT(1) | PPC_BIT(4) | PPC_BIT(11),
+                            ~0ULL);
+    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PPC_BIT(1) | PPC_BIT(4));
+    spapr_nvdimm_set_health_valid(nv, PPC_BIT(4) | PPC_BIT(30));
+    g_assert_cmphex(spapr_nvdimm_health_valid(nv), ==, PPC_BIT(4));
+    g_assert_cmpint(scm_call(m, H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
+                    H_SUCCESS);
+    g_assert_cmphex(out[0], ==, PPC_BIT(4));
+    g_assert_cmphex(out[1], ==, PPC_BIT(4));
+    spapr_machine_free(m);
+}
+
+/* Forced BIND_MEM answers: busy codes keep the guest's token. */
+static void test_inject_bind(void)
+{
+    SpaprMachine *m = scm_machine(0);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "nv0", NULL, 4, 0);
+    uint64_t out[9], token, gpa;
+    unsigned int calls;
+    int64_t status;
+    GError *err = NULL;
+
+    g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
+                                             H_BUSY, 3, NULL));
+    g_assert_cmpuint(spapr_nvdimm_injected_status(nv, SPAPR_NVDIMM_OP_BIND,
+                                                  &status), ==, 3);
+    g_assert_cmpint(status, ==, H_BUSY);
+    /* Linux's loop: 3 forced H_BUSY, then the real bind */
+    g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4, SPAPR_SCM_BIND_ANY_ADDR,
+                                 &gpa, &calls), ==, H_SUCCESS);
+    g_assert_cmpuint(calls, ==, 4);
+    g_assert_cmphex(gpa, !=, 0);
+    g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 4);
+    scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, NULL);
+
+    /* Mid-way: the forced answer hands the continue token back */
+    nv->bind_chunk_blocks = 1;
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX, 0,
+                             out), ==, H_BUSY);
+    token = out[0];
+    g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
+                                             H_LONG_BUSY_ORDER_100_MSEC, 1,
+                                             NULL));
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX,
+                             token, out), ==, H_LONG_BUSY_ORDER_100_MSEC);
+    g_assert_cmphex(out[0], ==, token);
+    g_assert_cmphex(out[1], ==, 0);
+    g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 1);
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX,
+                             token, out), ==, H_BUSY);
+    g_assert_cmpuint(out[2], ==, 2);
+    scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, NULL);
+    nv->bind_chunk_blocks = SPAPR_NVDIMM_BIND_CHUNK_BLOCKS;
+
+    /* H_OVERLAP: Linux's QUERY_BLOCK_MEM_BINDING fallback, replayed */
+    g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
+                                             H_OVERLAP, 1, NULL));
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX, 0,
+                             out), ==, H_OVERLAP);
+    g_assert_cmpint(scm_call(m, H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 0,
+                             0, 0, 0, out), ==, H_NOT_FOUND);
+    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC,
+                             DRC(0), 0, 0, 0, out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4, SPAPR_SCM_BIND_ANY_ADDR,
+                                 &gpa, &calls), ==, H_SUCCESS);
+    g_assert_cmpuint(calls, ==, 1);
+
+    /* Bad injections are refused and change nothing; count 0 cancels */
+    g_assert_false(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
+                                              H_HARDWARE, 1, &err));
+    g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_INVALID);
+    g_clear_error(&err);
+    g_assert_false(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_UNBIND_ALL,
+                                              H_OVERLAP, 1, NULL));
+    g_assert_false(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP__MAX,
+                                              H_BUSY, 1, NULL));
+    g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
+                                             H_BUSY, 5, NULL));
+    g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
+                                             0, 0, NULL));
+    g_assert_cmpuint(spapr_nvdimm_injected_status(nv, SPAPR_NVDIMM_OP_BIND,
+                                                  &status), ==, 0);
+    /* A bad DRC is still H_PARAMETER, and consumes nothing */
+    g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
+                                             H_BUSY, 1, NULL));
+    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(5), 0, 1, UINT64_MAX, 0,
+                             out), ==, H_PARAMETER);
+    g_assert_cmpuint(spapr_nvdimm_injected_status(nv, SPAPR_NVDIMM_OP_BIND,
+                                                  NULL), ==, 1);
+    spapr_machine_free(m);
+}
+
+/* Linux's drc_pmem_unbind loop over forced UNBIND_ALL answers. */
+static void test_inject_unbind_all(void)
+{
+    SpaprMachine *m = scm_machine(0);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "nv0", NULL, 2, 0);
+    uint64_t out[9], gpa, token = 0;
+    unsigned int calls, n = 0;
+    int64_t rc;
+
+    g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 2, SPAPR_SCM_BIND_ANY_ADDR,
+                                 &gpa, &calls), ==, H_SUCCESS);
+    g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_UNBIND_ALL,
+                                             H_LONG_BUSY_ORDER_1_MSEC, 2,
+                                             NULL));
+    do {
+        rc = scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC, DRC(0), token,
+                      0, 0, out);
+        token = out[0];
+        n++;
+        if (n <= 2) {
+            g_assert_cmpint(rc, ==, H_LONG_BUSY_ORDER_1_MSEC);
+            g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 2);
+        }
+    } while (rc == H_BUSY || H_IS_LONG_BUSY(rc));
+    g_assert_cmpint(rc, ==, H_SUCCESS);
+    g_assert_cmpuint(n, ==, 3);
+    g_assert_cmpuint(out[1], ==, 2);
+    g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 0);
+    /* Scope ALL is not forced (there is no single device) */
+    g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_UNBIND_ALL,
+                                             H_BUSY, 1, NULL));
+    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_ALL, 0, 0,
+                             0, 0, out), ==, H_SUCCESS);
+    spapr_machine_free(m);
+}
+
+/* A failing flush and forced busy answers, as Linux's flush loop sees. */
+static void test_inject_flush(void)
+{
+    g_autofree char *path = scm_tmp_path("i.img");
+    SpaprMachine *m = scm_machine(0);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "f", path, 1, 0);
+    uint64_t out[9], token = 0, v;
+    unsigned int polls = 0;
+    int64_t rc;
+
+    g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_FLUSH,
+                                             H_HARDWARE, 2, NULL));
+    g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_HARDWARE);
+    g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_HARDWARE);
+    g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_SUCCESS);
+    g_assert_true(spapr_nvdimm_get_stat(nv, "flush-errors", &v));
+    g_assert_cmpuint(v, ==, 2);
+
+    /* Forced busy: the guest polls 4 more times, its token survives */
+    spapr_nvdimm_flush_set_fast_wait(nv->flush, 0);
+    rc = scm_call(m, H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
+    if (rc != H_SUCCESS) {
+        token = out[0];
+        g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_FLUSH,
+                                                 H_LONG_BUSY_ORDER_10_MSEC,
+                                                 4, NULL));
+        for (polls = 0; polls < 4; polls++) {
+            g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
+                                     out), ==, H_LONG_BUSY_ORDER_10_MSEC);
+            g_assert_cmphex(out[0], ==, token);
+        }
+        spapr_nvdimm_flush_drain(nv->flush, false);
+        g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
+                                 out), ==, H_SUCCESS);
+    }
+    /* From the very first call: r4 = 0, Linux starts again */
+    g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_FLUSH,
+                                             H_BUSY, 1, NULL));
+    g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out), ==,
+                    H_BUSY);
+    g_assert_cmphex(out[0], ==, 0);
+    spapr_machine_free(m);
+    scm_remove_backend(path);
+}
+
+/* PERFORMANCE_STATS answering H_AUTHORITY, H_UNSUPPORTED, or size 0. */
+static void test_inject_stats(void)
+{
+    SpaprMachine *m = scm_machine(256 * MIB);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "nv0", NULL, 1, 0);
+    uint64_t out[9], v;
+    SpaprNvdimmStatsFault f;
+
+    spapr_nvdimm_set_stats_fault(nv, SPAPR_NVDIMM_STATS_AUTHORITY);
+    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
+                             out), ==, H_AUTHORITY);
+    g_assert_cmpint(stat_one(m, DRC(0), "MemLife ", &v, NULL), ==,
+                    H_AUTHORITY);
+    g_assert_cmpuint(v, ==, 0xeeeeeeeeeeeeeeeeULL);
+    spapr_nvdimm_set_stats_fault(nv, SPAPR_NVDIMM_STATS_UNSUPPORTED);
+    g_assert_cmpint(stat_one(m, DRC(0), "MemLife ", &v, NULL), ==,
+                    H_UNSUPPORTED);
+    spapr_nvdimm_set_stats_fault(nv, SPAPR_NVDIMM_STATS_ZERO_LENGTH);
+    out[0] = 0x1234;
+    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
+                             out), ==, H_SUCCESS);
+    g_assert_cmpuint(out[0], ==, 0);
+    /* The buffer calls still work (only the size was lied about) */
+    g_assert_cmpint(stat_one(m, DRC(0), "MemLife ", &v, NULL), ==,
+                    H_SUCCESS);
+    g_assert_cmpuint(v, ==, 100);
+    spapr_nvdimm_set_stats_fault(nv, SPAPR_NVDIMM_STATS_OK);
+    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
+                             out), ==, H_SUCCESS);
+    g_assert_cmpuint(out[0], ==, 16 + 16 * 16);
+    g_assert_true(spapr_nvdimm_stats_fault_parse("zero-length", &f));
+    g_assert_cmpint(f, ==, SPAPR_NVDIMM_STATS_ZERO_LENGTH);
+    g_assert_false(spapr_nvdimm_stats_fault_parse("bogus", &f));
+    g_assert_cmpstr(spapr_nvdimm_stats_fault_name(f), ==, "zero-length");
+    spapr_machine_free(m);
+}
+
+/* The dirty-shutdown count and a dirty next start, with a state file. */
+static void test_inject_persistence(void)
+{
+    g_autofree char *path = scm_tmp_path("p.img");
+    SpaprMachine *m = scm_machine(0);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "p", path, 1, 0);
+    SpaprNvdimm *ram = scm_nvdimm_new(m, "r", NULL, 1, 1);
+    GError *err = NULL;
+
+    g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 0);
+    g_assert_true(spapr_nvdimm_set_persistence_failed_count(nv, 5, NULL));
+    g_assert_true(spapr_nvdimm_set_next_start_dirty(nv, true, NULL));
+    g_assert_false(spapr_nvdimm_set_next_start_dirty(ram, true, &err));
+    g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_INVALID);
+    g_clear_error(&err);
+    g_assert_true(spapr_nvdimm_set_persistence_failed_count(ram, 2, NULL));
+    g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(ram), ==, 2);
+    spapr_machine_free(m);
+    /* Clean close, but marked dirty: 5 + 1 */
+    m = scm_machine(0);
+    nv = scm_nvdimm_new(m, "p", path, 1, 0);
+    g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 6);
+    g_assert_false(spapr_nvdimm_next_start_dirty(nv));
+    spapr_machine_free(m);
+    m = scm_machine(0);
+    nv = scm_nvdimm_new(m, "p", path, 1, 0);
+    g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 6);
+    spapr_machine_free(m);
+    scm_remove_backend(path);
+}
+
+typedef struct RaceThread {
+    SpaprMachine *m;
+    unsigned int forced;
+} RaceThread;
+
+static gpointer race_thread(gpointer p)
+{
+    RaceThread *t = p;
+    int i;
+
+    for (i = 0; i < 2000; i++) {
+        uint64_t args[SPAPR_HCALL_NR_ARGS] = { DRC(0) };
+
+        if (spapr_hcall(t->m, NULL, H_SCM_HEALTH, args) != H_SUCCESS) {
+            g_assert_not_reached();
+        }
+        memset(args, 0, sizeof(args));
+        args[0] = DRC(0);
+        /* Whatever the stats fault is at this moment, one of its answers */
+        switch (spapr_hcall(t->m, NULL, H_SCM_PERFORMANCE_STATS, args)) {
+        case H_SUCCESS:
+            g_assert_true(args[0] == 0 || args[0] == 16 + 16 * 16);
+            break;
+        default:
+            break;
+        }
+        memset(args, 0, sizeof(args));
+        args[0] = H_UNBIND_SCOPE_DRC;
+        args[1] = DRC(0);
+        if (spapr_hcall(t->m, NULL, H_SCM_UNBIND_ALL, args) == H_BUSY) {
+            t->forced++;
+        }
+    }
+    return NULL;
+}
+
+/* Injections from another thread while vCPUs call: N forced, N served. */
+static void test_inject_concurrent(void)
+{
+    SpaprMachine *m = scm_machine(0);
+    SpaprNvdimm *nv = scm_nvdimm_new(m, "nv0", NULL, 1, 0);
+    RaceThread t[4] = { { m, 0 }, { m, 0 }, { m, 0 }, { m, 0 } };
+    GThread *th[4];
+    unsigned int total = 0;
+    int i;
+
+    g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_UNBIND_ALL,
+                                             H_BUSY, 1000, NULL));
+    for (i = 0; i < 4; i++) {
+        th[i] = g_thread_new("race", race_thread, &t[i]);
+    }
+    for (i = 0; i < 3000; i++) {
+        spapr_nvdimm_set_health(nv, i & 1 ? PPC_BIT(4) : 0, PPC_BIT(4));
+        spapr_nvdimm_set_stats_fault(nv, i % SPAPR_NVDIMM_STATS__MAX);
+        g_assert_true(spapr_nvdimm_set_mem_life(nv, i % 101, NULL));
+    }
+    for (i = 0; i < 4; i++) {
+        g_thread_join(th[i]);
+        total += t[i].forced;
+    }
+    g_assert_cmpuint(total, ==, 1000);
+    g_assert_cmpuint(spapr_nvdimm_injected_status(nv,
+                                                  SPAPR_NVDIMM_OP_UNBIND_ALL,
+                                                  NULL), ==, 0);
+    spapr_machine_free(m);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--persist-child")) {
@@ -568,6 +996,13 @@ int main(int argc, char **argv)
     g_test_add_func("/scm/health", test_health);
     g_test_add_func("/scm/stats", test_stats);
     g_test_add_func("/scm/flush", test_flush);
+    g_test_add_func("/scm/inject/health", test_inject_health);
+    g_test_add_func("/scm/inject/bind", test_inject_bind);
+    g_test_add_func("/scm/inject/unbind-all", test_inject_unbind_all);
+    g_test_add_func("/scm/inject/flush", test_inject_flush);
+    g_test_add_func("/scm/inject/stats", test_inject_stats);
+    g_test_add_func("/scm/inject/persistence", test_inject_persistence);
+    g_test_add_func("/scm/inject/concurrent", test_inject_concurrent);
     g_test_add_func("/scm/flush-coalesce", test_flush_coalesce);
     g_test_add_func("/scm/persistence-sigkill", test_persistence_sigkill);
     g_test_add_func("/scm/figures", test_figures);

@@ -21,6 +21,7 @@
 #include "hv-devices.h"
 #include "hcall-table.h"
 #include "replay.h"
+#include "record-replay.h"
 #include "serve.h"
 #include "dts.h"
 
@@ -155,7 +156,14 @@ int main(int argc, char **argv)
     if (!hv) {
         return fail(err);
     }
-    if (o->list_hcalls) {
+    if (o->record && !spapr_machine_record_start(hv->m, o->record, &err)) {
+        hv_machine_free(hv);
+        return fail(err);
+    }
+    if (o->replay) {
+        status = hv_replay_recording(hv, o->replay, stdout) ?
+                 EXIT_SUCCESS : EXIT_FAILURE;
+    } else if (o->list_hcalls) {
         hv_print_hcall_list(stdout, hv->m);
         status = EXIT_SUCCESS;
     } else if (o->dump_dtb) {

@@ -216,6 +216,8 @@ void hv_options_free(HvOptions *o)
     g_free(o->qtest_log);
     g_free(o->trace);
     g_free(o->dump_dtb_file);
+    g_free(o->record);
+    g_free(o->replay);
     g_free(o);
 }
 
@@ -788,7 +790,8 @@ typedef struct OptDesc {
 } OptDesc;
 
 enum {
-    O_FN, O_HELP, O_VERSION, O_LIST, O_REPLAY, O_DUMP, O_QTEST, O_QTEST_LOG,
+    O_FN, O_HELP, O_VERSION, O_LIST, O_REPLAY, O_RECORD_FILE, O_REPLAY_FILE,
+    O_DUMP, O_QTEST, O_QTEST_LOG,
     O_QMP, O_NODEFAULTS, O_DISPLAY, O_IGNORED, O_IGNORED_ARG, O_NONE_ONLY,
 };
 
@@ -820,6 +823,10 @@ static const OptDesc opt_table[] = {
     { "list-hcalls", ARG_NONE, O_LIST, NULL, "print the hcall table, exit" },
     { "replay-probe", ARG_NONE, O_REPLAY, NULL,
       "replay the Linux papr_scm probe on every nvdimm, exit" },
+    { "record", ARG_REQUIRED, O_RECORD_FILE, NULL,
+      "FILE (record every hcall served, docs/record-replay.md)" },
+    { "replay", ARG_REQUIRED, O_REPLAY_FILE, NULL,
+      "FILE (replay a recording, report the first divergence, exit)" },
     { "h", ARG_NONE, O_HELP, NULL, "" },
     { "help", ARG_NONE, O_HELP, NULL, "this text" },
     { "version", ARG_NONE, O_VERSION, NULL, "" },
@@ -867,6 +874,14 @@ static bool apply_opt(HvOptions *o, const OptDesc *d, const char *opt,
         return true;
     case O_REPLAY:
         o->replay_probe = true;
+        return true;
+    case O_RECORD_FILE:
+        g_free(o->record);
+        o->record = g_strdup(arg);
+        return true;
+    case O_REPLAY_FILE:
+        g_free(o->replay);
+        o->replay = g_strdup(arg);
         return true;
     case O_DUMP:
         o->dump_dtb = true;

@@ -66,6 +66,8 @@ typedef struct HvOptions {
     char *dump_dtb_file;        /* NULL: DTS on stdout; else binary DTB */
     bool list_hcalls;
     bool replay_probe;
+    char *record;               /* --record FILE: record every hcall */
+    char *replay;               /* --replay FILE: replay a recording, exit */
     bool help;
     bool version;
     bool any_machine_option;    /* something beyond the bare program */

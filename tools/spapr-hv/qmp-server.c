@@ -302,6 +302,32 @@ static void list_device(SpaprDevice *dev, void *opaque)
     add_child(opaque, dev->id, device_type(dev));
 }
 
+/*
+ * The injection knobs (nvdimm.h) as QOM properties: numbers as ints,
+ * next-start-dirty as a bool, the others as strings.
+ */
+static void add_knobs(JsonValue *o, SpaprNvdimm *nv)
+{
+    const char *const *k;
+
+    for (k = spapr_nvdimm_knob_names(); *k; k++) {
+        g_autofree char *v = spapr_nvdimm_knob_get(nv, *k, NULL);
+
+        if (!strcmp(*k, "health")) {
+            continue;               /* already there, as before */
+        }
+        if (!strcmp(*k, "next-start-dirty")) {
+            json_object_set(o, *k, json_bool(!strcmp(v, "on")));
+        } else if (g_ascii_isdigit(v[0])) {
+            /* as "health": the 64 bits, as a signed JSON number */
+            json_object_set(o, *k,
+                            json_int((int64_t)g_ascii_strtoull(v, NULL, 0)));
+        } else {
+            json_object_set(o, *k, json_string(v));
+        }
+    }
+}
+
 /* Properties of a device, as name -> JSON value. */
 static JsonValue *device_props(QmpServer *s, SpaprDevice *dev)
 {
@@ -328,6 +354,7 @@ static JsonValue *device_props(QmpServer *s, SpaprDevice *dev)
                             json_int(spapr_nvdimm_numa_node(nv)));
             json_object_set(o, "health",
                             json_int((int64_t)spapr_nvdimm_health(nv)));
+            add_knobs(o, nv);
         }
     }
     return o;
@@ -491,6 +518,88 @@ static JsonValue *qmp_qom_get(QmpServer *s, JsonValue *args, QmpError *err)
     return NULL;
 }
 
+/* qom-set: the nvdimm knobs; everything else is read-only. */
+static JsonValue *qmp_qom_set(QmpServer *s, JsonValue *args, QmpError *err)
+{
+    const char *path = json_object_get_string(args, "path");
+    const char *prop = json_object_get_string(args, "property");
+    JsonValue *value = json_object_get(args, "value");
+    g_autoptr(GError) gerr = NULL;
+    g_autofree char *text = NULL;
+    SpaprDevice *dev = NULL;
+    SpaprNvdimm *nv = NULL;
+    const char *const *k;
+
+    if (g_str_has_prefix(path, "/machine/peripheral/")) {
+        dev = spapr_machine_find_device(s->hv->m, path +
+                                        strlen("/machine/peripheral/"));
+        nv = spapr_nvdimm_from_device(dev);
+    }
+    if (!nv) {
+        set_err(err, "DeviceNotFound", "Device '%s' not found", path);
+        return NULL;
+    }
+    for (k = spapr_nvdimm_knob_names(); *k && strcmp(*k, prop); k++) {
+    }
+    if (!*k) {
+        g_autoptr(JsonValue) props = device_props(s, dev);
+
+        set_err(err, "GenericError", "Property '%s.%s' %s", path, prop,
+                json_object_get(props, prop) ? "is read-only" :
+                "not found");
+        return NULL;
+    }
+    switch (value->type) {
+    case JSON_INT:
+        text = g_strdup_printf("%" PRIu64, (uint64_t)value->u.i);
+        break;
+    case JSON_BOOL:
+        text = g_strdup(value->u.b ? "on" : "off");
+        break;
+    case JSON_STRING:
+        text = g_strdup(value->u.s);
+        break;
+    case JSON_DOUBLE:
+        /* above INT64_MAX (health bit 0): the parser made it a double */
+        if (value->u.d >= 0 && value->u.d < 18446744073709551616.0 &&
+            value->u.d == (double)(uint64_t)value->u.d) {
+            text = g_strdup_printf("%" PRIu64, (uint64_t)value->u.d);
+            break;
+        }
+        /* fall through */
+    default:
+        set_err(err, "GenericError", "Invalid parameter type for 'value'");
+        return NULL;
+    }
+    if (!spapr_nvdimm_knob_set(nv, prop, text, &gerr)) {
+        set_err(err, "GenericError", "%s", gerr->message);
+        return NULL;
+    }
+    return json_object();
+}
+
+static void add_stat(const char *name, uint64_t value, void *opaque)
+{
+    json_object_set(opaque, name, json_int((int64_t)value));
+}
+
+/* query-nvdimm-stats {id}: every statistic, the PAPR ids and ours */
+static JsonValue *qmp_query_nvdimm_stats(QmpServer *s, JsonValue *args,
+                                         QmpError *err)
+{
+    const char *id = json_object_get_string(args, "id");
+    SpaprNvdimm *nv = spapr_nvdimm_find(s->hv->m, id);
+    JsonValue *o;
+
+    if (!nv) {
+        set_err(err, "DeviceNotFound", "Device '%s' not found", id);
+        return NULL;
+    }
+    o = json_object();
+    spapr_nvdimm_foreach_stat(nv, add_stat, o);
+    return o;
+}
+
 static JsonValue *qmp_device_del(QmpServer *s, JsonValue *args,
                                  QmpError *err)
 {
@@ -512,6 +621,8 @@ static JsonValue *qmp_query_commands(QmpServer *s, JsonValue *args,
 static const char *const p_path[] = { "path", NULL };
 static const char *const p_path_prop[] = { "path", "property", NULL };
 static const char *const p_id[] = { "id", NULL };
+static const char *const p_qom_set[] = { "path", "property", "value",
+                                         NULL };
 static const char *const p_enable[] = { "enable", NULL };
 static const char *const p_hypercall[] = { "convention", "nr", "args",
                                            NULL };
@@ -531,6 +642,8 @@ static const QmpCmd qmp_cmds[] = {
     { "quit", NULL, NULL, qmp_quit },
     { "qom-list", p_path, p_path, qmp_qom_list },
     { "qom-get", p_path_prop, p_path_prop, qmp_qom_get },
+    { "qom-set", p_qom_set, p_qom_set, qmp_qom_set },
+    { "query-nvdimm-stats", p_id, p_id, qmp_query_nvdimm_stats },
     { "device_del", p_id, p_id, qmp_device_del },
 };
 
@@ -573,7 +686,9 @@ static bool check_args(const QmpCmd *c, JsonValue *args, QmpError *err)
                     m->key);
             return false;
         }
-        if (c->fn != qmp_capabilities && m->value->type != JSON_STRING) {
+        /* qom-set's value is any scalar (qmp_qom_set checks it) */
+        if (c->fn != qmp_capabilities && m->value->type != JSON_STRING &&
+            !(c->fn == qmp_qom_set && !strcmp(m->key, "value"))) {
             set_err(err, "GenericError", "Invalid parameter type for '%s',"
                     " expected: string", m->key);
             return false;

@@ -617,6 +617,47 @@ static char *cmd_nvdimm_health(QtestServer *s, char **w, unsigned int n)
     return g_strdup_printf("OK 0x%016" PRIx64, spapr_nvdimm_health(nv));
 }
 
+/* nvdimm-set ID KNOB VALUE / nvdimm-get ID KNOB: "OK <value>" */
+static char *cmd_nvdimm_knob(QtestServer *s, char **w, unsigned int n)
+{
+    SpaprNvdimm *nv = nvdimm_arg(s, w[1]);
+    g_autoptr(GError) err = NULL;
+    char *v, *r;
+
+    if (!nv) {
+        return no_nvdimm(w[1]);
+    }
+    if (n == 4 && !spapr_nvdimm_knob_set(nv, w[2], w[3], &err)) {
+        return g_strdup_printf("FAIL %s", err->message);
+    }
+    v = spapr_nvdimm_knob_get(nv, w[2], &err);
+    if (!v) {
+        return g_strdup_printf("FAIL %s", err->message);
+    }
+    r = g_strdup_printf("OK %s", v);
+    g_free(v);
+    return r;
+}
+
+static void stat_one(const char *name, uint64_t value, void *opaque)
+{
+    g_string_append_printf(opaque, " %s=%" PRIu64, name, value);
+}
+
+/* nvdimm-stats ID: "OK CtlResCt=0 ... blocks-unbound=0" */
+static char *cmd_nvdimm_stats(QtestServer *s, char **w, unsigned int n)
+{
+    SpaprNvdimm *nv = nvdimm_arg(s, w[1]);
+    GString *r;
+
+    if (!nv) {
+        return no_nvdimm(w[1]);
+    }
+    r = g_string_new("OK");
+    spapr_nvdimm_foreach_stat(nv, stat_one, r);
+    return g_string_free(r, FALSE);
+}
+
 static void list_one(SpaprDevice *dev, void *opaque)
 {
     SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
@@ -682,6 +723,9 @@ static const QtestCmd qtest_cmds[] = {
     { "nvdimm-health", 2, 4, cmd_nvdimm_health },
     { "nvdimm-list", 1, 1, cmd_nvdimm_list },
     { "nvdimm-info", 2, 2, cmd_nvdimm_info },
+    { "nvdimm-set", 4, 4, cmd_nvdimm_knob },
+    { "nvdimm-get", 3, 3, cmd_nvdimm_knob },
+    { "nvdimm-stats", 2, 2, cmd_nvdimm_stats },
     { "outb", 3, 3, cmd_no_ports },
     { "outw", 3, 3, cmd_no_ports },
     { "outl", 3, 3, cmd_no_ports },

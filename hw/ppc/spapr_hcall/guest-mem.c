@@ -11,16 +11,28 @@
 
 bool spapr_guest_read(SpaprMachine *m, uint64_t gpa, void *buf, uint64_t len)
 {
+    bool ok;
+
     /* A stale fault of this thread must not be blamed on this access */
     spapr_guarded_take_fault();
-    return m->ops->mem_read(m->opaque, gpa, buf, len);
+    ok = m->ops->mem_read(m->opaque, gpa, buf, len);
+    if (G_UNLIKELY(__atomic_load_n(&m->recording, __ATOMIC_RELAXED)) && ok) {
+        spapr_record_mem(m, false, gpa, buf, len);
+    }
+    return ok;
 }
 
 bool spapr_guest_write(SpaprMachine *m, uint64_t gpa, const void *buf,
                        uint64_t len)
 {
+    bool ok;
+
     spapr_guarded_take_fault();
-    return m->ops->mem_write(m->opaque, gpa, buf, len);
+    ok = m->ops->mem_write(m->opaque, gpa, buf, len);
+    if (G_UNLIKELY(__atomic_load_n(&m->recording, __ATOMIC_RELAXED)) && ok) {
+        spapr_record_mem(m, true, gpa, buf, len);
+    }
+    return ok;
 }
 
 int64_t spapr_guest_access_status(SpaprMachine *m, uint64_t gpa,

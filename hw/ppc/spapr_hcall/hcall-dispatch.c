@@ -308,13 +308,9 @@ static int64_t run_counted(SpaprMachine *m, SpaprCpu *cpu,
     return ret;
 }
 
-/* Slow path: tracing or timing enabled. */
-static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m,
-                                                  SpaprCpu *cpu,
-                                                  const SpaprHcallInfo *info,
-                                                  SpaprHcallCounter *ctr,
-                                                  uint64_t opcode,
-                                                  uint64_t *args)
+static int64_t run_traced(SpaprMachine *m, SpaprCpu *cpu,
+                          const SpaprHcallInfo *info, uint64_t opcode,
+                          uint64_t *args, void *ctr)
 {
     bool tracing = spapr_trace_on(m, TRACE_SPAPR_HCALL);
     g_autofree char *in = NULL;
@@ -332,6 +328,21 @@ static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m,
                           opcode, in, sname ? sname : "?", ret, out);
     }
     return ret;
+}
+
+/* Slow path: tracing, timing or recording enabled. */
+static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m,
+                                                  SpaprCpu *cpu,
+                                                  const SpaprHcallInfo *info,
+                                                  SpaprHcallCounter *ctr,
+                                                  uint64_t opcode,
+                                                  uint64_t *args)
+{
+    if (spapr_machine_recording(m)) {
+        return spapr_record_hcall(m, cpu, info, opcode, args, run_traced,
+                                  ctr);
+    }
+    return run_traced(m, cpu, info, opcode, args, ctr);
 }
 
 static G_GNUC_NO_INLINE int64_t refuse_privileged(SpaprMachine *m,

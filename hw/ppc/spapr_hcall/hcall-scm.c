@@ -9,6 +9,10 @@
  * connector, a connector of another type, or a PMEM connector holding
  * something else gives H_PARAMETER, except UNBIND_ALL (H_P2, as QEMU).
  * Bindings are changed and looked up under the machine lock.
+ *
+ * Injected faults (nvdimm-fault.c) are checked once the DRC is known: a
+ * forced BIND_MEM / UNBIND_ALL / FLUSH answer changes nothing and hands
+ * the caller's continue token back in r4, so its retry loop resumes.
  */
 #include "nvdimm-internal.h"
 
@@ -73,9 +77,18 @@ static int64_t h_scm_bind_mem(SpaprMachine *m, SpaprCpu *cpu,
     SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
     uint64_t token = 0, gpa = 0, bound = 0;
     NvdimmBindStatus st;
+    int64_t ret;
 
     if (!nv) {
         return H_PARAMETER;
+    }
+    if (spapr_nvdimm_fault_take(nv, SPAPR_NVDIMM_OP_BIND, &ret)) {
+        if (ret != H_OVERLAP) {
+            args[0] = args[4];
+            args[1] = 0;
+            args[2] = 0;
+        }
+        return ret;
     }
     g_mutex_lock(&m->lock);
     st = spapr_nvdimm_bind(nv, args[1], args[2], args[3], args[4], &token,
@@ -237,6 +250,11 @@ static int64_t h_scm_unbind_all(SpaprMachine *m, SpaprCpu *cpu,
         if (!nv) {
             return H_P2;
         }
+        if (spapr_nvdimm_fault_take(nv, SPAPR_NVDIMM_OP_UNBIND_ALL, &ret)) {
+            args[0] = token;
+            args[1] = 0;
+            return ret;
+        }
         g_mutex_lock(&m->lock);
         if (token && token != nv->unbind_all_token) {
             g_mutex_unlock(&m->lock);
@@ -331,12 +349,14 @@ static int64_t h_scm_health(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
                             uint64_t *args)
 {
     SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
+    uint64_t valid;
 
     if (!nv) {
         return H_PARAMETER;
     }
-    args[0] = spapr_nvdimm_health(nv) & SPAPR_NVDIMM_HEALTH_VALID;
-    args[1] = SPAPR_NVDIMM_HEALTH_VALID;
+    valid = spapr_nvdimm_health_valid(nv);
+    args[0] = spapr_nvdimm_health(nv) & valid;
+    args[1] = valid;
     return H_SUCCESS;
 }
 
@@ -350,9 +370,19 @@ static int64_t h_scm_performance_stats(SpaprMachine *m, SpaprCpu *cpu,
     if (!nv) {
         return H_PARAMETER;
     }
+    switch (spapr_nvdimm_stats_fault(nv)) {
+    case SPAPR_NVDIMM_STATS_AUTHORITY:
+        return H_AUTHORITY;
+    case SPAPR_NVDIMM_STATS_UNSUPPORTED:
+        return H_UNSUPPORTED;
+    default:
+        break;
+    }
     if (args[2] == 0) {
         /* Sizing call (Linux passes buffer 0, size 0) */
-        args[0] = spapr_nvdimm_stats_buffer_size();
+        args[0] = spapr_nvdimm_stats_fault(nv) ==
+                  SPAPR_NVDIMM_STATS_ZERO_LENGTH ? 0 :
+                  spapr_nvdimm_stats_buffer_size();
         return H_SUCCESS;
     }
     ret = spapr_nvdimm_stats_fill(nv, args[1], args[2], &bad_id);
@@ -371,6 +401,14 @@ static int64_t h_scm_flush(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
 
     if (!nv) {
         return H_PARAMETER;
+    }
+    if (spapr_nvdimm_fault_take(nv, SPAPR_NVDIMM_OP_FLUSH, &ret)) {
+        if (ret == H_HARDWARE) {
+            nvdimm_stat_add(nv, NVDIMM_STAT_FLUSH_ERRORS, 1);
+        } else {
+            args[0] = args[1];
+        }
+        return ret;
     }
     ret = spapr_nvdimm_flush_request(nv->flush, args[1], &token);
     if (ret == H_BUSY || H_IS_LONG_BUSY(ret)) {

@@ -52,6 +52,22 @@ struct SpaprCpuStats {
 };
 
 typedef struct SpaprWorkers SpaprWorkers;
+typedef struct SpaprRecorder SpaprRecorder;
+typedef int64_t (*SpaprRecordedFn)(SpaprMachine *m, SpaprCpu *cpu,
+                                   const SpaprHcallInfo *info,
+                                   uint64_t opcode, uint64_t *args,
+                                   void *opaque);
+
+/* record.c (recording on: m->recording) */
+int64_t spapr_record_hcall(SpaprMachine *m, SpaprCpu *cpu,
+                           const SpaprHcallInfo *info, uint64_t opcode,
+                           uint64_t *args, SpaprRecordedFn fn, void *opaque);
+void spapr_record_mem(SpaprMachine *m, bool write, uint64_t gpa,
+                      const void *buf, uint64_t len);
+void spapr_record_reset(SpaprMachine *m);
+void spapr_record_knob(SpaprMachine *m, uint32_t drc, const char *knob,
+                       const char *value);
+void spapr_record_free(SpaprMachine *m);
 
 struct SpaprMachine {
     const SpaprHostOps *ops;
@@ -82,6 +98,11 @@ struct SpaprMachine {
     SpaprCpuStats *nocpu_stats;
 
     SpaprTraceState trace;
+
+    /* record.c: the recorder (created at the first start), and whether
+     * it is on (atomic) */
+    SpaprRecorder *recorder;
+    uint32_t recording;
 
     /* spapr_ticks() calibration: a tick and CLOCK_MONOTONIC pair */
     uint64_t ticks0;

@@ -183,6 +183,7 @@ void spapr_machine_free(SpaprMachine *m)
     if (!m) {
         return;
     }
+    spapr_record_free(m);
     /* Newest first: a later device may depend on an earlier one */
     for (i = m->devices->len; i-- > 0;) {
         SpaprDevice *dev = g_ptr_array_index(m->devices, i);
@@ -219,6 +220,7 @@ void spapr_machine_reset(SpaprMachine *m)
     unsigned int i;
 
     trace_spapr_machine_reset(m, m->devices->len);
+    spapr_record_reset(m);
     for (i = 0; i < m->devices->len; i++) {
         SpaprDevice *dev = g_ptr_array_index(m->devices, i);
 

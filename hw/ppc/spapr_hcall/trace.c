@@ -38,6 +38,7 @@ void spapr_machine_update_observe(SpaprMachine *m)
         on |= !!__atomic_load_n(&m->trace.mask[i], __ATOMIC_RELAXED);
     }
     on |= __atomic_load_n(&m->stats_timing, __ATOMIC_RELAXED);
+    on |= __atomic_load_n(&m->recording, __ATOMIC_RELAXED);
     __atomic_store_n(&m->observe, on, __ATOMIC_RELAXED);
 }
 

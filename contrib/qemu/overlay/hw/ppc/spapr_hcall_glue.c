@@ -17,11 +17,17 @@
  * Environment:
  *   SPAPR_HCALL_STATS=<file>   write the library's per-hcall statistics
  *                              to <file> at exit
- *   SPAPR_HCALL_NVDIMM_HEALTH=[<id>=]<bits>[,...]
- *                              PAPR health bits (PPC_BIT numbering, as
- *                              H_SCM_HEALTH returns them) set on the
- *                              NVDIMM <id> (or on every NVDIMM) at plug
  *   SPAPR_HCALL_TRACE=<pat>    library trace events (read by the library)
+ *   SPAPR_HCALL_RECORD=<file>  record every hcall the library serves
+ *                              (include/spapr-hcall/record.h), for
+ *                              spapr-hv --replay
+ *
+ * Fault injection: the library's NVDIMM knobs (include/spapr-hcall/
+ * nvdimm.h: health, mem-life, inject-flush, ...) are properties of the
+ * spapr-nvdimm class, so they work on the command line
+ * (-device spapr-nvdimm,...,health=0x4800000000000000) and at run time
+ * (qom-set /machine/peripheral/nv0 mem-life 3).  A value set before the
+ * device is plugged waits in the glue and is applied at plug.
  */
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
@@ -33,6 +39,7 @@
 #include "qemu/timer.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
+#include "qapi/visitor.h"
 #include "migration/vmstate.h"
 #include "hw/boards.h"
 #include "hw/mem/nvdimm.h"
@@ -58,6 +65,7 @@
 #include "spapr-hcall/nvdimm.h"
 #include "spapr-hcall/fdt.h"
 #include "spapr-hcall/vmstate.h"
+#include "spapr-hcall/record.h"
 
 QEMU_BUILD_BUG_ON(sizeof(target_ulong) != sizeof(uint64_t));
 
@@ -83,6 +91,9 @@ struct SpaprHcallGlue {
     uint8_t *state;
     uint32_t state_len;
     bool state_loaded;          /* by this load, checked by spapr_post_load */
+    /* Fault-injection properties (BQL) */
+    GHashTable *nvdimms;        /* DeviceState -> SpaprNvdimm, once plugged */
+    GHashTable *pending;        /* DeviceState -> GPtrArray knob, value.. */
 };
 
 /* ---- SpaprHostOps over QEMU's memory API ---- */
@@ -446,8 +457,135 @@ static void glue_exit(Notifier *n, void *data)
     g->spapr->hcall_glue = NULL;
     spapr_machine_free(g->m);
     g_hash_table_destroy(g->maps);
+    g_hash_table_destroy(g->nvdimms);
+    g_hash_table_destroy(g->pending);
     g_free(g->stats_path);
     g_free(g);
+}
+
+/* ---- Fault injection: the library's knobs as QOM properties ---- */
+
+static SpaprHcallGlue *glue_of_machine(void)
+{
+    Object *m = qdev_get_machine();
+    SpaprMachineState *spapr;
+
+    spapr = (SpaprMachineState *)object_dynamic_cast(m, TYPE_SPAPR_MACHINE);
+    return spapr ? spapr->hcall_glue : NULL;
+}
+
+static bool glue_knob_is_bool(const char *name)
+{
+    return !strcmp(name, "next-start-dirty");
+}
+
+static bool glue_knob_is_str(const char *name)
+{
+    return !strcmp(name, "stats-fault") || g_str_has_prefix(name, "inject-");
+}
+
+static const char *glue_knob_type(const char *name)
+{
+    return glue_knob_is_bool(name) ? "bool" :
+           glue_knob_is_str(name) ? "str" : "uint64";
+}
+
+static void glue_knob_get(Object *obj, Visitor *v, const char *name,
+                          void *opaque, Error **errp)
+{
+    SpaprHcallGlue *g = glue_of_machine();
+    SpaprNvdimm *nv = g ? g_hash_table_lookup(g->nvdimms, obj) : NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *text = NULL;
+    uint64_t u;
+    bool b;
+
+    if (!nv) {
+        error_setg(errp, "spapr-hcall: '%s' is known once the device is "
+                   "plugged", name);
+        return;
+    }
+    text = spapr_nvdimm_knob_get(nv, name, &err);
+    if (!text) {
+        error_setg(errp, "spapr-hcall: %s", err->message);
+        return;
+    }
+    if (glue_knob_is_bool(name)) {
+        b = !strcmp(text, "on");
+        visit_type_bool(v, name, &b, errp);
+    } else if (glue_knob_is_str(name)) {
+        visit_type_str(v, name, &text, errp);
+    } else if (qemu_strtou64(text, NULL, 0, &u) == 0) {
+        visit_type_uint64(v, name, &u, errp);
+    } else {
+        error_setg(errp, "spapr-hcall: '%s' reads '%s'", name, text);
+    }
+}
+
+static void glue_knob_set(Object *obj, Visitor *v, const char *name,
+                          void *opaque, Error **errp)
+{
+    SpaprHcallGlue *g = glue_of_machine();
+    SpaprNvdimm *nv;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *text = NULL;
+    GPtrArray *pend;
+    uint64_t u;
+    bool b;
+
+    if (glue_knob_is_bool(name)) {
+        if (!visit_type_bool(v, name, &b, errp)) {
+            return;
+        }
+        text = g_strdup(b ? "on" : "off");
+    } else if (glue_knob_is_str(name)) {
+        if (!visit_type_str(v, name, &text, errp)) {
+            return;
+        }
+    } else {
+        if (!visit_type_uint64(v, name, &u, errp)) {
+            return;
+        }
+        text = g_strdup_printf("%" PRIu64, u);
+    }
+    if (!g) {
+        error_setg(errp, "spapr-hcall: not a pseries machine with the "
+                   "library");
+        return;
+    }
+    nv = g_hash_table_lookup(g->nvdimms, obj);
+    if (nv) {
+        if (!spapr_nvdimm_knob_set(nv, name, text, &err)) {
+            error_setg(errp, "spapr-hcall: %s", err->message);
+        }
+        return;
+    }
+    /* -device ...,health=...: applied (and checked) at plug */
+    pend = g_hash_table_lookup(g->pending, obj);
+    if (!pend) {
+        pend = g_ptr_array_new_with_free_func(g_free);
+        g_hash_table_insert(g->pending, obj, pend);
+    }
+    g_ptr_array_add(pend, g_strdup(name));
+    g_ptr_array_add(pend, g_steal_pointer(&text));
+}
+
+/* Once per process: the knobs become spapr-nvdimm class properties. */
+static void glue_add_knob_properties(void)
+{
+    ObjectClass *oc = object_class_by_name(GLUE_TYPE_SPAPR_NVDIMM);
+    const char *const *k;
+
+    if (!oc) {
+        return;
+    }
+    for (k = spapr_nvdimm_knob_names(); *k; k++) {
+        if (object_class_property_find(oc, *k)) {
+            continue;
+        }
+        object_class_property_add(oc, *k, glue_knob_type(*k),
+                                  glue_knob_get, glue_knob_set, NULL, NULL);
+    }
 }
 
 /* ---- Machine lifecycle ---- */
@@ -461,6 +599,7 @@ void spapr_hcall_glue_machine_init(SpaprMachineState *spapr)
     g_autoptr(GError) err = NULL;
     uint64_t top = ms->ram_size;
     const char *stats = g_getenv("SPAPR_HCALL_STATS");
+    const char *record = g_getenv("SPAPR_HCALL_RECORD");
 
     if (ms->device_memory) {
         top = ms->device_memory->base +
@@ -478,6 +617,9 @@ void spapr_hcall_glue_machine_init(SpaprMachineState *spapr)
 
     g->spapr = spapr;
     g->maps = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g->nvdimms = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g->pending = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                       (GDestroyNotify)g_ptr_array_unref);
     g->m = spapr_machine_new(&cfg, &err);
     if (!g->m || !spapr_hcall_register_scm(g->m, &err) ||
         !spapr_hcall_register_epapr(g->m, &err)) {
@@ -488,11 +630,19 @@ void spapr_hcall_glue_machine_init(SpaprMachineState *spapr)
         g->stats_path = g_strdup(stats);
         spapr_hcall_stats_set_timing(g->m, true);
     }
+    /* Closed when the machine is freed at exit */
+    if (record && *record &&
+        !spapr_machine_record_start(g->m, record, &err)) {
+        error_report("spapr-hcall: %s", err->message);
+        exit(1);
+    }
     glue_register_set(spapr_hcall_set_scm, spapr_hcall_set_scm_len);
     glue_register_set(spapr_hcall_set_epapr, spapr_hcall_set_epapr_len);
     g->exit_notifier.notify = glue_exit;
     qemu_add_exit_notifier(&g->exit_notifier);
     spapr->hcall_glue = g;
+    /* Before -device options are applied (qemu_create_cli_devices) */
+    glue_add_knob_properties();
 }
 
 void spapr_hcall_glue_reset(SpaprMachineState *spapr)
@@ -502,8 +652,12 @@ void spapr_hcall_glue_reset(SpaprMachineState *spapr)
     }
 }
 
-/* SPAPR_HCALL_NVDIMM_HEALTH: "[<id>=]<bits>" items, comma-separated */
-static void glue_inject_health(SpaprNvdimm *nv)
+/*
+ * Deprecated, kept while other harnesses move to the health property:
+ * SPAPR_HCALL_NVDIMM_HEALTH=[<id>=]<bits>[,...] sets those health bits
+ * at plug (before the properties given with -device).
+ */
+static void glue_env_health(SpaprNvdimm *nv)
 {
     const char *env = g_getenv("SPAPR_HCALL_NVDIMM_HEALTH");
     g_auto(GStrv) items = NULL;
@@ -519,7 +673,6 @@ static void glue_inject_health(SpaprNvdimm *nv)
         uint64_t bits;
 
         if (eq) {
-            /* "<id>=<bits>": only for that device */
             *eq = '\0';
             val = eq + 1;
             if (strcmp(items[i], spapr_nvdimm_id(nv)) != 0) {
@@ -535,6 +688,28 @@ static void glue_inject_health(SpaprNvdimm *nv)
     }
 }
 
+/* Values given before the plug, in the order given. */
+static void glue_apply_pending(SpaprHcallGlue *g, DeviceState *dev,
+                               SpaprNvdimm *nv)
+{
+    GPtrArray *pend = g_hash_table_lookup(g->pending, dev);
+    guint i;
+
+    for (i = 0; pend && i + 1 < pend->len; i += 2) {
+        g_autoptr(GError) err = NULL;
+
+        if (!spapr_nvdimm_knob_set(nv, g_ptr_array_index(pend, i),
+                                   g_ptr_array_index(pend, i + 1), &err)) {
+            error_report("spapr-hcall: nvdimm '%s': %s",
+                         spapr_nvdimm_id(nv), err->message);
+            if (!dev->hotplugged) {
+                exit(1);
+            }
+        }
+    }
+    g_hash_table_remove(g->pending, dev);
+}
+
 void spapr_hcall_glue_plug_nvdimm(SpaprMachineState *spapr, DeviceState *dev,
                                   uint64_t slot)
 {
@@ -545,6 +720,8 @@ void spapr_hcall_glue_plug_nvdimm(SpaprMachineState *spapr, DeviceState *dev,
     g_autoptr(GError) err = NULL;
     g_autofree char *uuid = NULL;
     g_autofree char *id = NULL;
+    g_autofree char *mem_path = NULL;
+    g_autofree char *state_path = NULL;
     SpaprNvdimm *nv;
 
     if (!g) {
@@ -573,8 +750,33 @@ void spapr_hcall_glue_plug_nvdimm(SpaprMachineState *spapr, DeviceState *dev,
     /* The library works on the memory QEMU already mapped for the memdev */
     cfg.host = memory_region_get_ram_ptr(bmr);
     cfg.host_fd = memory_region_get_fd(bmr);
+    /*
+     * The persistence record next to a writable backend file, as the
+     * library keeps for its own files: it survives QEMU being killed, so
+     * the next start counts a dirty shutdown
+     */
+    if (object_dynamic_cast(OBJECT(dimm->hostmem),
+                            TYPE_MEMORY_BACKEND_FILE) && cfg.host_fd >= 0 &&
+        !object_property_get_bool(OBJECT(dimm->hostmem), "readonly", NULL)) {
+        mem_path = object_property_get_str(OBJECT(dimm->hostmem),
+                                           "mem-path", NULL);
+        /* A directory (hugetlbfs) means an unnamed file: no record */
+        if (mem_path && g_file_test(mem_path, G_FILE_TEST_IS_REGULAR)) {
+            state_path = g_strdup_printf("%s.state", mem_path);
+            cfg.state_path = state_path;
+        }
+    }
 
     nv = spapr_nvdimm_create(g->m, &cfg, &err);
+    if (!nv && cfg.state_path &&
+        g_error_matches(err, SPAPR_ERROR, SPAPR_ERROR_IO)) {
+        /* An unwritable directory costs the record, not the device */
+        warn_report("spapr-hcall: nvdimm '%s': %s; no persistence record",
+                    id, err->message);
+        g_clear_error(&err);
+        cfg.state_path = NULL;
+        nv = spapr_nvdimm_create(g->m, &cfg, &err);
+    }
     if (!nv) {
         error_report("spapr-hcall: nvdimm '%s': %s", id, err->message);
         if (!dev->hotplugged) {
@@ -582,7 +784,9 @@ void spapr_hcall_glue_plug_nvdimm(SpaprMachineState *spapr, DeviceState *dev,
         }
         return;
     }
-    glue_inject_health(nv);
+    g_hash_table_insert(g->nvdimms, dev, nv);
+    glue_env_health(nv);
+    glue_apply_pending(g, dev, nv);
 }
 
 /* ---- Device tree ---- */
