@@ -566,7 +566,7 @@ static JsonValue *qmp_qom_set(QmpServer *s, JsonValue *args, QmpError *err)
             text = g_strdup_printf("%" PRIu64, (uint64_t)value->u.d);
             break;
         }
-        /* fall through */
+        G_GNUC_FALLTHROUGH;
     default:
         set_err(err, "GenericError", "Invalid parameter type for 'value'");
         return NULL;
