@@ -486,14 +486,15 @@ class Phase:
             time.sleep(0.1)
         self.acks_before = len(self.acks)
 
-    def act_migrate(self, tag):
-        src = self.cur
-        self.wait_acks(3)
+    def live_migrate(self, src, key, capabilities=()):
+        """Start a destination on self.nvdimm, migrate src to it over a
+        UNIX socket, run it.  Returns (destination, migrate result)."""
         dst = self.start('B', self.nvdimm, incoming='defer')
-        cap = {'capabilities': [{'capability': 'x-ignore-shared',
-                                 'state': True}]}
-        for p in (src, dst):
-            p.qmp.cmd('migrate-set-capabilities', cap)
+        if capabilities:
+            cap = {'capabilities': [{'capability': c, 'state': True}
+                                    for c in capabilities]}
+            for p in (src, dst):
+                p.qmp.cmd('migrate-set-capabilities', cap)
         sock = os.path.join(self.wd, 'migrate.sock')
         dst.qmp.cmd('migrate-incoming', {'uri': 'unix:' + sock})
         self.fast_migration(src)
@@ -501,20 +502,29 @@ class Phase:
         try:
             r = self.migrate(src, 'unix:' + sock)
         except PhaseError as e:
-            self.check(False, 'host-migrate', 'live migration: %s; '
-                       'destination: %s' % (e, dst.stderr_tail()))
+            self.check(False, key, 'live migration: %s; destination: %s'
+                       % (e, dst.stderr_tail()))
             raise
         self.wait_status(dst, ('paused',), 60)
         self.action_ms = int((time.time() - t0) * 1000)
         dst.qmp.cmd('cont')
+        return dst, r
+
+    def switch_to(self, src, dst, tag):
+        self.cur = dst
+        src.quit()
+        self.answer(tag, 'verify=' + self.spec(self.kept()))
+
+    def act_migrate(self, tag):
+        src = self.cur
+        self.wait_acks(3)
+        dst, r = self.live_migrate(src, 'host-migrate', ('x-ignore-shared',))
         self.check(True, 'host-migrate', 'live migration over a UNIX socket '
                    'completed (%d ms, downtime %s ms, x-ignore-shared, %d '
                    'in-flight writes acknowledged before it)'
                    % (self.action_ms, r.get('downtime', '?'),
                       self.acks_before))
-        self.cur = dst
-        src.quit()
-        self.answer(tag, 'verify=' + self.spec(self.kept()))
+        self.switch_to(src, dst, tag)
 
     def stop_with_flush_pending(self, src):
         """With our library's hcall trace, re-pause the (paused) source up to
@@ -546,20 +556,7 @@ class Phase:
         with open(self.nvdimm, 'wb') as f:
             f.truncate(SIZE)
         self.files = [self.nvdimm]
-        dst = self.start('B', self.nvdimm, incoming='defer')
-        sock = os.path.join(self.wd, 'migrate.sock')
-        dst.qmp.cmd('migrate-incoming', {'uri': 'unix:' + sock})
-        self.fast_migration(src)
-        t0 = time.time()
-        try:
-            r = self.migrate(src, 'unix:' + sock)
-        except PhaseError as e:
-            self.check(False, 'host-precopy', 'live migration: %s; '
-                       'destination: %s' % (e, dst.stderr_tail()))
-            raise
-        self.wait_status(dst, ('paused',), 60)
-        self.action_ms = int((time.time() - t0) * 1000)
-        dst.qmp.cmd('cont')
+        dst, r = self.live_migrate(src, 'host-precopy')
         ram = r.get('ram', {})
         self.check(True, 'host-precopy', 'live precopy migration, RAM and '
                    'NVDIMM through the stream to a blank NVDIMM file (%d ms, '
@@ -568,9 +565,7 @@ class Phase:
                    % (self.action_ms, r.get('downtime', '?'),
                       ram.get('dirty-sync-count', '?'),
                       ram.get('transferred', 0) >> 20, self.acks_before))
-        self.cur = dst
-        src.quit()
-        self.answer(tag, 'verify=' + self.spec(self.kept()))
+        self.switch_to(src, dst, tag)
 
     def act_restore(self, tag):
         src = self.cur
