@@ -250,22 +250,15 @@ bool spapr_nvdimm_fault_load(SpaprNvdimm *nv, SpaprStateReader *r,
 {
     uint64_t valid = SPAPR_NVDIMM_HEALTH_VALID_DEFAULT, life = 100, crit = 0;
     uint64_t fault[SPAPR_NVDIMM_OP__MAX] = { 0 };
-    uint32_t stats = SPAPR_NVDIMM_STATS_OK, n, i;
+    uint32_t stats = SPAPR_NVDIMM_STATS_OK, i;
 
     if (spapr_state_left(r)) {
         valid = spapr_state_get_u64(r);
         life = spapr_state_get_u64(r);
         crit = spapr_state_get_u64(r);
         stats = spapr_state_get_u32(r);
-        n = spapr_state_get_u32(r);
-        for (i = 0; i < n && !r->bad; i++) {
-            uint64_t v = spapr_state_get_u64(r);
-
-            /* A newer source may force more calls: those are dropped */
-            if (i < SPAPR_NVDIMM_OP__MAX) {
-                fault[i] = v;
-            }
-        }
+        /* A newer source may force more calls: those are dropped */
+        spapr_state_get_u64_array(r, fault, SPAPR_NVDIMM_OP__MAX);
         if (r->bad) {
             return true;            /* the caller reports the record */
         }

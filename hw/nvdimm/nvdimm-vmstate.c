@@ -181,15 +181,8 @@ bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
         b.nblocks = spapr_state_get_u64(r);
         g_array_append_val(bs, b);
     }
-    n = spapr_state_get_u32(r);
-    for (i = 0; i < n && !r->bad; i++) {
-        uint64_t v = spapr_state_get_u64(r);
-
-        /* A newer source may count more: those are dropped */
-        if (i < NVDIMM_STAT__MAX) {
-            stats[i] = v;
-        }
-    }
+    /* A newer source may count more: those are dropped */
+    spapr_state_get_u64_array(r, stats, NVDIMM_STAT__MAX);
     if (r->bad) {
         return true;
     }

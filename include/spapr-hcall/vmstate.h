@@ -65,6 +65,13 @@ void spapr_state_put_str(GByteArray *w, const char *s);
 uint8_t spapr_state_get_u8(SpaprStateReader *r);
 uint32_t spapr_state_get_u32(SpaprStateReader *r);
 uint64_t spapr_state_get_u64(SpaprStateReader *r);
+/*
+ * A u32 count then that many u64s: the first @max go to @out, the rest
+ * (a newer source's extra entries) are read and dropped.  Returns the
+ * count.
+ */
+uint32_t spapr_state_get_u64_array(SpaprStateReader *r, uint64_t *out,
+                                   size_t max);
 /* Copies a string of at most @size - 1 bytes into @buf (NUL-terminated). */
 bool spapr_state_get_str(SpaprStateReader *r, char *buf, size_t size);
 /* Bytes not read yet (0 once @bad). */

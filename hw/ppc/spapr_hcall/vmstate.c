@@ -90,6 +90,21 @@ uint64_t spapr_state_get_u64(SpaprStateReader *r)
     return get_be(r, 8);
 }
 
+uint32_t spapr_state_get_u64_array(SpaprStateReader *r, uint64_t *out,
+                                   size_t max)
+{
+    uint32_t n = spapr_state_get_u32(r), i;
+
+    for (i = 0; i < n && !r->bad; i++) {
+        uint64_t v = spapr_state_get_u64(r);
+
+        if (i < max) {
+            out[i] = v;
+        }
+    }
+    return n;
+}
+
 bool spapr_state_get_str(SpaprStateReader *r, char *buf, size_t size)
 {
     uint32_t n = spapr_state_get_u32(r);
