@@ -16,7 +16,7 @@
 static int64_t h_nop(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
                      uint64_t *args)
 {
-    return H_SUCCESS;
+    return PAPR_H_SUCCESS;
 }
 
 static SpaprHcallFn volatile floor_fn = h_nop;
@@ -28,7 +28,7 @@ static double run_floor(SpaprMachine *m, SpaprCpu *cpu, uint64_t *args)
     unsigned int i;
 
     for (i = 0; i < CALLS; i++) {
-        acc += floor_fn(m, cpu, H_SCM_HEALTH, args);
+        acc += floor_fn(m, cpu, PAPR_H_SCM_HEALTH, args);
     }
     if (acc) {
         fprintf(stderr, "unexpected status\n");
@@ -43,7 +43,7 @@ static double run_dispatch(SpaprMachine *m, SpaprCpu *cpu, uint64_t *args)
     unsigned int i;
 
     for (i = 0; i < CALLS; i++) {
-        acc += spapr_hcall(m, cpu, H_SCM_HEALTH, args);
+        acc += spapr_hcall(m, cpu, PAPR_H_SCM_HEALTH, args);
     }
     if (acc) {
         fprintf(stderr, "unexpected status\n");
@@ -56,7 +56,7 @@ void bench_dispatch(void);
 void bench_dispatch(void)
 {
     static const SpaprHcallInfo nop = {
-        H_SCM_HEALTH, "H_NOP", h_nop, "hcall-bench", 0, 0,
+        PAPR_H_SCM_HEALTH, "H_NOP", h_nop, "hcall-bench", 0, 0,
     };
     SpaprMachine *m = spapr_machine_new(NULL, NULL);
     SpaprCpu *cpu = spapr_machine_cpu(m, 0);

@@ -64,7 +64,7 @@ static double hcall_rate(QTestState *s)
     unsigned int i;
 
     for (i = 0; i < ROUND_TRIPS; i++) {
-        qtest_hcall(s, H_LOGICAL_CI_LOAD, 2, args, NULL);
+        qtest_hcall(s, PAPR_H_LOGICAL_CI_LOAD, 2, args, NULL);
     }
     return ROUND_TRIPS / ((bench_now_ns() - t0) / 1e9);
 }
@@ -78,7 +78,7 @@ static double label_read_us(QTestState *s)
     for (off = 0; off < (128 << 10); off += 8) {
         uint64_t args[3] = { 0x90000000, off, 8 };
 
-        if (qtest_hcall(s, H_SCM_READ_METADATA, 3, args, NULL) != 0) {
+        if (qtest_hcall(s, PAPR_H_SCM_READ_METADATA, 3, args, NULL) != 0) {
             fprintf(stderr, "READ_METADATA over qtest failed\n");
             exit(1);
         }

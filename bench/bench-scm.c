@@ -88,7 +88,7 @@ void bench_labels(void)
         for (off = 0; off < LABEL; off += 8) {
             uint64_t args[SPAPR_HCALL_NR_ARGS] = { drc, off, 8 };
 
-            if (call(&b, H_SCM_READ_METADATA, args) != H_SUCCESS) {
+            if (call(&b, PAPR_H_SCM_READ_METADATA, args) != PAPR_H_SUCCESS) {
                 fprintf(stderr, "READ_METADATA failed\n");
                 exit(1);
             }
@@ -148,13 +148,13 @@ void bench_bind_1tib(void)
             };
             double c0 = bench_now_ns();
 
-            ret = call(&b, H_SCM_BIND_MEM, args);
+            ret = call(&b, PAPR_H_SCM_BIND_MEM, args);
             worst = MAX(worst, bench_now_ns() - c0);
             token = args[0];
             calls_bind++;
-        } while (ret == H_BUSY);
+        } while (ret == PAPR_H_BUSY);
         tb[r] = (bench_now_ns() - t0) / 1000;
-        if (ret != H_SUCCESS) {
+        if (ret != PAPR_H_SUCCESS) {
             fprintf(stderr, "BIND_MEM: %" PRId64 "\n", ret);
             exit(1);
         }
@@ -162,20 +162,20 @@ void bench_bind_1tib(void)
         token = 0;
         do {
             uint64_t args[SPAPR_HCALL_NR_ARGS] = {
-                H_UNBIND_SCOPE_DRC, drc, token,
+                PAPR_H_UNBIND_SCOPE_DRC, drc, token,
             };
             double c0 = bench_now_ns();
 
-            ret = call(&b, H_SCM_UNBIND_ALL, args);
+            ret = call(&b, PAPR_H_SCM_UNBIND_ALL, args);
             worst = MAX(worst, bench_now_ns() - c0);
-            if (H_IS_LONG_BUSY(ret)) {
-                ret = H_BUSY;
+            if (PAPR_H_IS_LONG_BUSY(ret)) {
+                ret = PAPR_H_BUSY;
             }
             token = args[0];
             calls_unbind++;
-        } while (ret == H_BUSY);
+        } while (ret == PAPR_H_BUSY);
         tu[r] = (bench_now_ns() - t0) / 1000;
-        if (ret != H_SUCCESS) {
+        if (ret != PAPR_H_SUCCESS) {
             fprintf(stderr, "UNBIND_ALL: %" PRId64 "\n", ret);
             exit(1);
         }
@@ -216,13 +216,13 @@ static uint64_t bind_all(Bench *b, uint32_t drc, uint64_t blocks)
             drc, 0, blocks, SPAPR_SCM_BIND_ANY_ADDR, token,
         };
 
-        ret = call(b, H_SCM_BIND_MEM, args);
+        ret = call(b, PAPR_H_SCM_BIND_MEM, args);
         token = args[0];
         if (!addr) {
             addr = args[1];
         }
-    } while (ret == H_BUSY);
-    if (ret != H_SUCCESS) {
+    } while (ret == PAPR_H_BUSY);
+    if (ret != PAPR_H_SUCCESS) {
         fprintf(stderr, "bind: %" PRId64 "\n", ret);
         exit(1);
     }
@@ -262,19 +262,19 @@ void bench_flush(void)
             uint64_t args[SPAPR_HCALL_NR_ARGS] = { drc, token };
             double c0 = bench_now_ns();
 
-            ret = call(&b, H_SCM_FLUSH, args);
+            ret = call(&b, PAPR_H_SCM_FLUSH, args);
             worst = MAX(worst, bench_now_ns() - c0);
             polls++;
-            if (H_IS_LONG_BUSY(ret)) {
+            if (PAPR_H_IS_LONG_BUSY(ret)) {
                 /* What Linux's flush loop does: sleep the hinted time */
                 g_usleep(spapr_hcall_long_busy_msecs(ret) * 1000);
-            } else if (ret != H_BUSY) {
+            } else if (ret != PAPR_H_BUSY) {
                 break;
             }
             token = args[0];
         }
         tf[r] = (bench_now_ns() - t0) / 1e6;
-        if (ret != H_SUCCESS) {
+        if (ret != PAPR_H_SUCCESS) {
             fprintf(stderr, "FLUSH: %" PRId64 "\n", ret);
             exit(1);
         }
@@ -332,17 +332,17 @@ static gpointer worker(gpointer data)
     while (!*w->stop) {
         uint64_t args[SPAPR_HCALL_NR_ARGS] = { w->drc, (i * 8) % LABEL, 8 };
 
-        spapr_hcall(w->b->m, w->cpu, H_SCM_READ_METADATA, args);
+        spapr_hcall(w->b->m, w->cpu, PAPR_H_SCM_READ_METADATA, args);
         args[0] = w->drc;
         args[1] = (i * 8) % LABEL;
         args[2] = i;
         args[3] = 8;
-        spapr_hcall(w->b->m, w->cpu, H_SCM_WRITE_METADATA, args);
+        spapr_hcall(w->b->m, w->cpu, PAPR_H_SCM_WRITE_METADATA, args);
         args[0] = w->drc;
-        spapr_hcall(w->b->m, w->cpu, H_SCM_HEALTH, args);
+        spapr_hcall(w->b->m, w->cpu, PAPR_H_SCM_HEALTH, args);
         args[0] = w->drc;
         args[1] = 0;
-        spapr_hcall(w->b->m, w->cpu, H_SCM_QUERY_BLOCK_MEM_BINDING, args);
+        spapr_hcall(w->b->m, w->cpu, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, args);
         i++;
     }
     w->calls = i * 4;

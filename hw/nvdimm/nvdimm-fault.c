@@ -142,9 +142,9 @@ static bool check_valid_status(SpaprNvdimm *nv, SpaprNvdimmFaultOp op,
                     "no such injection point %d", op);
         return false;
     }
-    if (status == H_BUSY || H_IS_LONG_BUSY(status) ||
-        (op == SPAPR_NVDIMM_OP_BIND && status == H_OVERLAP) ||
-        (op == SPAPR_NVDIMM_OP_FLUSH && status == H_HARDWARE)) {
+    if (status == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(status) ||
+        (op == SPAPR_NVDIMM_OP_BIND && status == PAPR_H_OVERLAP) ||
+        (op == SPAPR_NVDIMM_OP_FLUSH && status == PAPR_H_HARDWARE)) {
         return true;
     }
     g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
@@ -186,7 +186,7 @@ uint32_t spapr_nvdimm_injected_status(const SpaprNvdimm *nv,
     }
     w = __atomic_load_n(&nv->fault[op], __ATOMIC_RELAXED);
     if (status) {
-        *status = FAULT_COUNT(w) ? FAULT_STATUS(w) : H_SUCCESS;
+        *status = FAULT_COUNT(w) ? FAULT_STATUS(w) : PAPR_H_SUCCESS;
     }
     return FAULT_COUNT(w);
 }

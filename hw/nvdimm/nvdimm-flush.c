@@ -81,7 +81,7 @@ static void flush_worker(void *opaque)
     t0 = spapr_machine_clock_ns(nv->m);
     r = fdatasync(nv->fd) < 0 ? errno : 0;
     ns = spapr_machine_clock_ns(nv->m) - t0;
-    status = r ? H_HARDWARE : H_SUCCESS;
+    status = r ? PAPR_H_HARDWARE : PAPR_H_SUCCESS;
     nvdimm_stat_add(nv, NVDIMM_STAT_SYNCS, 1);
     nvdimm_stat_add(nv, NVDIMM_STAT_SYNC_NS, ns);
     if (r) {
@@ -188,15 +188,15 @@ static int64_t busy_code(NvdimmFlush *f, FlushReq *req)
      * microseconds per hcall.
      */
     if (left_ns < 1000000) {
-        return H_BUSY;
+        return PAPR_H_BUSY;
     }
     if (left_ns < 100000000) {
-        return H_LONG_BUSY_ORDER_1_MSEC;
+        return PAPR_H_LONG_BUSY_ORDER_1_MSEC;
     }
     if (left_ns < 1000000000) {
-        return H_LONG_BUSY_ORDER_10_MSEC;
+        return PAPR_H_LONG_BUSY_ORDER_10_MSEC;
     }
-    return H_LONG_BUSY_ORDER_100_MSEC;
+    return PAPR_H_LONG_BUSY_ORDER_100_MSEC;
 }
 
 int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
@@ -208,7 +208,7 @@ int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
     int64_t deadline, status;
 
     if (!token_in && !f->can_sync) {
-        return H_UNSUPPORTED;
+        return PAPR_H_UNSUPPORTED;
     }
     g_mutex_lock(&f->lock);
     if (!token_in) {
@@ -218,7 +218,7 @@ int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
             /* The guest forgot its tokens: make it retry from scratch */
             g_mutex_unlock(&f->lock);
             *token = 0;
-            return H_BUSY;
+            return PAPR_H_BUSY;
         }
         do {
             tok = ++f->next_token;
@@ -238,7 +238,7 @@ int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
         req = g_hash_table_lookup(f->tokens, &tok);
         if (!req) {
             g_mutex_unlock(&f->lock);
-            return H_P2;
+            return PAPR_H_P2;
         }
     }
     /*
@@ -259,7 +259,7 @@ int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
     req = g_hash_table_lookup(f->tokens, &tok);
     if (!req) {
         g_mutex_unlock(&f->lock);
-        return H_P2;
+        return PAPR_H_P2;
     }
     if (req->done) {
         status = req->status;
@@ -325,7 +325,7 @@ bool spapr_nvdimm_flush_load(NvdimmFlush *f, SpaprStateReader *r,
             continue;
         }
         req = g_new0(FlushReq, 1);
-        if (done && status != H_SUCCESS) {
+        if (done && status != PAPR_H_SUCCESS) {
             /* A failure the guest has not collected yet stays one */
             req->done = true;
             req->status = status;
@@ -334,7 +334,7 @@ bool spapr_nvdimm_flush_load(NvdimmFlush *f, SpaprStateReader *r,
             resubmit = true;
         } else {
             req->done = true;       /* no file here: nothing to sync */
-            req->status = H_SUCCESS;
+            req->status = PAPR_H_SUCCESS;
         }
         key = g_new(uint64_t, 1);
         *key = tok;

@@ -18,17 +18,17 @@
 #include "spapr-hcall/nvdimm.h"
 
 /* Health bits Linux decodes (PAPR numbering, bit 0 is the MSB). */
-#define SPAPR_NVDIMM_HEALTH_UNARMED         PPC_BIT(0)
-#define SPAPR_NVDIMM_HEALTH_SHUTDOWN_DIRTY  PPC_BIT(1)
-#define SPAPR_NVDIMM_HEALTH_SHUTDOWN_CLEAN  PPC_BIT(2)
-#define SPAPR_NVDIMM_HEALTH_EMPTY           PPC_BIT(3)
-#define SPAPR_NVDIMM_HEALTH_CRITICAL        PPC_BIT(4)
-#define SPAPR_NVDIMM_HEALTH_FATAL           PPC_BIT(5)
-#define SPAPR_NVDIMM_HEALTH_UNHEALTHY       PPC_BIT(6)
-#define SPAPR_NVDIMM_HEALTH_NON_CRITICAL    PPC_BIT(7)
-#define SPAPR_NVDIMM_HEALTH_ENCRYPTED       PPC_BIT(8)
-#define SPAPR_NVDIMM_HEALTH_SCRUBBED_LOCKED PPC_BIT(9)
-#define SPAPR_NVDIMM_HEALTH_SAVE_FAILED     PPC_BIT(10)
+#define SPAPR_NVDIMM_HEALTH_UNARMED         PAPR_PPC_BIT(0)
+#define SPAPR_NVDIMM_HEALTH_SHUTDOWN_DIRTY  PAPR_PPC_BIT(1)
+#define SPAPR_NVDIMM_HEALTH_SHUTDOWN_CLEAN  PAPR_PPC_BIT(2)
+#define SPAPR_NVDIMM_HEALTH_EMPTY           PAPR_PPC_BIT(3)
+#define SPAPR_NVDIMM_HEALTH_CRITICAL        PAPR_PPC_BIT(4)
+#define SPAPR_NVDIMM_HEALTH_FATAL           PAPR_PPC_BIT(5)
+#define SPAPR_NVDIMM_HEALTH_UNHEALTHY       PAPR_PPC_BIT(6)
+#define SPAPR_NVDIMM_HEALTH_NON_CRITICAL    PAPR_PPC_BIT(7)
+#define SPAPR_NVDIMM_HEALTH_ENCRYPTED       PAPR_PPC_BIT(8)
+#define SPAPR_NVDIMM_HEALTH_SCRUBBED_LOCKED PAPR_PPC_BIT(9)
+#define SPAPR_NVDIMM_HEALTH_SAVE_FAILED     PAPR_PPC_BIT(10)
 
 /* Blocks one H_SCM_BIND_MEM call maps at most (one map() per call). */
 #define SPAPR_NVDIMM_BIND_CHUNK_BLOCKS      256         /* 64 GiB */
@@ -101,7 +101,7 @@ struct SpaprNvdimm {
     bool hcall_flush;
     uint32_t numa_node;
     uint64_t persistence_failed_count;
-    SpaprDrc *drc;
+    PaprDrc *drc;
     bool drc_created;
     int64_t created_ns;
 
@@ -165,7 +165,7 @@ uint64_t nvdimm_stat_sum(SpaprNvdimm *nv, NvdimmStat s);
 
 /* The nvdimm behind PMEM DRC @index, or NULL with the lookup result. */
 SpaprNvdimm *spapr_nvdimm_by_drc(SpaprMachine *m, uint32_t index,
-                                 SpaprDrcLookup *res);
+                                 PaprDrcLookup *res);
 
 /* nvdimm-label.c: label area accesses of 1, 2, 4 or 8 bytes (checked). */
 typedef enum NvdimmLabelStatus {

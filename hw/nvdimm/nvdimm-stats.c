@@ -213,31 +213,31 @@ int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
     bool known;
 
     if (size < STATS_HDR_SIZE) {
-        return H_P3;
+        return PAPR_H_P3;
     }
     if (gpa + (size - 1) < gpa) {
-        return H_P2;
+        return PAPR_H_P2;
     }
     if (!spapr_guest_read(m, gpa, hdr, sizeof(hdr))) {
-        return spapr_guest_access_status(m, gpa, H_P2);
+        return spapr_guest_access_status(m, gpa, PAPR_H_P2);
     }
     if (memcmp(hdr, STATS_EYECATCHER, 8) ||
         get_be32(hdr + 8) != STATS_VERSION) {
-        return H_P2;
+        return PAPR_H_P2;
     }
     count = get_be32(hdr + 12);
     if (count > STATS_MAX_REQUEST) {
-        return H_P3;
+        return PAPR_H_P3;
     }
     need = STATS_HDR_SIZE +
            STATS_ENTRY_SIZE * (count ? count : G_N_ELEMENTS(stat_defs));
     if (size < need) {
-        return H_P3;
+        return PAPR_H_P3;
     }
     /* Every byte touched must be guest memory before anything is written */
     buf = g_malloc(need);
     if (!spapr_guest_read(m, gpa, buf, need)) {
-        return spapr_guest_access_status(m, gpa, H_P2);
+        return spapr_guest_access_status(m, gpa, PAPR_H_P2);
     }
     if (count) {
         for (i = 0; i < count; i++) {
@@ -246,7 +246,7 @@ int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
             spapr_nvdimm_stat_value(nv, (const char *)e, &known);
             if (!known) {
                 *bad_id = get_be64(e);
-                return H_PARTIAL;
+                return PAPR_H_PARTIAL;
             }
         }
         for (i = 0; i < count; i++) {
@@ -265,7 +265,7 @@ int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
         }
     }
     if (!spapr_guest_write(m, gpa, buf, need)) {
-        return spapr_guest_access_status(m, gpa, H_P2);
+        return spapr_guest_access_status(m, gpa, PAPR_H_P2);
     }
-    return H_SUCCESS;
+    return PAPR_H_SUCCESS;
 }

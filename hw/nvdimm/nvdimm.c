@@ -39,21 +39,21 @@ SpaprNvdimm *spapr_nvdimm_find(SpaprMachine *m, const char *id)
 }
 
 SpaprNvdimm *spapr_nvdimm_by_drc(SpaprMachine *m, uint32_t index,
-                                 SpaprDrcLookup *res)
+                                 PaprDrcLookup *res)
 {
-    SpaprDrc *drc;
+    PaprDrc *drc;
     SpaprNvdimm *nv;
-    SpaprDrcLookup r;
+    PaprDrcLookup r;
 
-    r = spapr_drc_lookup(spapr_machine_drcs(m), index, SPAPR_DRC_TYPE_PMEM,
+    r = papr_drc_lookup(spapr_machine_drcs(m), index, PAPR_DRC_TYPE_PMEM,
                          &drc);
-    if (r != SPAPR_DRC_FOUND) {
+    if (r != PAPR_DRC_FOUND) {
         *res = r;
         return NULL;
     }
     nv = spapr_nvdimm_from_device(drc->dev);
     /* A PMEM connector holding another kind of device counts as empty */
-    *res = nv ? SPAPR_DRC_FOUND : SPAPR_DRC_EMPTY;
+    *res = nv ? PAPR_DRC_FOUND : PAPR_DRC_EMPTY;
     return nv;
 }
 
@@ -86,42 +86,42 @@ static bool check_geometry(uint64_t size, uint64_t label_size, GError **errp)
     return true;
 }
 
-static bool pick_slot(SpaprMachine *m, uint32_t want, SpaprDrc **drc,
+static bool pick_slot(SpaprMachine *m, uint32_t want, PaprDrc **drc,
                       bool *created, GError **errp)
 {
-    SpaprDrcRegistry *reg = spapr_machine_drcs(m);
-    SpaprDrc *d;
+    PaprDrcRegistry *reg = spapr_machine_drcs(m);
+    PaprDrc *d;
     uint32_t id;
 
     *created = false;
     if (want != SPAPR_NVDIMM_SLOT_AUTO) {
-        switch (spapr_drc_lookup(reg, spapr_drc_index_make(
-                                     SPAPR_DRC_TYPE_PMEM, want),
-                                 SPAPR_DRC_TYPE_PMEM, &d)) {
-        case SPAPR_DRC_EMPTY:
+        switch (papr_drc_lookup(reg, papr_drc_index_make(
+                                     PAPR_DRC_TYPE_PMEM, want),
+                                 PAPR_DRC_TYPE_PMEM, &d)) {
+        case PAPR_DRC_EMPTY:
             *drc = d;
             return true;
-        case SPAPR_DRC_FOUND:
+        case PAPR_DRC_FOUND:
             g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_EXISTS,
                         "PMEM slot %u is already occupied", want);
             return false;
         default:
-            *drc = spapr_drc_new(reg, SPAPR_DRC_TYPE_PMEM, want, errp);
+            *drc = papr_drc_new(reg, PAPR_DRC_TYPE_PMEM, want, errp);
             *created = *drc != NULL;
             return *drc != NULL;
         }
     }
-    for (id = 0; id <= SPAPR_DRC_INDEX_ID_MASK; id++) {
-        SpaprDrcLookup r = spapr_drc_lookup(
-            reg, spapr_drc_index_make(SPAPR_DRC_TYPE_PMEM, id),
-            SPAPR_DRC_TYPE_PMEM, &d);
+    for (id = 0; id <= PAPR_DRC_INDEX_ID_MASK; id++) {
+        PaprDrcLookup r = papr_drc_lookup(
+            reg, papr_drc_index_make(PAPR_DRC_TYPE_PMEM, id),
+            PAPR_DRC_TYPE_PMEM, &d);
 
-        if (r == SPAPR_DRC_EMPTY) {
+        if (r == PAPR_DRC_EMPTY) {
             *drc = d;
             return true;
         }
-        if (r != SPAPR_DRC_FOUND) {
-            *drc = spapr_drc_new(reg, SPAPR_DRC_TYPE_PMEM, id, errp);
+        if (r != PAPR_DRC_FOUND) {
+            *drc = papr_drc_new(reg, PAPR_DRC_TYPE_PMEM, id, errp);
             *created = *drc != NULL;
             return *drc != NULL;
         }
@@ -495,7 +495,7 @@ static void spapr_nvdimm_finalize(SpaprDevice *dev)
         }
     }
     if (nv->drc && nv->drc->dev == dev) {
-        spapr_drc_detach(nv->drc);
+        papr_drc_detach(nv->drc);
     }
     nvdimm_release(nv);
 }
@@ -619,11 +619,11 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
     if (!pick_slot(m, cfg->slot, &nv->drc, &nv->drc_created, errp)) {
         goto fail;
     }
-    if (!spapr_drc_attach(nv->drc, &nv->parent, errp)) {
+    if (!papr_drc_attach(nv->drc, &nv->parent, errp)) {
         goto fail_drc;
     }
     if (!spapr_machine_add_device(m, &nv->parent, errp)) {
-        spapr_drc_detach(nv->drc);
+        papr_drc_detach(nv->drc);
         goto fail_drc;
     }
     trace_spapr_nvdimm_create(m, cfg->id, nv->drc->index, nv->nr_blocks,
@@ -632,7 +632,7 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
 
 fail_drc:
     if (nv->drc_created) {
-        spapr_drc_delete(spapr_machine_drcs(m), nv->drc->index, NULL);
+        papr_drc_delete(spapr_machine_drcs(m), nv->drc->index, NULL);
     }
 fail:
     nvdimm_release(nv);

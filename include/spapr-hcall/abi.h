@@ -189,16 +189,16 @@ void spapr_abi_stats_refused(SpaprMachine *m, SpaprAbiId abi,
                              SpaprHcallStats *out);
 
 /* ---- KVM (x86 numbers; generic KVM return values, negated) ---- */
-#define KVM_HC_VAPIC_POLL_IRQ           1
-#define KVM_HC_MMU_OP                   2
-#define KVM_HC_KICK_CPU                 5
-#define KVM_HC_CLOCK_PAIRING            9
-#define KVM_HC_SEND_IPI                 10
-#define KVM_HC_SCHED_YIELD              11
-#define KVM_HC_MAP_GPA_RANGE            12
-#define KVM_EPERM                       1
-#define KVM_EINVAL                      22
-#define KVM_ENOSYS                      1000
+#define SPAPR_KVM_HC_VAPIC_POLL_IRQ           1
+#define SPAPR_KVM_HC_MMU_OP                   2
+#define SPAPR_KVM_HC_KICK_CPU                 5
+#define SPAPR_KVM_HC_CLOCK_PAIRING            9
+#define SPAPR_KVM_HC_SEND_IPI                 10
+#define SPAPR_KVM_HC_SCHED_YIELD              11
+#define SPAPR_KVM_HC_MAP_GPA_RANGE            12
+#define SPAPR_KVM_EPERM                       1
+#define SPAPR_KVM_EINVAL                      22
+#define SPAPR_KVM_ENOSYS                      1000
 
 /* What a KVM x86 host does with a 3-byte hypercall instruction. */
 typedef enum SpaprX86Insn {
@@ -217,57 +217,57 @@ SpaprX86Insn spapr_kvm_x86_fix_insn(uint8_t insn[3], bool amd, bool quirk);
 
 /* ---- KVM s390 diag 0x500 ---- */
 #define SPAPR_DIAG_KVM_HYPERCALL        0x500
-#define DIAG500_VIRTIO_NOTIFY           0
-#define DIAG500_VIRTIO_CCW_NOTIFY       3
-#define DIAG500_STORAGE_LIMIT           4
+#define SPAPR_DIAG500_VIRTIO_NOTIFY           0
+#define SPAPR_DIAG500_VIRTIO_CCW_NOTIFY       3
+#define SPAPR_DIAG500_STORAGE_LIMIT           4
 #define SPAPR_S390_EINVAL               22
 #define SPAPR_S390_VIRTIO_QUEUE_MAX     1024
 
 /* ---- PS3 LV1 (and Beat, which shares its numbering) ---- */
-#define LV1_SUCCESS                     0
-#define LV1_RESOURCE_SHORTAGE           (-2)
-#define LV1_NO_PRIVILEGE                (-3)
-#define LV1_DENIED_BY_POLICY            (-4)
-#define LV1_ACCESS_VIOLATION            (-5)
-#define LV1_NO_ENTRY                    (-6)
-#define LV1_DUPLICATE_ENTRY             (-7)
-#define LV1_TYPE_MISMATCH               (-8)
-#define LV1_BUSY                        (-9)
-#define LV1_EMPTY                       (-10)
-#define LV1_WRONG_STATE                 (-11)
-#define LV1_NO_MATCH                    (-13)
-#define LV1_ILLEGAL_PARAMETER_VALUE     (-17)
-#define LV1_NOT_IMPLEMENTED             (-20)
-#define LV1_PAUSE                       9
-#define LV1_GET_LOGICAL_PARTITION_ID    74
-#define LV1_GET_VERSION_INFO            127
-#define LV1_GET_RTC                     232
+#define SPAPR_LV1_SUCCESS                     0
+#define SPAPR_LV1_RESOURCE_SHORTAGE           (-2)
+#define SPAPR_LV1_NO_PRIVILEGE                (-3)
+#define SPAPR_LV1_DENIED_BY_POLICY            (-4)
+#define SPAPR_LV1_ACCESS_VIOLATION            (-5)
+#define SPAPR_LV1_NO_ENTRY                    (-6)
+#define SPAPR_LV1_DUPLICATE_ENTRY             (-7)
+#define SPAPR_LV1_TYPE_MISMATCH               (-8)
+#define SPAPR_LV1_BUSY                        (-9)
+#define SPAPR_LV1_EMPTY                       (-10)
+#define SPAPR_LV1_WRONG_STATE                 (-11)
+#define SPAPR_LV1_NO_MATCH                    (-13)
+#define SPAPR_LV1_ILLEGAL_PARAMETER_VALUE     (-17)
+#define SPAPR_LV1_NOT_IMPLEMENTED             (-20)
+#define SPAPR_LV1_PAUSE                       9
+#define SPAPR_LV1_GET_LOGICAL_PARTITION_ID    74
+#define SPAPR_LV1_GET_VERSION_INFO            127
+#define SPAPR_LV1_GET_RTC                     232
 /* The values our LV1 reports (ours, not Sony's). */
 #define SPAPR_PS3_LPAR_ID               1
 #define SPAPR_PS3_VERSION               0x0001000000000000ULL
 #define SPAPR_PS3_TIMEBASE_HZ           79800000ULL
 
 #define SPAPR_BEAT_NR(vendor, nr)       ((uint64_t)(vendor) << 60 | (nr))
-#define BEAT_PAUSE                      SPAPR_BEAT_NR(0, 9)
-#define BEAT_GET_LOGICAL_PARTITION_ID   SPAPR_BEAT_NR(0, 74)
-#define BEAT_PUT_CHARACTERS_TO_CONSOLE  SPAPR_BEAT_NR(1, 0x101)
-#define BEAT_RTC_READ                   SPAPR_BEAT_NR(1, 0x190)
+#define SPAPR_BEAT_PAUSE                      SPAPR_BEAT_NR(0, 9)
+#define SPAPR_BEAT_GET_LOGICAL_PARTITION_ID   SPAPR_BEAT_NR(0, 74)
+#define SPAPR_BEAT_PUT_CHARACTERS_TO_CONSOLE  SPAPR_BEAT_NR(1, 0x101)
+#define SPAPR_BEAT_RTC_READ                   SPAPR_BEAT_NR(1, 0x190)
 #define SPAPR_BEAT_CONSOLE_MAX          16
 
 /* ---- Xen ---- */
-#define XEN_HYPERVISOR_XEN_VERSION      17
-#define XEN_HYPERVISOR_CONSOLE_IO       18
-#define XEN_HYPERVISOR_IRET             23
-#define XEN_HYPERVISOR_SCHED_OP         29
-#define XENVER_VERSION                  0
-#define XENVER_EXTRAVERSION             1
-#define XEN_EXTRAVERSION_LEN            16
-#define CONSOLEIO_WRITE                 0
-#define SCHEDOP_YIELD                   0
-#define XEN_EPERM                       1
-#define XEN_EFAULT                      14
-#define XEN_EINVAL                      22
-#define XEN_ENOSYS                      38
+#define SPAPR_XEN_HYPERVISOR_XEN_VERSION      17
+#define SPAPR_XEN_HYPERVISOR_CONSOLE_IO       18
+#define SPAPR_XEN_HYPERVISOR_IRET             23
+#define SPAPR_XEN_HYPERVISOR_SCHED_OP         29
+#define SPAPR_XENVER_VERSION                  0
+#define SPAPR_XENVER_EXTRAVERSION             1
+#define SPAPR_XEN_EXTRAVERSION_LEN            16
+#define SPAPR_XEN_CONSOLEIO_WRITE                 0
+#define SPAPR_XEN_SCHEDOP_YIELD                   0
+#define SPAPR_XEN_EPERM                       1
+#define SPAPR_XEN_EFAULT                      14
+#define SPAPR_XEN_EINVAL                      22
+#define SPAPR_XEN_ENOSYS                      38
 /* Our version: 4.17 (major << 16 | minor) and extraversion ".0" */
 #define SPAPR_XEN_VERSION               0x00040011
 #define SPAPR_XEN_CONSOLE_MAX           4096

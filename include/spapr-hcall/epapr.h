@@ -55,8 +55,8 @@
 #define EV_IDLE                         16
 
 /* ---- KVM call numbers (vendor 42) ---- */
-#define KVM_HC_FEATURES                 3
-#define KVM_HC_PPC_MAP_MAGIC_PAGE       4
+#define SPAPR_KVM_HC_FEATURES                 3
+#define SPAPR_KVM_HC_PPC_MAP_MAGIC_PAGE       4
 /* Bit numbers in the KVM_HC_FEATURES bitmap (r4). */
 #define KVM_FEATURE_MAGIC_PAGE          1
 

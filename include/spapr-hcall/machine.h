@@ -19,7 +19,7 @@
 #define SPAPR_MSR_LE    (1ULL << 0)
 
 /* Memory is handed out in LMB/SCM-block units of 256 MiB. */
-#define SPAPR_MEMORY_BLOCK_SIZE     (256ULL << 20)
+#define SPAPR_HCALL_MEMORY_BLOCK_SIZE     (256ULL << 20)
 
 typedef struct SpaprCpuStats SpaprCpuStats;
 
@@ -78,7 +78,7 @@ uint64_t spapr_machine_ram_size(SpaprMachine *m);
 SpaprMemMap *spapr_machine_memmap(SpaprMachine *m);
 void spapr_machine_device_window(SpaprMachine *m, uint64_t *base,
                                  uint64_t *size);
-SpaprDrcRegistry *spapr_machine_drcs(SpaprMachine *m);
+PaprDrcRegistry *spapr_machine_drcs(SpaprMachine *m);
 
 /* Host services, through the machine's ops. */
 bool spapr_machine_map(SpaprMachine *m, const char *name, uint64_t gpa,

@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fuzz_u8(&in) & 1 ? UINT64_MAX : (fuzz_u64(&in) & 0xff) << 28,
             };
 
-            spapr_hcall(m, spapr_machine_cpu(m, 0), H_SCM_BIND_MEM, args);
+            spapr_hcall(m, spapr_machine_cpu(m, 0), PAPR_H_SCM_BIND_MEM, args);
         }
     }
     g_clear_error(&err);

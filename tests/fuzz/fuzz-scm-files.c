@@ -87,11 +87,11 @@ static uint64_t shape_scm(FuzzIn *in)
 }
 
 static const uint64_t opcodes[] = {
-    H_SCM_READ_METADATA, H_SCM_WRITE_METADATA, H_SCM_BIND_MEM,
-    H_SCM_UNBIND_MEM, H_SCM_QUERY_BLOCK_MEM_BINDING,
-    H_SCM_QUERY_LOGICAL_MEM_BINDING, H_SCM_UNBIND_ALL, H_SCM_HEALTH,
-    H_SCM_PERFORMANCE_STATS, H_SCM_FLUSH, H_LOGICAL_CI_LOAD,
-    H_LOGICAL_CI_STORE,
+    PAPR_H_SCM_READ_METADATA, PAPR_H_SCM_WRITE_METADATA, PAPR_H_SCM_BIND_MEM,
+    PAPR_H_SCM_UNBIND_MEM, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING,
+    PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING, PAPR_H_SCM_UNBIND_ALL, PAPR_H_SCM_HEALTH,
+    PAPR_H_SCM_PERFORMANCE_STATS, PAPR_H_SCM_FLUSH, PAPR_H_LOGICAL_CI_LOAD,
+    PAPR_H_LOGICAL_CI_STORE,
 };
 
 static void check_bindings(void)
@@ -104,15 +104,15 @@ static void check_bindings(void)
             uint64_t gpa = spapr_nvdimm_block_gpa(fnv[n], b), blk;
             uint64_t args[SPAPR_HCALL_NR_ARGS] = { 0x90000000u + n, b };
             int64_t rc = spapr_hcall(fm, spapr_machine_cpu(fm, 0),
-                                     H_SCM_QUERY_BLOCK_MEM_BINDING, args);
+                                     PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, args);
 
             if (gpa == SPAPR_NVDIMM_UNBOUND) {
-                if (rc != H_NOT_FOUND) {
+                if (rc != PAPR_H_NOT_FOUND) {
                     abort();
                 }
                 continue;
             }
-            if (rc != H_SUCCESS || args[0] != gpa ||
+            if (rc != PAPR_H_SUCCESS || args[0] != gpa ||
                 !spapr_nvdimm_gpa_block(fnv[n], gpa, &blk) || blk != b) {
                 fprintf(stderr, "query disagrees with the binding\n");
                 abort();

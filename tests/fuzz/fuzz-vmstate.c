@@ -53,11 +53,11 @@ static GByteArray *genuine(void)
     SpaprMachine *m = new_machine(nv);
     GByteArray *st;
 
-    call(m, H_SCM_BIND_MEM, 0x90000000, 0, BLOCKS, UINT64_MAX, 0);
+    call(m, PAPR_H_SCM_BIND_MEM, 0x90000000, 0, BLOCKS, UINT64_MAX, 0);
     nv[1]->bind_chunk_blocks = 1;
-    call(m, H_SCM_BIND_MEM, 0x90000001, 1, 2, UINT64_MAX, 0);
+    call(m, PAPR_H_SCM_BIND_MEM, 0x90000001, 1, 2, UINT64_MAX, 0);
     spapr_nvdimm_set_health(nv[1], 0x4800000000000000ULL, ~0ULL);
-    call(m, H_SCM_WRITE_METADATA, 0x90000000, 8, 0x42, 1, 0);
+    call(m, PAPR_H_SCM_WRITE_METADATA, 0x90000000, 8, 0x42, 1, 0);
     st = spapr_machine_save_state(m);
     spapr_machine_free(m);
     return st;
@@ -107,9 +107,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_bindings(nv[0]);
         check_bindings(nv[1]);
         /* The guest may call anything afterwards */
-        call(m, H_SCM_BIND_MEM, 0x90000001, 1, 2, UINT64_MAX,
+        call(m, PAPR_H_SCM_BIND_MEM, 0x90000001, 1, 2, UINT64_MAX,
              nv[1]->bind_op.token);
-        call(m, H_SCM_UNBIND_ALL, 1, 0, 0, 0, 0);
+        call(m, PAPR_H_SCM_UNBIND_ALL, 1, 0, 0, 0, 0);
     } else {
         g_assert_true(err->domain == SPAPR_ERROR);
         g_error_free(err);

@@ -63,7 +63,7 @@ static bool have_scm(QTestState *s)
 {
     uint64_t a[1] = { DRC0 };
 
-    return qtest_hcall(s, H_SCM_HEALTH, 1, a, NULL) != H_FUNCTION;
+    return qtest_hcall(s, PAPR_H_SCM_HEALTH, 1, a, NULL) != PAPR_H_FUNCTION;
 }
 
 /* Start the fixture; false (test skipped, fixture stopped) without SCM */
@@ -83,7 +83,7 @@ static uint64_t bind_nv0(QTestState *s)
 {
     uint64_t a[9] = { DRC0, 0, 2, UINT64_MAX }, r[9];
 
-    g_assert_cmpint(qtest_hcall(s, H_SCM_BIND_MEM, 5, a, r), ==, H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(s, PAPR_H_SCM_BIND_MEM, 5, a, r), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(r[2], ==, 2);
     return r[1];
 }
@@ -134,8 +134,8 @@ static void test_health_option(void)
                   "-device spapr-nvdimm,id=nv2,memdev=mem2,label-size=128K,"
                   "uuid=21111111-2222-4333-8444-555555555555,"
                   "health=0x4800000000000000");
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, args, rets), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, args, rets), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(rets[0], ==, 0x4800000000000000ULL);
     g_assert_cmphex(rets[1], ==, 0xffc0000000000000ULL);
     r = qtest_cmd(f.s, "nvdimm-health nv2");
@@ -200,12 +200,12 @@ static void test_scm_hcalls(void)
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
     a[1] = 1;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_QUERY_BLOCK_MEM_BINDING, 2, a,
-                                r), ==, H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, 2, a,
+                                r), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(r[0], ==, addr + BLOCK);
     a[0] = addr + BLOCK;
-    rc = qtest_hcall(f.s, H_SCM_QUERY_LOGICAL_MEM_BINDING, 1, a, r);
-    g_assert_cmpint(rc, ==, H_SUCCESS);
+    rc = qtest_hcall(f.s, PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING, 1, a, r);
+    g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     g_assert_cmphex(r[0], ==, DRC0);
     g_assert_cmpuint(r[1], ==, 1);
     /* metadata: write 1/2/4/8 bytes, read them back big-endian */
@@ -217,79 +217,79 @@ static void test_scm_hcalls(void)
         a[1] = 0x100 + 8 * i;
         a[2] = 0x1122334455667788ULL >> (64 - 8 * len);
         a[3] = len;
-        g_assert_cmpint(qtest_hcall(f.s, H_SCM_WRITE_METADATA, 4, a, r),
-                        ==, H_SUCCESS);
+        g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_WRITE_METADATA, 4, a, r),
+                        ==, PAPR_H_SUCCESS);
         a[2] = len;
-        g_assert_cmpint(qtest_hcall(f.s, H_SCM_READ_METADATA, 3, a, r), ==,
-                        H_SUCCESS);
+        g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_READ_METADATA, 3, a, r), ==,
+                        PAPR_H_SUCCESS);
         g_assert_cmphex(r[0], ==, 0x1122334455667788ULL >> (64 - 8 * len));
     }
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
     a[1] = LABEL_SIZE - 4;
     a[2] = 8;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_READ_METADATA, 3, a, r), ==,
-                    H_P2);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_READ_METADATA, 3, a, r), ==,
+                    PAPR_H_P2);
     a[2] = 3;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_READ_METADATA, 3, a, r), ==,
-                    H_P3);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_READ_METADATA, 3, a, r), ==,
+                    PAPR_H_P3);
     /* health reflects injection; the unarmed device says so */
     g_free(qtest_cmd(f.s, "nvdimm-health nv0 0x4000000000000000"));
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(r[0] & r[1], ==, 0x4000000000000000ULL);
     a[0] = DRC0 + 1;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(r[0] & (1ULL << 63), ==, 1ULL << 63);
     a[0] = DRC0 + 7;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==,
-                    H_PARAMETER);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==,
+                    PAPR_H_PARAMETER);
     /* performance stats: size, then read all */
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
-    rc = qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r);
-    if (rc == H_SUCCESS) {
+    rc = qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r);
+    if (rc == PAPR_H_SUCCESS) {
         uint64_t size = r[0];
 
         g_assert_cmpuint(size, >=, 16);
         qtest_memwrite(f.s, 0x10000, "SCMSTATS\0\0\0\1\0\0\0\0", 16);
         a[1] = 0x10000;
         a[2] = size;
-        g_assert_cmpint(qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r),
-                        ==, H_SUCCESS);
+        g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r),
+                        ==, PAPR_H_SUCCESS);
         g_assert_cmphex(qtest_readl(f.s, 0x10008), ==, 1);
     }
     /* flush: long busy with a token until done */
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
     for (i = 0; i < 1000; i++) {
-        rc = qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r);
-        if (!H_IS_LONG_BUSY(rc) && rc != H_BUSY) {
+        rc = qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r);
+        if (!PAPR_H_IS_LONG_BUSY(rc) && rc != PAPR_H_BUSY) {
             break;
         }
         a[1] = r[0];
         g_usleep(1000);
     }
-    g_assert_cmpint(rc, ==, H_SUCCESS);
+    g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     /* the RAM-backed plain nvdimm cannot flush */
     a[0] = DRC0 + 1;
     a[1] = 0;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r), <, 0);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r), <, 0);
     /* unbind one block, then all */
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
     a[1] = addr + BLOCK;
     a[2] = 1;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_UNBIND_MEM, 4, a, r), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_UNBIND_MEM, 4, a, r), ==,
+                    PAPR_H_SUCCESS);
     memset(a, 0, sizeof(a));
-    a[0] = H_UNBIND_SCOPE_DRC;
+    a[0] = PAPR_H_UNBIND_SCOPE_DRC;
     a[1] = DRC0;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_UNBIND_ALL, 3, a, r), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_UNBIND_ALL, 3, a, r), ==,
+                    PAPR_H_SUCCESS);
     {
         g_autofree char *rd = qtest_cmd(f.s, "readq 0x%" PRIx64, addr);
 
@@ -339,7 +339,7 @@ static int64_t stat_one(QTestState *s, const char *id, uint64_t *val)
     memcpy(buf + 16, id, 8);
     memset(buf + 24, 0, 8);
     qtest_memwrite(s, 0x20000, buf, sizeof(buf));
-    rc = qtest_hcall(s, H_SCM_PERFORMANCE_STATS, 3, a, r);
+    rc = qtest_hcall(s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r);
     *val = qtest_readq(s, 0x20018);
     return rc;
 }
@@ -366,22 +366,22 @@ static void test_inject_qtest(void)
                "OK 0x0020000000000000");
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(r[0], ==, 0);
     g_assert_cmphex(r[1], ==, 0xffc0000000000000ULL);
     assert_cmd(f.s, "nvdimm-set nv0 health-valid 0xffe0000000000000",
                "OK 0xffe0000000000000");
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(r[0], ==, 0x0020000000000000ULL);
     g_assert_cmphex(r[1], ==, 0xffe0000000000000ULL);
     /* MemLife, CritRscU */
-    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(v, ==, 100);
     assert_cmd(f.s, "nvdimm-set nv0 mem-life 3", "OK 3");
     assert_cmd(f.s, "nvdimm-set nv0 crit-rsc-util 97", "OK 97");
-    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(v, ==, 3);
-    g_assert_cmpint(stat_one(f.s, "CritRscU", &v), ==, H_SUCCESS);
+    g_assert_cmpint(stat_one(f.s, "CritRscU", &v), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(v, ==, 97);
     assert_cmd(f.s, "nvdimm-set nv0 mem-life 101",
                "FAIL nvdimm 'nv0': mem-life 101 is not a percentage "
@@ -389,20 +389,20 @@ static void test_inject_qtest(void)
     assert_cmd(f.s, "nvdimm-get nv0 mem-life", "OK 3");
     /* PERFORMANCE_STATS faults */
     assert_cmd(f.s, "nvdimm-set nv0 stats-fault authority", "OK authority");
-    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_AUTHORITY);
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, PAPR_H_AUTHORITY);
     assert_cmd(f.s, "nvdimm-set nv0 stats-fault unsupported",
                "OK unsupported");
-    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_UNSUPPORTED);
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, PAPR_H_UNSUPPORTED);
     assert_cmd(f.s, "nvdimm-set nv0 stats-fault zero-length",
                "OK zero-length");
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmpuint(r[0], ==, 0);
     assert_cmd(f.s, "nvdimm-set nv0 stats-fault ok", "OK ok");
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmpuint(r[0], ==, 272);
     /* Bind: two forced long-busy answers, then H_OVERLAP once */
     assert_cmd(f.s, "nvdimm-set nv0 inject-bind H_LONG_BUSY_ORDER_10_MSEC:2",
@@ -412,41 +412,41 @@ static void test_inject_qtest(void)
         a[0] = DRC0;
         a[2] = 2;
         a[3] = UINT64_MAX;
-        g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
-                        H_LONG_BUSY_ORDER_10_MSEC);
+        g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_BIND_MEM, 5, a, r), ==,
+                        PAPR_H_LONG_BUSY_ORDER_10_MSEC);
         g_assert_cmphex(r[0], ==, 0);
     }
     assert_cmd(f.s, "nvdimm-get nv0 inject-bind", "OK none");
     assert_cmd(f.s, "nvdimm-set nv0 inject-bind H_OVERLAP:1",
                "OK H_OVERLAP:1");
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
-                    H_OVERLAP);
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_BIND_MEM, 5, a, r), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_BIND_MEM, 5, a, r), ==,
+                    PAPR_H_OVERLAP);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_BIND_MEM, 5, a, r), ==,
+                    PAPR_H_SUCCESS);
     /* Unbind-all: H_BUSY with the caller's token, 3 times */
     assert_cmd(f.s, "nvdimm-set nv0 inject-unbind-all H_BUSY:3",
                "OK H_BUSY:3");
     for (i = 0; i < 3; i++) {
         memset(a, 0, sizeof(a));
-        a[0] = H_UNBIND_SCOPE_DRC;
+        a[0] = PAPR_H_UNBIND_SCOPE_DRC;
         a[1] = DRC0;
-        g_assert_cmpint(qtest_hcall(f.s, H_SCM_UNBIND_ALL, 3, a, r), ==,
-                        H_BUSY);
+        g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_UNBIND_ALL, 3, a, r), ==,
+                        PAPR_H_BUSY);
         g_assert_cmphex(r[0], ==, 0);
     }
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_UNBIND_ALL, 3, a, r), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_UNBIND_ALL, 3, a, r), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmpuint(r[1], ==, 2);
     /* Flush: a failure, then a number for a status */
     assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_HARDWARE:1",
                "OK H_HARDWARE:1");
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r), ==, H_HARDWARE);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r), ==, PAPR_H_HARDWARE);
     assert_cmd(f.s, "nvdimm-set nv0 inject-flush 9902:1",
                "OK H_LONG_BUSY_ORDER_100_MSEC:1");
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r), ==,
-                    H_LONG_BUSY_ORDER_100_MSEC);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r), ==,
+                    PAPR_H_LONG_BUSY_ORDER_100_MSEC);
     assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_OVERLAP:1",
                "FAIL nvdimm 'nv0': flush cannot be made to answer -68 "
                "(H_BUSY, H_LONG_BUSY_ORDER_*, H_HARDWARE)");
@@ -508,20 +508,20 @@ static void test_inject_qmp(void)
         return;
     }
     qom_expect(f.s, "mem-life", "25", "{\"return\": {}}");
-    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(v, ==, 25);
     qom_expect(f.s, "health-valid", NULL, "{\"return\": -18014398509481984}");
     qom_expect(f.s, "health", "9223372036854775808", "{\"return\": {}}");
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(r[0], ==, 0x8000000000000000ULL);
     qom_expect(f.s, "health", "4611686018427387904", "{\"return\": {}}");
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_HEALTH, 1, a, r), ==, H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(r[0], ==, 0x4000000000000000ULL);
     qom_expect(f.s, "inject-flush", "'H_HARDWARE:1'", "{\"return\": {}}");
     qom_expect(f.s, "inject-flush", NULL,
                "{\"return\": \"H_HARDWARE:1\"}");
     a[0] = DRC0;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r), ==, H_HARDWARE);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r), ==, PAPR_H_HARDWARE);
     qom_expect(f.s, "next-start-dirty", "true", "{\"return\": {}}");
     qom_expect(f.s, "next-start-dirty", NULL, "{\"return\": true}");
     /* Errors the QMP way */
@@ -566,28 +566,28 @@ static void test_record_replay(void)
         a[1] = 8 * i;
         a[2] = 0x1000 + i;
         a[3] = 8;
-        qtest_hcall(f.s, H_SCM_WRITE_METADATA, 4, a, r);
+        qtest_hcall(f.s, PAPR_H_SCM_WRITE_METADATA, 4, a, r);
         a[2] = 8;
-        qtest_hcall(f.s, H_SCM_READ_METADATA, 3, a, r);
+        qtest_hcall(f.s, PAPR_H_SCM_READ_METADATA, 3, a, r);
     }
     assert_cmd(f.s, "nvdimm-set nv0 mem-life 40", "OK 40");
-    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, H_SUCCESS);
+    g_assert_cmpint(stat_one(f.s, "MemLife ", &v), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(v, ==, 40);
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
     a[1] = 0x30000;
     a[2] = 272;
     qtest_memwrite(f.s, 0x30000, "SCMSTATS\0\0\0\1\0\0\0\0", 16);
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
+                    PAPR_H_SUCCESS);
     assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_BUSY:2", "OK H_BUSY:2");
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
     for (i = 0; i < 100; i++) {
-        int64_t rc = qtest_hcall(f.s, H_SCM_FLUSH, 2, a, r);
+        int64_t rc = qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r);
 
-        if (rc != H_BUSY && !H_IS_LONG_BUSY(rc)) {
-            g_assert_cmpint(rc, ==, H_SUCCESS);
+        if (rc != PAPR_H_BUSY && !PAPR_H_IS_LONG_BUSY(rc)) {
+            g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
             break;
         }
         a[1] = r[0];
@@ -596,8 +596,8 @@ static void test_record_replay(void)
     g_free(qtest_cmd(f.s, "reset"));
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
-    g_assert_cmpint(qtest_hcall(f.s, H_SCM_QUERY_BLOCK_MEM_BINDING, 2, a,
-                                r), ==, H_NOT_FOUND);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, 2, a,
+                                r), ==, PAPR_H_NOT_FOUND);
     fixture_stop(&f);
 
     /* Against a fresh machine with a blank backend */

@@ -138,25 +138,25 @@ static void test_hcall_debug(void)
     uint64_t args[3] = { 8, 0x4000, 0x1122334455667788ULL }, rets[9];
     g_autofree char *r = NULL;
 
-    g_assert_cmpint(qtest_hcall(s, H_LOGICAL_CI_STORE, 3, args, rets), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(s, PAPR_H_LOGICAL_CI_STORE, 3, args, rets), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(qtest_readq(s, 0x4000), ==, 0x1122334455667788ULL);
     args[0] = 4;
-    g_assert_cmpint(qtest_hcall(s, H_LOGICAL_CI_LOAD, 2, args, rets), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(s, PAPR_H_LOGICAL_CI_LOAD, 2, args, rets), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(rets[0], ==, 0x11223344);
     /* untouched outputs keep the caller's value */
     g_assert_cmphex(rets[1], ==, 0x4000);
     args[0] = 3;
-    g_assert_cmpint(qtest_hcall(s, H_LOGICAL_CI_LOAD, 2, args, rets), ==,
-                    H_PARAMETER);
+    g_assert_cmpint(qtest_hcall(s, PAPR_H_LOGICAL_CI_LOAD, 2, args, rets), ==,
+                    PAPR_H_PARAMETER);
     args[0] = 8;
     args[1] = 1ULL << 40;
-    g_assert_cmpint(qtest_hcall(s, H_LOGICAL_CI_LOAD, 2, args, rets), ==,
-                    H_P2);
+    g_assert_cmpint(qtest_hcall(s, PAPR_H_LOGICAL_CI_LOAD, 2, args, rets), ==,
+                    PAPR_H_P2);
     /* unregistered and misaligned opcodes */
-    g_assert_cmpint(qtest_hcall(s, 0x3e0, 0, NULL, NULL), ==, H_FUNCTION);
-    g_assert_cmpint(qtest_hcall(s, 0x3d, 0, NULL, NULL), ==, H_FUNCTION);
+    g_assert_cmpint(qtest_hcall(s, 0x3e0, 0, NULL, NULL), ==, PAPR_H_FUNCTION);
+    g_assert_cmpint(qtest_hcall(s, 0x3d, 0, NULL, NULL), ==, PAPR_H_FUNCTION);
     /* opcode by name, all nine argument registers */
     r = qtest_cmd(s, "hcall H_LOGICAL_CI_LOAD 8 0x4000 3 4 5 6 7 8 9");
     g_assert_cmpstr(r, ==, "OK 0x0000000000000000 0x1122334455667788 "
@@ -173,10 +173,10 @@ static void test_stats(void)
     uint64_t args[2] = { 8, 0 };
     g_autofree char *r = NULL;
 
-    qtest_hcall(s, H_LOGICAL_CI_LOAD, 2, args, NULL);
-    qtest_hcall(s, H_LOGICAL_CI_LOAD, 2, args, NULL);
+    qtest_hcall(s, PAPR_H_LOGICAL_CI_LOAD, 2, args, NULL);
+    qtest_hcall(s, PAPR_H_LOGICAL_CI_LOAD, 2, args, NULL);
     args[0] = 5;
-    qtest_hcall(s, H_LOGICAL_CI_LOAD, 2, args, NULL);
+    qtest_hcall(s, PAPR_H_LOGICAL_CI_LOAD, 2, args, NULL);
     qtest_hcall(s, 0x3e0, 0, NULL, NULL);
     r = qtest_cmd(s, "stats");
     g_assert_nonnull(strstr(r, " H_LOGICAL_CI_LOAD:0x3c:3:1"));

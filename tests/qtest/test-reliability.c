@@ -111,14 +111,14 @@ static uint64_t bind_block0(QTestState *s)
 {
     uint64_t a[5] = { DRC0, 0, 1, UINT64_MAX, 0 }, r[9];
 
-    g_assert_cmpint(qtest_hcall(s, H_SCM_BIND_MEM, 5, a, r), ==, H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(s, PAPR_H_SCM_BIND_MEM, 5, a, r), ==, PAPR_H_SUCCESS);
     return r[1];                /* r5: the address */
 }
 
 static int64_t read_meta(QTestState *s, uint64_t off, uint64_t *val)
 {
     uint64_t a[3] = { DRC0, off, 8 }, r[9];
-    int64_t ret = qtest_hcall(s, H_SCM_READ_METADATA, 3, a, r);
+    int64_t ret = qtest_hcall(s, PAPR_H_SCM_READ_METADATA, 3, a, r);
 
     *val = r[0];
     return ret;
@@ -128,7 +128,7 @@ static int64_t write_meta(QTestState *s, uint64_t off, uint64_t val)
 {
     uint64_t a[4] = { DRC0, off, val, 8 };
 
-    return qtest_hcall(s, H_SCM_WRITE_METADATA, 4, a, NULL);
+    return qtest_hcall(s, PAPR_H_SCM_WRITE_METADATA, 4, a, NULL);
 }
 
 static void check_alive(QTestState *s)
@@ -149,7 +149,7 @@ static void test_truncated_file(void)
     g_autofree char *rep = NULL;
 
     qtest_writeq(s, gpa, 0x1122334455667788ULL);
-    g_assert_cmpint(write_meta(s, 0, 0xabcdef0123456789ULL), ==, H_SUCCESS);
+    g_assert_cmpint(write_meta(s, 0, 0xabcdef0123456789ULL), ==, PAPR_H_SUCCESS);
     g_assert_cmpint(truncate(img, 0), ==, 0);
 
     rep = qtest_cmd(s, "readq 0x%" PRIx64, gpa);
@@ -164,28 +164,28 @@ static void test_truncated_file(void)
     rep = qtest_cmd(s, "memset 0x%" PRIx64 " 8192 0x5a", gpa);
     g_assert_cmpstr(rep, ==, FAULT_REPLY);
     g_clear_pointer(&rep, g_free);
-    g_assert_cmpint(read_meta(s, 0, &v), ==, H_HARDWARE);
-    g_assert_cmpint(write_meta(s, 8, 1), ==, H_HARDWARE);
+    g_assert_cmpint(read_meta(s, 0, &v), ==, PAPR_H_HARDWARE);
+    g_assert_cmpint(write_meta(s, 8, 1), ==, PAPR_H_HARDWARE);
     a[0] = 8;
     a[1] = gpa;
-    g_assert_cmpint(qtest_hcall(s, H_LOGICAL_CI_LOAD, 2, a, r), ==,
-                    H_HARDWARE);
+    g_assert_cmpint(qtest_hcall(s, PAPR_H_LOGICAL_CI_LOAD, 2, a, r), ==,
+                    PAPR_H_HARDWARE);
     a[2] = 7;
-    g_assert_cmpint(qtest_hcall(s, H_LOGICAL_CI_STORE, 3, a, r), ==,
-                    H_HARDWARE);
+    g_assert_cmpint(qtest_hcall(s, PAPR_H_LOGICAL_CI_STORE, 3, a, r), ==,
+                    PAPR_H_HARDWARE);
     /* unmapped addresses keep their own answers */
     rep = qtest_cmd(s, "readq 0x7fff00000000");
     g_assert_cmpstr(rep, ==, "FAIL address out of range");
     g_clear_pointer(&rep, g_free);
     a[1] = 0x7fff00000000ULL;
-    g_assert_cmpint(qtest_hcall(s, H_LOGICAL_CI_LOAD, 2, a, r), ==, H_P2);
+    g_assert_cmpint(qtest_hcall(s, PAPR_H_LOGICAL_CI_LOAD, 2, a, r), ==, PAPR_H_P2);
 
     /* the file back at its size (holes read as zeros): all is well */
     g_assert_cmpint(truncate(img, NV_SIZE), ==, 0);
     g_assert_cmphex(qtest_readq(s, gpa), ==, 0);
-    g_assert_cmpint(read_meta(s, 0, &v), ==, H_SUCCESS);
+    g_assert_cmpint(read_meta(s, 0, &v), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(v, ==, 0);
-    g_assert_cmpint(write_meta(s, 0, 42), ==, H_SUCCESS);
+    g_assert_cmpint(write_meta(s, 0, 42), ==, PAPR_H_SUCCESS);
     qtest_quit(s);
     remove_dir(dir);
 }
@@ -214,14 +214,14 @@ static void test_full_fs_store(void)
     g_assert_cmphex(qtest_readb(s, gpa), ==, 0x5a);
     /* a label write into a hole of the full file system */
     g_assert_cmpint(write_meta(s, 64 << 10, 0x0102030405060708ULL), ==,
-                    H_HARDWARE);
+                    PAPR_H_HARDWARE);
     /*
      * Reading a hole: on tmpfs the page cache is the storage, so even a
      * read of a hole needs a page and fails; on disk file systems it
      * reads zeros.  Either way an answer, not a signal.
      */
     st = read_meta(s, 64 << 10, &v);
-    g_assert_true(st == H_HARDWARE || (st == H_SUCCESS && v == 0));
+    g_assert_true(st == PAPR_H_HARDWARE || (st == PAPR_H_SUCCESS && v == 0));
     check_alive(s);
     qtest_quit(s);
     remove_dir(small_fs);

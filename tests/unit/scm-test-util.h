@@ -70,13 +70,13 @@ static inline int64_t scm_bind_all(SpaprMachine *m, uint32_t drc,
 
     *calls = 0;
     do {
-        rc = scm_call(m, H_SCM_BIND_MEM, drc, start, n, target, token, out);
+        rc = scm_call(m, PAPR_H_SCM_BIND_MEM, drc, start, n, target, token, out);
         (*calls)++;
         token = out[0];
         if (!saved) {
             saved = out[1];
         }
-    } while (rc == H_BUSY);
+    } while (rc == PAPR_H_BUSY);
     *gpa = saved;
     return rc;
 }
@@ -90,14 +90,14 @@ static inline int64_t scm_flush(SpaprMachine *m, uint32_t drc,
 
     *polls = 0;
     do {
-        rc = scm_call(m, H_SCM_FLUSH, drc, token, 0, 0, 0, out);
+        rc = scm_call(m, PAPR_H_SCM_FLUSH, drc, token, 0, 0, 0, out);
         (*polls)++;
         token = out[0];
-        if (H_IS_LONG_BUSY(rc)) {
+        if (PAPR_H_IS_LONG_BUSY(rc)) {
             g_usleep(200);
-            rc = H_BUSY;
+            rc = PAPR_H_BUSY;
         }
-    } while (rc == H_BUSY);
+    } while (rc == PAPR_H_BUSY);
     return rc;
 }
 

@@ -38,17 +38,17 @@ typedef struct Contract {
 static const Contract contracts[] = {
     { SPAPR_ABI_PAPR, "papr", "r3", "r4 r5 r6 r7 r8 r9 r10 r11 r12",
       "r4 r5 r6 r7 r8 r9 r10 r11 r12", "r4 r5 r6 r7 r8 r9 r10 r11 r12",
-      "r3", PPC_VOL, PPC_VOL, SPAPR_ABI_RETURNED, H_FUNCTION, "44000022" },
+      "r3", PPC_VOL, PPC_VOL, SPAPR_ABI_RETURNED, PAPR_H_FUNCTION, "44000022" },
     { SPAPR_ABI_EPAPR, "epapr", "r11", R3_R10, R3_R10,
       "r4 r5 r6 r7 r8 r9 r10 r11", "r3", PPC_VOL, PPC_VOL,
       SPAPR_ABI_RETURNED, EV_UNIMPLEMENTED,
       "7c6c1b78386000006063f0e044000022" },
     { SPAPR_ABI_BEAT, "beat", "r11", R3_R10, R3_R10, "r4 r5 r6 r7 r8 r9",
-      "r3", PPC_VOL, PPC_VOL, SPAPR_ABI_RETURNED, LV1_NO_ENTRY,
+      "r3", PPC_VOL, PPC_VOL, SPAPR_ABI_RETURNED, SPAPR_LV1_NO_ENTRY,
       "44000022" },
     { SPAPR_ABI_PS3, "ps3", "r11", R3_R10, R3_R10,
       "r4 r5 r6 r7 r8 r9 r10", "r3", PPC_VOL, PPC_VOL,
-      SPAPR_ABI_RETURNED, LV1_NO_ENTRY, "440000227c6307b4" },
+      SPAPR_ABI_RETURNED, SPAPR_LV1_NO_ENTRY, "440000227c6307b4" },
     { SPAPR_ABI_KVM_X86, "kvm-x86", "rax", "rbx rcx rdx rsi",
       "rbx rcx rdx rsi", "", "rax", "rax", "rax", SPAPR_ABI_RETURNED,
       -1000, "0f01c1|0f01d9" },
@@ -242,17 +242,17 @@ static void test_papr(void)
     Call *c = call_new(SPAPR_ABI_PAPR);
 
     c->h->mem[0x100] = 0x12;
-    g_assert_cmpint(CALL(c, W, H_LOGICAL_CI_LOAD, 1, 0x100), ==,
+    g_assert_cmpint(CALL(c, W, PAPR_H_LOGICAL_CI_LOAD, 1, 0x100), ==,
                     SPAPR_ABI_RETURNED);
-    g_assert_cmpint(result(c), ==, H_SUCCESS);
+    g_assert_cmpint(result(c), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(c->r.r[4], ==, 0x12);
     assert_kept(c, result_bit(c) | 1u << 4);
     g_assert_cmpint(CALL(c, W, 0x3000), ==, SPAPR_ABI_RETURNED);
-    g_assert_cmpint(result(c), ==, H_FUNCTION);
+    g_assert_cmpint(result(c), ==, PAPR_H_FUNCTION);
     assert_kept(c, result_bit(c));
-    g_assert_cmpint(CALL(c, W | U, H_LOGICAL_CI_LOAD, 1, 0x100), ==,
+    g_assert_cmpint(CALL(c, W | U, PAPR_H_LOGICAL_CI_LOAD, 1, 0x100), ==,
                     SPAPR_ABI_RETURNED);
-    g_assert_cmpint(result(c), ==, H_PRIVILEGE);
+    g_assert_cmpint(result(c), ==, PAPR_H_PRIVILEGE);
     assert_kept(c, result_bit(c));
     call_free(c);
 }
@@ -262,7 +262,7 @@ static void test_epapr(void)
     Call *c = call_new(SPAPR_ABI_EPAPR);
     SpaprHcallStats st;
 
-    g_assert_cmpint(CALL(c, W, KVM_HCALL_TOKEN(KVM_HC_FEATURES)), ==,
+    g_assert_cmpint(CALL(c, W, KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES)), ==,
                     SPAPR_ABI_RETURNED);
     g_assert_cmpint(result(c), ==, EV_SUCCESS);
     g_assert_cmphex(c->r.r[4], ==, 0);
@@ -272,12 +272,12 @@ static void test_epapr(void)
     g_assert_cmpint(result(c), ==, EV_SUCCESS);
     assert_kept(c, result_bit(c));
     /* MAP_MAGIC_PAGE is not offered (KVM_HC_FEATURES says so) */
-    CALL(c, W, KVM_HCALL_TOKEN(KVM_HC_PPC_MAP_MAGIC_PAGE), 0x1000,
+    CALL(c, W, KVM_HCALL_TOKEN(SPAPR_KVM_HC_PPC_MAP_MAGIC_PAGE), 0x1000,
          0xfffffffffffff001ULL);
     g_assert_cmpint(result(c), ==, EV_UNIMPLEMENTED);
     assert_kept(c, result_bit(c));
     /* 32-bit mode: only the low word of the token counts */
-    CALL(c, 0, 0xdeadbeef00000000ULL | KVM_HCALL_TOKEN(KVM_HC_FEATURES));
+    CALL(c, 0, 0xdeadbeef00000000ULL | KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES));
     g_assert_cmpint(result(c), ==, EV_SUCCESS);
     g_assert_cmphex(c->r.r[4], ==, 0);
     /* ... and in 64-bit mode, too: the token is 32 bits wide */
@@ -306,8 +306,8 @@ static void test_epapr_magic_page(void)
     SpaprMachineConfig cfg = { .ram_size = 256ULL << 20, .nr_cpus = 2 };
     SpaprMachine *m = spapr_machine_new(&cfg, NULL);
     SpaprCpu *c0 = spapr_machine_cpu(m, 0), *c1 = spapr_machine_cpu(m, 1);
-    const uint32_t map = KVM_HCALL_TOKEN(KVM_HC_PPC_MAP_MAGIC_PAGE);
-    const uint32_t features = KVM_HCALL_TOKEN(KVM_HC_FEATURES);
+    const uint32_t map = KVM_HCALL_TOKEN(SPAPR_KVM_HC_PPC_MAP_MAGIC_PAGE);
+    const uint32_t features = KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES);
     SpaprAbiRegs r = { .flags = SPAPR_ABI_WIDE };
     GError *err = NULL;
     uint64_t gpa, ea, v;
@@ -392,34 +392,34 @@ static void test_ps3(void)
     Call *c = call_new(SPAPR_ABI_PS3);
 
     c->h->clock_ns = 1234 * 1000000000LL + 500000000;       /* 1234.5 s */
-    CALL(c, W, LV1_GET_VERSION_INFO);
-    g_assert_cmpint(result(c), ==, LV1_SUCCESS);
+    CALL(c, W, SPAPR_LV1_GET_VERSION_INFO);
+    g_assert_cmpint(result(c), ==, SPAPR_LV1_SUCCESS);
     g_assert_cmphex(c->r.r[4], ==, SPAPR_PS3_VERSION);
     g_assert_cmphex(c->r.r[5], ==, 0);
     assert_kept(c, result_bit(c) | 3u << 4);
-    CALL(c, W, LV1_GET_LOGICAL_PARTITION_ID);
+    CALL(c, W, SPAPR_LV1_GET_LOGICAL_PARTITION_ID);
     g_assert_cmphex(c->r.r[4], ==, SPAPR_PS3_LPAR_ID);
     assert_kept(c, result_bit(c) | 1u << 4);
-    CALL(c, W, LV1_GET_RTC);
-    g_assert_cmpint(result(c), ==, LV1_SUCCESS);
+    CALL(c, W, SPAPR_LV1_GET_RTC);
+    g_assert_cmpint(result(c), ==, SPAPR_LV1_SUCCESS);
     g_assert_cmpuint(c->r.r[4], ==, 1234);
     g_assert_cmpuint(c->r.r[5], ==, 1234 * 79800000ULL + 39900000);
-    CALL(c, W, LV1_PAUSE, 0);
-    g_assert_cmpint(result(c), ==, LV1_SUCCESS);
+    CALL(c, W, SPAPR_LV1_PAUSE, 0);
+    g_assert_cmpint(result(c), ==, SPAPR_LV1_SUCCESS);
     assert_kept(c, result_bit(c));
     CALL(c, W, 255);
-    g_assert_cmpint(result(c), ==, LV1_NO_ENTRY);
+    g_assert_cmpint(result(c), ==, SPAPR_LV1_NO_ENTRY);
     CALL(c, W, 256);
-    g_assert_cmpint(result(c), ==, LV1_NO_ENTRY);
-    CALL(c, W | U, LV1_GET_RTC);
-    g_assert_cmpint(result(c), ==, LV1_NO_PRIVILEGE);
+    g_assert_cmpint(result(c), ==, SPAPR_LV1_NO_ENTRY);
+    CALL(c, W | U, SPAPR_LV1_GET_RTC);
+    g_assert_cmpint(result(c), ==, SPAPR_LV1_NO_PRIVILEGE);
     assert_kept(c, result_bit(c));
 
     /* extsw r3,r3: garbage above bit 31 never reaches the guest */
     g_assert_true(spapr_abi_register_table(c->m, SPAPR_ABI_PS3, &probe, 1,
                                            NULL));
     CALL(c, W, 200, 0x12345678fffffffaULL);
-    g_assert_cmphex(c->r.r[3], ==, (uint64_t)LV1_NO_ENTRY);
+    g_assert_cmphex(c->r.r[3], ==, (uint64_t)SPAPR_LV1_NO_ENTRY);
     CALL(c, W, 200, 0xffffffff00000001ULL);
     g_assert_cmphex(c->r.r[3], ==, 1);
     call_free(c);
@@ -431,30 +431,30 @@ static void test_beat(void)
     const char *line;
 
     c->h->clock_ns = 99 * 1000000000LL;
-    CALL(c, W, BEAT_RTC_READ);
-    g_assert_cmpint(result(c), ==, LV1_SUCCESS);
+    CALL(c, W, SPAPR_BEAT_RTC_READ);
+    g_assert_cmpint(result(c), ==, SPAPR_LV1_SUCCESS);
     g_assert_cmpuint(c->r.r[4], ==, 99);
     assert_kept(c, result_bit(c) | 1u << 4);
-    CALL(c, W, BEAT_GET_LOGICAL_PARTITION_ID);
+    CALL(c, W, SPAPR_BEAT_GET_LOGICAL_PARTITION_ID);
     g_assert_cmphex(c->r.r[4], ==, SPAPR_PS3_LPAR_ID);
     spapr_trace_enable(c->m, "spapr_abi_console");
     /* "Hi Beat!" "\n" in r5..r6, first character in the top byte */
-    CALL(c, W, BEAT_PUT_CHARACTERS_TO_CONSOLE, 0, 9,
+    CALL(c, W, SPAPR_BEAT_PUT_CHARACTERS_TO_CONSOLE, 0, 9,
          0x4869204265617421ULL, 0x0a00000000000000ULL);
-    g_assert_cmpint(result(c), ==, LV1_SUCCESS);
+    g_assert_cmpint(result(c), ==, SPAPR_LV1_SUCCESS);
     assert_kept(c, result_bit(c));
     g_assert_cmpuint(c->h->lines->len, ==, 1);
     line = g_ptr_array_index(c->h->lines, 0);
     g_assert_cmpstr(line, ==, "spapr_abi_console beat: Hi Beat!.");
-    CALL(c, W, BEAT_PUT_CHARACTERS_TO_CONSOLE, 0, 17, 0, 0);
-    g_assert_cmpint(result(c), ==, LV1_ILLEGAL_PARAMETER_VALUE);
+    CALL(c, W, SPAPR_BEAT_PUT_CHARACTERS_TO_CONSOLE, 0, 17, 0, 0);
+    g_assert_cmpint(result(c), ==, SPAPR_LV1_ILLEGAL_PARAMETER_VALUE);
     /* vendor 0 and vendor 1 numbers are different calls */
     CALL(c, W, SPAPR_BEAT_NR(1, 74));
-    g_assert_cmpint(result(c), ==, LV1_NO_ENTRY);
+    g_assert_cmpint(result(c), ==, SPAPR_LV1_NO_ENTRY);
     CALL(c, W, SPAPR_BEAT_NR(2, 74));
-    g_assert_cmpint(result(c), ==, LV1_NO_ENTRY);
+    g_assert_cmpint(result(c), ==, SPAPR_LV1_NO_ENTRY);
     CALL(c, W, SPAPR_BEAT_NR(0, 0x190));
-    g_assert_cmpint(result(c), ==, LV1_NO_ENTRY);
+    g_assert_cmpint(result(c), ==, SPAPR_LV1_NO_ENTRY);
     call_free(c);
 }
 
@@ -462,41 +462,41 @@ static void test_kvm_x86(void)
 {
     Call *c = call_new(SPAPR_ABI_KVM_X86);
     static const uint64_t unknown[] = {
-        0, KVM_HC_MMU_OP, 3 /* FEATURES: PPC only */, 4, KVM_HC_KICK_CPU,
-        KVM_HC_CLOCK_PAIRING, KVM_HC_SEND_IPI, KVM_HC_SCHED_YIELD, 13, 15,
+        0, SPAPR_KVM_HC_MMU_OP, 3 /* FEATURES: PPC only */, 4, SPAPR_KVM_HC_KICK_CPU,
+        SPAPR_KVM_HC_CLOCK_PAIRING, SPAPR_KVM_HC_SEND_IPI, SPAPR_KVM_HC_SCHED_YIELD, 13, 15,
         16, 1000, UINT32_MAX, UINT64_MAX,
     };
     size_t i;
 
-    CALL(c, W, KVM_HC_VAPIC_POLL_IRQ);
+    CALL(c, W, SPAPR_KVM_HC_VAPIC_POLL_IRQ);
     g_assert_cmpint(result(c), ==, 0);
     assert_kept(c, result_bit(c));
-    CALL(c, W, KVM_HC_MAP_GPA_RANGE, 0x100000, 16, 0x10);
+    CALL(c, W, SPAPR_KVM_HC_MAP_GPA_RANGE, 0x100000, 16, 0x10);
     g_assert_cmpint(result(c), ==, 0);
     assert_kept(c, result_bit(c));
     /* the wrap check is KVM's, on frame numbers: gfn + npages */
-    CALL(c, W, KVM_HC_MAP_GPA_RANGE, 0xfffffffffffff000ULL, 2, 0);
+    CALL(c, W, SPAPR_KVM_HC_MAP_GPA_RANGE, 0xfffffffffffff000ULL, 2, 0);
     g_assert_cmpint(result(c), ==, 0);
-    CALL(c, W, KVM_HC_MAP_GPA_RANGE, 0, UINT64_MAX, 0);
+    CALL(c, W, SPAPR_KVM_HC_MAP_GPA_RANGE, 0, UINT64_MAX, 0);
     g_assert_cmpint(result(c), ==, 0);
-    CALL(c, W, KVM_HC_MAP_GPA_RANGE, 0x1000, UINT64_MAX, 0);
-    g_assert_cmpint(result(c), ==, -KVM_EINVAL);
+    CALL(c, W, SPAPR_KVM_HC_MAP_GPA_RANGE, 0x1000, UINT64_MAX, 0);
+    g_assert_cmpint(result(c), ==, -SPAPR_KVM_EINVAL);
     for (i = 0; i < G_N_ELEMENTS(unknown); i++) {
         CALL(c, W, unknown[i]);
-        g_assert_cmpint(result(c), ==, -KVM_ENOSYS);
+        g_assert_cmpint(result(c), ==, -SPAPR_KVM_ENOSYS);
         assert_kept(c, result_bit(c));
     }
     /* Not 64-bit: number, arguments and result are 32 bits */
     CALL(c, 0, 0xabcd00000000000cULL, 0xffffffff00001000ULL, 1, 0);
     g_assert_cmphex(c->r.r[SPAPR_X86_RAX], ==, 0);
     CALL(c, 0, 0xabcd00000000000cULL, 0x1001, 1, 0);
-    g_assert_cmphex(c->r.r[SPAPR_X86_RAX], ==, (uint32_t)-KVM_EINVAL);
-    CALL(c, 0, 0x100000000ULL | KVM_HC_MMU_OP);
+    g_assert_cmphex(c->r.r[SPAPR_X86_RAX], ==, (uint32_t)-SPAPR_KVM_EINVAL);
+    CALL(c, 0, 0x100000000ULL | SPAPR_KVM_HC_MMU_OP);
     g_assert_cmphex(c->r.r[SPAPR_X86_RAX], ==, 0xfffffc18);
     assert_kept(c, result_bit(c));
-    CALL(c, U | W, KVM_HC_VAPIC_POLL_IRQ);
-    g_assert_cmpint(result(c), ==, -KVM_EPERM);
-    CALL(c, U, KVM_HC_VAPIC_POLL_IRQ);
+    CALL(c, U | W, SPAPR_KVM_HC_VAPIC_POLL_IRQ);
+    g_assert_cmpint(result(c), ==, -SPAPR_KVM_EPERM);
+    CALL(c, U, SPAPR_KVM_HC_VAPIC_POLL_IRQ);
     g_assert_cmphex(c->r.r[SPAPR_X86_RAX], ==, 0xffffffff);
     assert_kept(c, result_bit(c));
     call_free(c);
@@ -540,32 +540,32 @@ static void test_kvm_s390(void)
 {
     Call *c = call_new(SPAPR_ABI_KVM_S390);
 
-    CALL(c, W, DIAG500_STORAGE_LIMIT);
+    CALL(c, W, SPAPR_DIAG500_STORAGE_LIMIT);
     g_assert_cmpint(c->r.r[2], ==, TEST_RAM_SIZE - 1);
     assert_kept(c, result_bit(c));
     /* only bits 48-63 of the operand address are the function code */
-    CALL(c, W, DIAG500_STORAGE_LIMIT);
+    CALL(c, W, SPAPR_DIAG500_STORAGE_LIMIT);
     c->r = c->before;
     c->r.operand = 0xffffffffffff0500ULL;
     g_assert_cmpint(spapr_abi_call(c->m, NULL, c->abi, &c->r), ==,
                     SPAPR_ABI_RETURNED);
     g_assert_cmpint(c->r.r[2], ==, TEST_RAM_SIZE - 1);
-    CALL(c, W, DIAG500_VIRTIO_CCW_NOTIFY, 0x00010002, 1,
+    CALL(c, W, SPAPR_DIAG500_VIRTIO_CCW_NOTIFY, 0x00010002, 1,
          0x1122334455667788ULL);
     g_assert_cmphex(c->r.r[2], ==, 0x1122334455667788ULL);
     assert_kept(c, result_bit(c));
     /* notification data in the high 16 bits of the queue index */
-    CALL(c, W, DIAG500_VIRTIO_CCW_NOTIFY, 0x00010002, 0x00070003, 5);
+    CALL(c, W, SPAPR_DIAG500_VIRTIO_CCW_NOTIFY, 0x00010002, 0x00070003, 5);
     g_assert_cmphex(c->r.r[2], ==, 5);
-    CALL(c, W, DIAG500_VIRTIO_NOTIFY, TEST_RAM_SIZE - 1);
+    CALL(c, W, SPAPR_DIAG500_VIRTIO_NOTIFY, TEST_RAM_SIZE - 1);
     g_assert_cmphex(c->r.r[2], ==, 0);
-    CALL(c, W, DIAG500_VIRTIO_NOTIFY, TEST_RAM_SIZE);
+    CALL(c, W, SPAPR_DIAG500_VIRTIO_NOTIFY, TEST_RAM_SIZE);
     g_assert_cmpint(result(c), ==, -SPAPR_S390_EINVAL);
     assert_kept(c, result_bit(c));
     /* an unknown subcode is a specification exception: nothing changes */
     g_assert_cmpint(CALL(c, W, 5), ==, SPAPR_ABI_EXC_SPECIFICATION);
     assert_kept(c, 0);
-    g_assert_cmpint(CALL(c, W | U, DIAG500_STORAGE_LIMIT), ==,
+    g_assert_cmpint(CALL(c, W | U, SPAPR_DIAG500_STORAGE_LIMIT), ==,
                     SPAPR_ABI_EXC_PRIVILEGED);
     assert_kept(c, 0);
     call_free(c);
@@ -576,35 +576,35 @@ static void test_xen(void)
     Call *c = call_new(SPAPR_ABI_XEN);
     const char *line;
 
-    CALL(c, W, XEN_HYPERVISOR_XEN_VERSION, XENVER_VERSION, 0);
+    CALL(c, W, SPAPR_XEN_HYPERVISOR_XEN_VERSION, SPAPR_XENVER_VERSION, 0);
     g_assert_cmphex(c->r.r[SPAPR_X86_RAX], ==, 0x40011);
     assert_kept(c, result_bit(c));
     /* the number is eax, in 64-bit mode too */
-    CALL(c, W, 0xffffffff00000000ULL | XEN_HYPERVISOR_XEN_VERSION, 0, 0);
+    CALL(c, W, 0xffffffff00000000ULL | SPAPR_XEN_HYPERVISOR_XEN_VERSION, 0, 0);
     g_assert_cmphex(c->r.r[SPAPR_X86_RAX], ==, 0x40011);
-    CALL(c, W, XEN_HYPERVISOR_XEN_VERSION, XENVER_EXTRAVERSION, 0x200);
+    CALL(c, W, SPAPR_XEN_HYPERVISOR_XEN_VERSION, SPAPR_XENVER_EXTRAVERSION, 0x200);
     g_assert_cmpint(result(c), ==, 0);
     g_assert_cmpstr((char *)c->h->mem + 0x200, ==, ".0");
     /* 32-bit: ebx, ecx, ... and a 32-bit result */
-    CALL(c, 0, XEN_HYPERVISOR_XEN_VERSION, XENVER_VERSION);
+    CALL(c, 0, SPAPR_XEN_HYPERVISOR_XEN_VERSION, SPAPR_XENVER_VERSION);
     g_assert_cmphex(c->r.r[SPAPR_X86_RAX], ==, 0x40011);
-    CALL(c, 0, XEN_HYPERVISOR_XEN_VERSION, 7);
+    CALL(c, 0, SPAPR_XEN_HYPERVISOR_XEN_VERSION, 7);
     g_assert_cmphex(c->r.r[SPAPR_X86_RAX], ==, 0xffffffda);
     assert_kept(c, result_bit(c));
     spapr_trace_enable(c->m, "spapr_abi_console");
     memcpy(c->h->mem + 0x300, "hello\n", 6);
-    CALL(c, W, XEN_HYPERVISOR_CONSOLE_IO, CONSOLEIO_WRITE, 6, 0x300);
+    CALL(c, W, SPAPR_XEN_HYPERVISOR_CONSOLE_IO, SPAPR_XEN_CONSOLEIO_WRITE, 6, 0x300);
     g_assert_cmpint(result(c), ==, 0);
     line = g_ptr_array_index(c->h->lines, 0);
     g_assert_cmpstr(line, ==, "spapr_abi_console xen: hello.");
-    CALL(c, W, XEN_HYPERVISOR_SCHED_OP, SCHEDOP_YIELD, 0);
+    CALL(c, W, SPAPR_XEN_HYPERVISOR_SCHED_OP, SPAPR_XEN_SCHEDOP_YIELD, 0);
     g_assert_cmpint(result(c), ==, 0);
-    CALL(c, W, XEN_HYPERVISOR_SCHED_OP, 99, 0);
-    g_assert_cmpint(result(c), ==, -XEN_ENOSYS);
-    CALL(c, W, XEN_HYPERVISOR_IRET);
-    g_assert_cmpint(result(c), ==, -XEN_ENOSYS);
-    CALL(c, W | U, XEN_HYPERVISOR_XEN_VERSION, 0, 0);
-    g_assert_cmpint(result(c), ==, -XEN_EPERM);
+    CALL(c, W, SPAPR_XEN_HYPERVISOR_SCHED_OP, 99, 0);
+    g_assert_cmpint(result(c), ==, -SPAPR_XEN_ENOSYS);
+    CALL(c, W, SPAPR_XEN_HYPERVISOR_IRET);
+    g_assert_cmpint(result(c), ==, -SPAPR_XEN_ENOSYS);
+    CALL(c, W | U, SPAPR_XEN_HYPERVISOR_XEN_VERSION, 0, 0);
+    g_assert_cmpint(result(c), ==, -SPAPR_XEN_EPERM);
     assert_kept(c, result_bit(c));
     call_free(c);
 }
@@ -616,37 +616,37 @@ static void test_xen_poison(void)
     uint32_t args64 = 1u << SPAPR_X86_RDI | 1u << SPAPR_X86_RSI;
     uint32_t args32 = 1u << SPAPR_X86_RBX | 1u << SPAPR_X86_RCX;
 
-    CALL(c, W | P, XEN_HYPERVISOR_XEN_VERSION, XENVER_VERSION, 0);
+    CALL(c, W | P, SPAPR_XEN_HYPERVISOR_XEN_VERSION, SPAPR_XENVER_VERSION, 0);
     g_assert_cmphex(c->r.r[SPAPR_X86_RAX], ==, 0x40011);
     g_assert_cmphex(c->r.r[SPAPR_X86_RDI], ==, 0xdeadbeefdeadf00dULL);
     g_assert_cmphex(c->r.r[SPAPR_X86_RSI], ==, 0xdeadbeefdeadf00dULL);
     assert_kept(c, result_bit(c) | args64);         /* rdx, r10, r8 kept */
-    CALL(c, P, XEN_HYPERVISOR_XEN_VERSION, XENVER_VERSION, 0);
+    CALL(c, P, SPAPR_XEN_HYPERVISOR_XEN_VERSION, SPAPR_XENVER_VERSION, 0);
     g_assert_cmphex(c->r.r[SPAPR_X86_RBX], ==, 0xdeadf00d);
     g_assert_cmphex(c->r.r[SPAPR_X86_RCX], ==, 0xdeadf00d);
     assert_kept(c, result_bit(c) | args32);
     /* console_io takes three */
-    CALL(c, W | P, XEN_HYPERVISOR_CONSOLE_IO, CONSOLEIO_WRITE, 0, 0);
+    CALL(c, W | P, SPAPR_XEN_HYPERVISOR_CONSOLE_IO, SPAPR_XEN_CONSOLEIO_WRITE, 0, 0);
     g_assert_cmphex(c->r.r[SPAPR_X86_RDX], ==, 0xdeadbeefdeadf00dULL);
     assert_kept(c, result_bit(c) | args64 | 1u << SPAPR_X86_RDX);
     /* an error other than -ENOSYS still poisons */
-    CALL(c, W | P, XEN_HYPERVISOR_XEN_VERSION, XENVER_EXTRAVERSION,
+    CALL(c, W | P, SPAPR_XEN_HYPERVISOR_XEN_VERSION, SPAPR_XENVER_EXTRAVERSION,
          TEST_MEM_SIZE);
-    g_assert_cmpint(result(c), ==, -XEN_EFAULT);
+    g_assert_cmpint(result(c), ==, -SPAPR_XEN_EFAULT);
     g_assert_cmphex(c->r.r[SPAPR_X86_RDI], ==, 0xdeadbeefdeadf00dULL);
     /* -ENOSYS, from the table or from the call, does not */
     CALL(c, W | P, 40, 1, 2);
-    g_assert_cmpint(result(c), ==, -XEN_ENOSYS);
+    g_assert_cmpint(result(c), ==, -SPAPR_XEN_ENOSYS);
     assert_kept(c, result_bit(c));
-    CALL(c, W | P, XEN_HYPERVISOR_SCHED_OP, 99, 0);
-    g_assert_cmpint(result(c), ==, -XEN_ENOSYS);
+    CALL(c, W | P, SPAPR_XEN_HYPERVISOR_SCHED_OP, 99, 0);
+    g_assert_cmpint(result(c), ==, -SPAPR_XEN_ENOSYS);
     assert_kept(c, result_bit(c));
     /* no poison without the debug flag, nor in other conventions */
-    CALL(c, W, XEN_HYPERVISOR_XEN_VERSION, XENVER_VERSION, 0);
+    CALL(c, W, SPAPR_XEN_HYPERVISOR_XEN_VERSION, SPAPR_XENVER_VERSION, 0);
     assert_kept(c, result_bit(c));
     call_free(c);
     c = call_new(SPAPR_ABI_KVM_X86);
-    CALL(c, W | P, KVM_HC_MAP_GPA_RANGE, 0x1000, 1, 0);
+    CALL(c, W | P, SPAPR_KVM_HC_MAP_GPA_RANGE, 0x1000, 1, 0);
     assert_kept(c, result_bit(c));
     call_free(c);
 }
@@ -687,34 +687,34 @@ static void test_ppc_stubs(void)
         h->clock_ns = 1234 * 1000000000LL + 500000000;
         cpu->msr = SPAPR_MSR_SF | (le ? SPAPR_MSR_LE : 0);
         /* PS3 (FreeBSD's stub): li r11,232; sc 1; extsw r3,r3; blr */
-        store_insn(m, STUB, enc_d(14, 11, 0, LV1_GET_RTC), le);
+        store_insn(m, STUB, enc_d(14, 11, 0, SPAPR_LV1_GET_RTC), le);
         end = put_trap(m, STUB + 4, ps3, le);
         cpu->gpr[3] = 0xffffffff00000000ULL;
         g_assert_cmpint(run_abi(cpu, STUB, ps3), ==, RUN_RETURNED);
         g_assert_cmpuint(cpu->pc, ==, end);
-        g_assert_cmphex(cpu->gpr[3], ==, LV1_SUCCESS);
+        g_assert_cmphex(cpu->gpr[3], ==, SPAPR_LV1_SUCCESS);
         g_assert_cmpuint(cpu->gpr[4], ==, 1234);
         g_assert_cmpuint(cpu->gpr[5], ==, 1234 * 79800000ULL + 39900000);
         /* an unknown number, and problem state: the negative codes */
         store_insn(m, STUB, enc_d(14, 11, 0, 300), le);
         g_assert_cmpint(run_abi(cpu, STUB, ps3), ==, RUN_RETURNED);
-        g_assert_cmphex(cpu->gpr[3], ==, (uint64_t)LV1_NO_ENTRY);
+        g_assert_cmphex(cpu->gpr[3], ==, (uint64_t)SPAPR_LV1_NO_ENTRY);
         cpu->msr |= SPAPR_MSR_PR;
-        store_insn(m, STUB, enc_d(14, 11, 0, LV1_GET_RTC), le);
+        store_insn(m, STUB, enc_d(14, 11, 0, SPAPR_LV1_GET_RTC), le);
         g_assert_cmpint(run_abi(cpu, STUB, ps3), ==, RUN_RETURNED);
-        g_assert_cmphex(cpu->gpr[3], ==, (uint64_t)LV1_NO_PRIVILEGE);
+        g_assert_cmphex(cpu->gpr[3], ==, (uint64_t)SPAPR_LV1_NO_PRIVILEGE);
         cpu->msr &= ~SPAPR_MSR_PR;
 
         /* Beat (beat_hcall_norets): mr r11,r3; mr r3,r4; sc 1; blr */
         store_insn(m, STUB, enc_x(31, 3, 11, 3, 444), le);
         store_insn(m, STUB + 4, enc_x(31, 4, 3, 4, 444), le);
         put_trap(m, STUB + 8, beat, le);
-        cpu->gpr[3] = BEAT_RTC_READ;
+        cpu->gpr[3] = SPAPR_BEAT_RTC_READ;
         cpu->gpr[4] = 0;
         g_assert_cmpint(run_abi(cpu, STUB, beat), ==, RUN_RETURNED);
         g_assert_cmphex(cpu->gpr[3], ==, 0);
         g_assert_cmpuint(cpu->gpr[4], ==, 1234);
-        g_assert_cmphex(cpu->gpr[11], ==, BEAT_RTC_READ);
+        g_assert_cmphex(cpu->gpr[11], ==, SPAPR_BEAT_RTC_READ);
         th_free(m, h);
     }
 }
@@ -813,7 +813,7 @@ static void test_stats_trace(void)
     guint i;
 
     spapr_trace_enable(c->m, "spapr_abi*");
-    CALL(c, W, KVM_HC_MAP_GPA_RANGE, 0x1001, 1, 0);
+    CALL(c, W, SPAPR_KVM_HC_MAP_GPA_RANGE, 0x1001, 1, 0);
     CALL(c, W, 77);
     CALL(c, W | U, 1);
     g_assert_cmpuint(c->h->lines->len, ==, 3);
@@ -882,7 +882,7 @@ static void test_register(void)
     g_clear_error(&err);
     g_assert_true(spapr_abi_register_all(m, &err));     /* idempotent */
     g_assert_cmpint(spapr_abi_of_row(m, spapr_abi_lookup(m, SPAPR_ABI_PS3,
-                                                         LV1_GET_RTC)), ==,
+                                                         SPAPR_LV1_GET_RTC)), ==,
                     SPAPR_ABI_PS3);
     /* PAPR views are unchanged: no other convention in sets or the DT */
     sets = spapr_hcall_sets(m);
@@ -916,7 +916,7 @@ static gpointer worker(gpointer opaque)
     for (i = 0; i < THREAD_CALLS; i++) {
         SpaprAbiRegs r = { .flags = SPAPR_ABI_WIDE };
 
-        r.r[SPAPR_X86_RAX] = i & 1 ? KVM_HC_VAPIC_POLL_IRQ : 77;
+        r.r[SPAPR_X86_RAX] = i & 1 ? SPAPR_KVM_HC_VAPIC_POLL_IRQ : 77;
         spapr_abi_call(w->m, w->cpu, abi, &r);
         w->bad += r.r[SPAPR_X86_RAX] != (i & 1 ? 0 : (uint64_t)-1000);
     }
@@ -941,7 +941,7 @@ static void test_threads(void)
     g_thread_join(t[0]);
     g_thread_join(t[1]);
     g_assert_cmpuint(w[0].bad + w[1].bad, ==, 0);
-    row = spapr_abi_lookup(m, SPAPR_ABI_KVM_X86, KVM_HC_VAPIC_POLL_IRQ);
+    row = spapr_abi_lookup(m, SPAPR_ABI_KVM_X86, SPAPR_KVM_HC_VAPIC_POLL_IRQ);
     g_assert_nonnull(row);
     all = spapr_hcall_stats(m);
     for (i = 0; i < all->len; i++) {
@@ -967,13 +967,13 @@ static void test_migration(void)
     GError *err = NULL;
     uint64_t args[SPAPR_HCALL_NR_ARGS] = { 8, 0 };
 
-    CALL(c, W, KVM_HC_VAPIC_POLL_IRQ);
-    spapr_hcall(c->m, NULL, H_LOGICAL_CI_LOAD, args);
+    CALL(c, W, SPAPR_KVM_HC_VAPIC_POLL_IRQ);
+    spapr_hcall(c->m, NULL, PAPR_H_LOGICAL_CI_LOAD, args);
     blob = spapr_machine_save_state(c->m);
     g_assert_true(spapr_machine_load_state(m2, blob->data, blob->len,
                                            &err));
     g_assert_no_error(err);
-    g_assert_true(spapr_hcall_stats_get(m2, H_LOGICAL_CI_LOAD, &st));
+    g_assert_true(spapr_hcall_stats_get(m2, PAPR_H_LOGICAL_CI_LOAD, &st));
     g_assert_cmpuint(st.calls, ==, 1);
     th_free(m2, h2);
     call_free(c);

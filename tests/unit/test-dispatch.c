@@ -37,7 +37,7 @@ static int64_t h_fill(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
     for (i = 0; i < SPAPR_HCALL_NR_ARGS; i++) {
         args[i] = 0x1000 + i;
     }
-    return H_SUCCESS;
+    return PAPR_H_SUCCESS;
 }
 
 static SpaprHcallInfo row(uint64_t opcode, SpaprHcallFn fn)
@@ -58,7 +58,7 @@ static void test_register_errors(void)
         0x800, 0xEEFC, SPAPR_HCALL_SVM_BASE + 1, SPAPR_HCALL_SVM_BASE + 2,
         SPAPR_HCALL_SVM_MAX + 4, 0xEFFC,        /* around the SVM range */
         SPAPR_HCALL_PLATFORM_MAX + 1, 0x10000, UINT64_MAX,
-        (1ULL << 32) | H_SCM_BIND_MEM,          /* high bits set */
+        (1ULL << 32) | PAPR_H_SCM_BIND_MEM,          /* high bits set */
     };
     SpaprHcallInfo info;
     size_t i;
@@ -162,11 +162,11 @@ static void test_dispatch_ranges(void)
     SpaprMachine *m = new_machine();
     SpaprCpu *cpu = spapr_machine_cpu(m, 0);
     static const uint64_t ops[] = {
-        SPAPR_HCALL_PAPR_MIN, H_SCM_READ_METADATA, H_SCM_FLUSH,
+        SPAPR_HCALL_PAPR_MIN, PAPR_H_SCM_READ_METADATA, PAPR_H_SCM_FLUSH,
         SPAPR_HCALL_PAPR_MAX,
-        SPAPR_HCALL_SVM_BASE, SVM_H_TPM_COMM, SPAPR_HCALL_SVM_MAX,
-        SPAPR_HCALL_PLATFORM_BASE, KVMPPC_H_LOGICAL_MEMOP, KVMPPC_H_CAS,
-        KVMPPC_H_VOF_CLIENT, KVMPPC_H_COPY_TOFROM_GUEST,
+        SPAPR_HCALL_SVM_BASE, PAPR_SVM_H_TPM_COMM, SPAPR_HCALL_SVM_MAX,
+        SPAPR_HCALL_PLATFORM_BASE, PAPR_KVMPPC_H_LOGICAL_MEMOP, PAPR_KVMPPC_H_CAS,
+        PAPR_KVMPPC_H_VOF_CLIENT, PAPR_KVMPPC_H_COPY_TOFROM_GUEST,
         SPAPR_HCALL_PLATFORM_MAX,
     };
     size_t i;
@@ -182,9 +182,9 @@ static void test_dispatch_ranges(void)
         cpu->gpr[3] = ops[i];
         cpu->gpr[4] = 40;
         cpu->gpr[5] = 2;
-        cpu->gpr[6] = (uint64_t)H_P3;
-        g_assert_cmpint(spapr_cpu_hcall(cpu), ==, H_P3);
-        g_assert_cmphex(cpu->gpr[3], ==, (uint64_t)H_P3);
+        cpu->gpr[6] = (uint64_t)PAPR_H_P3;
+        g_assert_cmpint(spapr_cpu_hcall(cpu), ==, PAPR_H_P3);
+        g_assert_cmphex(cpu->gpr[3], ==, (uint64_t)PAPR_H_P3);
         g_assert_cmphex(cpu->gpr[4], ==, ops[i]);
         g_assert_cmpuint(cpu->gpr[5], ==, 42);
     }
@@ -195,13 +195,13 @@ static void test_h_function(void)
 {
     SpaprMachine *m = new_machine();
     SpaprCpu *cpu = spapr_machine_cpu(m, 0);
-    SpaprHcallInfo info = row(H_SCM_HEALTH, h_fill);
+    SpaprHcallInfo info = row(PAPR_H_SCM_HEALTH, h_fill);
     static const uint64_t ops[] = {
-        0, 1, H_SCM_HEALTH + 1, H_SCM_HEALTH + 2, H_SCM_HEALTH + 3,
-        H_SCM_HEALTH - 4, H_SCM_HEALTH + 4,     /* unregistered neighbours */
+        0, 1, PAPR_H_SCM_HEALTH + 1, PAPR_H_SCM_HEALTH + 2, PAPR_H_SCM_HEALTH + 3,
+        PAPR_H_SCM_HEALTH - 4, PAPR_H_SCM_HEALTH + 4,     /* unregistered neighbours */
         SPAPR_HCALL_PAPR_MAX + 4, 0x1000, 0xEEFC, 0xEF01, 0xEF84,
         0xF001, 0xFFFD, 0xFFFF, 0x10000, UINT64_MAX,
-        (1ULL << 63) | H_SCM_HEALTH,
+        (1ULL << 63) | PAPR_H_SCM_HEALTH,
     };
     SpaprHcallStats st;
     GArray *all;
@@ -215,13 +215,13 @@ static void test_h_function(void)
         for (j = 0; j < SPAPR_HCALL_NR_ARGS; j++) {
             args[j] = 0xAA00 + j;
         }
-        g_assert_cmpint(spapr_hcall(m, cpu, ops[i], args), ==, H_FUNCTION);
+        g_assert_cmpint(spapr_hcall(m, cpu, ops[i], args), ==, PAPR_H_FUNCTION);
         /* A rejected call leaves every output register alone */
         for (j = 0; j < SPAPR_HCALL_NR_ARGS; j++) {
             g_assert_cmphex(args[j], ==, 0xAA00 + j);
         }
     }
-    g_assert_true(spapr_hcall_stats_get(m, H_SCM_HEALTH, &st));
+    g_assert_true(spapr_hcall_stats_get(m, PAPR_H_SCM_HEALTH, &st));
     g_assert_cmpuint(st.calls, ==, 0);
     all = spapr_hcall_stats(m);
     g_assert_cmpuint(all->len, ==, 2);
@@ -240,29 +240,29 @@ static int64_t h_count(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
                        uint64_t *args)
 {
     handler_runs++;
-    return H_SUCCESS;
+    return PAPR_H_SUCCESS;
 }
 
 static void test_h_privilege(void)
 {
     SpaprMachine *m = new_machine();
     SpaprCpu *cpu = spapr_machine_cpu(m, 1);
-    SpaprHcallInfo info = row(H_SCM_HEALTH, h_count);
+    SpaprHcallInfo info = row(PAPR_H_SCM_HEALTH, h_count);
     uint64_t args[SPAPR_HCALL_NR_ARGS] = { 7 };
 
     g_assert_true(spapr_hcall_register(m, &info, NULL));
     handler_runs = 0;
     cpu->msr = SPAPR_MSR_SF | SPAPR_MSR_PR;
-    g_assert_cmpint(spapr_hcall(m, cpu, H_SCM_HEALTH, args), ==, H_PRIVILEGE);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_SCM_HEALTH, args), ==, PAPR_H_PRIVILEGE);
     /* Checked before the opcode: even an unknown opcode is H_PRIVILEGE */
-    g_assert_cmpint(spapr_hcall(m, cpu, 0x3, args), ==, H_PRIVILEGE);
+    g_assert_cmpint(spapr_hcall(m, cpu, 0x3, args), ==, PAPR_H_PRIVILEGE);
     g_assert_cmpint(handler_runs, ==, 0);
     g_assert_cmpuint(args[0], ==, 7);
     cpu->msr = SPAPR_MSR_SF | SPAPR_MSR_LE;     /* LE supervisor is fine */
-    g_assert_cmpint(spapr_hcall(m, cpu, H_SCM_HEALTH, args), ==, H_SUCCESS);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_SCM_HEALTH, args), ==, PAPR_H_SUCCESS);
     g_assert_cmpint(handler_runs, ==, 1);
     /* Without a vCPU (qtest harness) there is no PR to check */
-    g_assert_cmpint(spapr_hcall(m, NULL, H_SCM_HEALTH, args), ==, H_SUCCESS);
+    g_assert_cmpint(spapr_hcall(m, NULL, PAPR_H_SCM_HEALTH, args), ==, PAPR_H_SUCCESS);
     g_assert_cmpint(handler_runs, ==, 2);
     spapr_machine_free(m);
 }
@@ -281,12 +281,12 @@ static void test_output_registers(void)
         cpu->gpr[i] = 0x5500 + i;
     }
     cpu->gpr[3] = 0x3E4;
-    cpu->gpr[6] = H_SUCCESS;
+    cpu->gpr[6] = PAPR_H_SUCCESS;
     spapr_cpu_hcall(cpu);
-    g_assert_cmphex(cpu->gpr[3], ==, H_SUCCESS);
+    g_assert_cmphex(cpu->gpr[3], ==, PAPR_H_SUCCESS);
     g_assert_cmphex(cpu->gpr[4], ==, 0x3E4);
     g_assert_cmphex(cpu->gpr[5], ==, 0x5504 + 0x5505);
-    g_assert_cmphex(cpu->gpr[6], ==, H_SUCCESS);    /* read, not written */
+    g_assert_cmphex(cpu->gpr[6], ==, PAPR_H_SUCCESS);    /* read, not written */
     for (i = 7; i <= 12; i++) {
         g_assert_cmphex(cpu->gpr[i], ==, 0x5500 + i);
     }
@@ -305,7 +305,7 @@ static void test_output_registers(void)
     g_assert_cmphex(cpu->gpr[13], ==, 0x550d);
     /* Negative status is sign-extended into r3 */
     cpu->gpr[3] = 0x3E4;
-    cpu->gpr[6] = (uint64_t)H_PARAMETER;
+    cpu->gpr[6] = (uint64_t)PAPR_H_PARAMETER;
     spapr_cpu_hcall(cpu);
     g_assert_cmphex(cpu->gpr[3], ==, 0xFFFFFFFFFFFFFFFCULL);
     spapr_machine_free(m);
@@ -322,10 +322,10 @@ static void test_stats(void)
 
     g_assert_true(spapr_hcall_register(m, &info, NULL));
     for (i = 0; i < 10; i++) {
-        args[2] = i < 3 ? (uint64_t)H_PARAMETER : H_SUCCESS;
+        args[2] = i < 3 ? (uint64_t)PAPR_H_PARAMETER : PAPR_H_SUCCESS;
         spapr_hcall(m, i & 1 ? c1 : c0, 0x3E4, args);
     }
-    args[2] = H_BUSY;                   /* positive: not an error */
+    args[2] = PAPR_H_BUSY;                   /* positive: not an error */
     spapr_hcall(m, NULL, 0x3E4, args);
     g_assert_true(spapr_hcall_stats_get(m, 0x3E4, &st));
     g_assert_cmpuint(st.calls, ==, 11);
@@ -334,7 +334,7 @@ static void test_stats(void)
     g_assert_false(spapr_hcall_stats_get(m, 0x3E8, &st));
 
     spapr_hcall_stats_set_timing(m, true);
-    args[2] = H_SUCCESS;
+    args[2] = PAPR_H_SUCCESS;
     spapr_hcall(m, c0, 0x3E4, args);
     g_assert_true(spapr_hcall_stats_get(m, 0x3E4, &st));
     g_assert_cmpuint(st.calls, ==, 12);
@@ -389,10 +389,10 @@ static void test_names(void)
     int64_t v;
     uint64_t op;
 
-    g_assert_cmpstr(spapr_hcall_status_name(H_SUCCESS), ==, "H_SUCCESS");
+    g_assert_cmpstr(spapr_hcall_status_name(PAPR_H_SUCCESS), ==, "H_SUCCESS");
     g_assert_cmpstr(spapr_hcall_status_name(-4), ==, "H_PARAMETER");
-    g_assert_cmpstr(spapr_hcall_status_name(H_P2), ==, "H_P2");
-    g_assert_cmpstr(spapr_hcall_status_name(H_OVERLAP), ==, "H_OVERLAP");
+    g_assert_cmpstr(spapr_hcall_status_name(PAPR_H_P2), ==, "H_P2");
+    g_assert_cmpstr(spapr_hcall_status_name(PAPR_H_OVERLAP), ==, "H_OVERLAP");
     g_assert_cmpstr(spapr_hcall_status_name(9901), ==,
                     "H_LONG_BUSY_ORDER_10_MSEC");
     g_assert_cmpstr(spapr_hcall_status_name(-9006), ==,
@@ -413,7 +413,7 @@ static void test_names(void)
     g_assert_cmpuint(spapr_hcall_long_busy_msecs(9900), ==, 1);
     g_assert_cmpuint(spapr_hcall_long_busy_msecs(9903), ==, 1000);
     g_assert_cmpuint(spapr_hcall_long_busy_msecs(9905), ==, 100000);
-    g_assert_cmpuint(spapr_hcall_long_busy_msecs(H_BUSY), ==, 1);
+    g_assert_cmpuint(spapr_hcall_long_busy_msecs(PAPR_H_BUSY), ==, 1);
 }
 
 /* Trace output goes through the host's log op */
@@ -466,7 +466,7 @@ static void test_trace(void)
     SpaprMachineConfig cfg = { .ops = &sink_ops, .opaque = &sink };
     SpaprMachine *m = spapr_machine_new(&cfg, NULL);
     SpaprHcallInfo info = row(0x3E4, h_echo);
-    uint64_t args[SPAPR_HCALL_NR_ARGS] = { 1, 2, (uint64_t)H_P2 };
+    uint64_t args[SPAPR_HCALL_NR_ARGS] = { 1, 2, (uint64_t)PAPR_H_P2 };
     const char *line;
 
     g_assert_nonnull(m);
@@ -518,30 +518,30 @@ static void test_debug_set(void)
     args[0] = 8;
     args[1] = 0x1000;
     args[2] = 0x0102030405060708ULL;
-    g_assert_cmpint(spapr_hcall(m, cpu, H_LOGICAL_CI_STORE, args), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_STORE, args), ==,
+                    PAPR_H_SUCCESS);
     args[0] = 2;
     args[1] = 0x1002;
-    g_assert_cmpint(spapr_hcall(m, cpu, H_LOGICAL_CI_LOAD, args), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_LOAD, args), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(args[0], ==, 0x0304);
     args[0] = 3;
-    g_assert_cmpint(spapr_hcall(m, cpu, H_LOGICAL_CI_LOAD, args), ==,
-                    H_PARAMETER);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_LOAD, args), ==,
+                    PAPR_H_PARAMETER);
     args[0] = 8;
     args[1] = ram - 4;
-    g_assert_cmpint(spapr_hcall(m, cpu, H_LOGICAL_CI_LOAD, args), ==, H_P2);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_LOAD, args), ==, PAPR_H_P2);
     args[0] = 4;
     args[1] = ram - 4;
-    g_assert_cmpint(spapr_hcall(m, cpu, H_LOGICAL_CI_LOAD, args), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_LOAD, args), ==,
+                    PAPR_H_SUCCESS);
     args[0] = 1;
     args[1] = UINT64_MAX;
     args[2] = 1;
-    g_assert_cmpint(spapr_hcall(m, cpu, H_LOGICAL_CI_STORE, args), ==, H_P2);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_STORE, args), ==, PAPR_H_P2);
     args[0] = 16;
-    g_assert_cmpint(spapr_hcall(m, cpu, H_LOGICAL_CI_STORE, args), ==,
-                    H_PARAMETER);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_STORE, args), ==,
+                    PAPR_H_PARAMETER);
     /* Registering the set twice fails as a whole */
     g_assert_false(spapr_hcall_register_debug(m, NULL));
     spapr_machine_free(m);

@@ -86,7 +86,7 @@ static void test_encodings(void)
     /* The opcode is a free slot of the platform range */
     g_assert_true(spapr_hcall_opcode_valid(SPAPR_H_EPAPR));
     g_assert_null(spapr_hcall_opcode_name(SPAPR_H_EPAPR));
-    g_assert_cmphex(KVM_HCALL_TOKEN(KVM_HC_FEATURES), ==, 0x2A0003);
+    g_assert_cmphex(KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES), ==, 0x2A0003);
     g_assert_cmphex(EV_HCALL_TOKEN(EV_IDLE), ==, 0x10010);
 }
 
@@ -149,19 +149,19 @@ static void check_calls(bool le)
     }
 
     /* KVM_HC_FEATURES: success, no features (no magic page kept) */
-    g_assert_cmpint(epapr_call(cpu, KVM_HCALL_TOKEN(KVM_HC_FEATURES), in),
+    g_assert_cmpint(epapr_call(cpu, KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES), in),
                     ==, EV_SUCCESS);
     g_assert_cmphex(cpu->gpr[4], ==, 0);
     for (i = 5; i <= 10; i++) {
         g_assert_cmphex(cpu->gpr[i], ==, in[i - 3]);  /* untouched */
     }
-    g_assert_cmphex(cpu->gpr[11], ==, KVM_HCALL_TOKEN(KVM_HC_FEATURES));
+    g_assert_cmphex(cpu->gpr[11], ==, KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES));
     g_assert_cmphex(cpu->gpr[12], ==, in[0]);       /* the saved r3 */
     g_assert_cmpuint(cpu->pc, ==, STUB_GPA + 16);   /* returned via blr */
     g_assert_cmpuint(epapr_calls(m), ==, 1);
 
     g_assert_cmpint(epapr_call(cpu,
-                               KVM_HCALL_TOKEN(KVM_HC_PPC_MAP_MAGIC_PAGE),
+                               KVM_HCALL_TOKEN(SPAPR_KVM_HC_PPC_MAP_MAGIC_PAGE),
                                in), ==, EV_UNIMPLEMENTED);
     g_assert_cmphex(cpu->gpr[4], ==, in[1]);
     g_assert_cmpint(epapr_call(cpu, EV_HCALL_TOKEN(EV_IDLE), in), ==,
@@ -174,14 +174,14 @@ static void check_calls(bool le)
 
     /* Problem state cannot make hypervisor calls at all */
     cpu->msr |= SPAPR_MSR_PR;
-    g_assert_cmpint(epapr_call(cpu, KVM_HCALL_TOKEN(KVM_HC_FEATURES), in),
-                    ==, H_PRIVILEGE);
+    g_assert_cmpint(epapr_call(cpu, KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES), in),
+                    ==, PAPR_H_PRIVILEGE);
     g_assert_cmpuint(epapr_calls(m), ==, 3 + G_N_ELEMENTS(unknown));
 
     /* 32-bit mode: only the low words count, as KVM does */
     cpu->msr = le ? SPAPR_MSR_LE : 0;
     g_assert_cmpint(epapr_call(cpu, 0xdeadbeef00000000ULL |
-                               KVM_HCALL_TOKEN(KVM_HC_FEATURES), in),
+                               KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES), in),
                     ==, EV_SUCCESS);
     g_assert_cmphex(cpu->gpr[4], ==, 0);
     spapr_machine_free(m);
@@ -270,19 +270,19 @@ static void test_papr_never_epapr(void)
             cpu->gpr[4] = 8;                    /* CI load/store: 8 ... */
             cpu->gpr[5] = STUB_GPA + 0x100;       /* ... of data */
             /* ePAPR-looking registers must not matter */
-            cpu->gpr[11] = KVM_HCALL_TOKEN(KVM_HC_FEATURES);
+            cpu->gpr[11] = KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES);
             cpu->gpr[12] = 0x1234;
             g_assert_cmpint(run(cpu, STUB_GPA), ==, RUN_RETURNED);
             n++;
-            if (op == H_LOGICAL_CI_LOAD || op == H_LOGICAL_CI_STORE) {
-                g_assert_cmpint((int64_t)cpu->gpr[3], ==, H_SUCCESS);
+            if (op == PAPR_H_LOGICAL_CI_LOAD || op == PAPR_H_LOGICAL_CI_STORE) {
+                g_assert_cmpint((int64_t)cpu->gpr[3], ==, PAPR_H_SUCCESS);
             } else {
-                g_assert_cmpint((int64_t)cpu->gpr[3], ==, H_FUNCTION);
+                g_assert_cmpint((int64_t)cpu->gpr[3], ==, PAPR_H_FUNCTION);
             }
         }
     }
     g_assert_cmpuint(epapr_calls(m), ==, 0);
-    g_assert_true(spapr_hcall_stats_get(m, H_LOGICAL_CI_LOAD, &st));
+    g_assert_true(spapr_hcall_stats_get(m, PAPR_H_LOGICAL_CI_LOAD, &st));
     g_assert_cmpuint(st.calls, ==, 2);
     g_assert_cmpuint(n, ==, 2 * 0x10000);
     spapr_machine_free(m);

@@ -147,7 +147,7 @@ static unsigned int root_pmem_drcs(const void *fdt, uint32_t index,
     for (i = 0; i < n; i++) {
         uint32_t v = fdt32_ld(&idx[1 + i]);
 
-        pmem += (v >> 28) == SPAPR_DRC_TYPE_PMEM;
+        pmem += (v >> 28) == PAPR_DRC_TYPE_PMEM;
         *found |= v == index;
     }
     return pmem;

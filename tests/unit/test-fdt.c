@@ -242,14 +242,14 @@ static void test_empty_machine(void)
     spapr_machine_free(m);
 }
 
-static void add_drcs(SpaprMachine *m, SpaprDrcType type, uint32_t first,
+static void add_drcs(SpaprMachine *m, PaprDrcType type, uint32_t first,
                      uint32_t n)
 {
-    SpaprDrcRegistry *reg = spapr_machine_drcs(m);
+    PaprDrcRegistry *reg = spapr_machine_drcs(m);
     uint32_t i;
 
     for (i = 0; i < n; i++) {
-        g_assert_nonnull(spapr_drc_new(reg, type, first + i, NULL));
+        g_assert_nonnull(papr_drc_new(reg, type, first + i, NULL));
     }
 }
 
@@ -263,11 +263,11 @@ static void test_drc_properties(void)
     unsigned runs, i;
 
     g_assert_no_error(err);
-    add_drcs(m, SPAPR_DRC_TYPE_LMB, 0, 4);
-    add_drcs(m, SPAPR_DRC_TYPE_LMB, 10, 2);         /* a gap: 2 runs */
-    add_drcs(m, SPAPR_DRC_TYPE_PHB, 0, 2);
-    add_drcs(m, SPAPR_DRC_TYPE_CPU, 0, 4);
-    add_drcs(m, SPAPR_DRC_TYPE_PMEM, 100, 1);
+    add_drcs(m, PAPR_DRC_TYPE_LMB, 0, 4);
+    add_drcs(m, PAPR_DRC_TYPE_LMB, 10, 2);         /* a gap: 2 runs */
+    add_drcs(m, PAPR_DRC_TYPE_PHB, 0, 2);
+    add_drcs(m, PAPR_DRC_TYPE_CPU, 0, 4);
+    add_drcs(m, PAPR_DRC_TYPE_PMEM, 100, 1);
     fdt = spapr_fdt_build(m, &err);
     g_assert_no_error(err);
     g_assert_cmpint(fdt_check_full(fdt, fdt_totalsize(fdt)), ==, 0);
@@ -277,14 +277,14 @@ static void test_drc_properties(void)
     g_assert_cmpuint(runs, ==, 1 + 2 + 2);          /* PHB, LMB x2, PMEM x2 */
     for (i = 0; i < root->len; i++) {
         Drc *d = &g_array_index(root, Drc, i);
-        SpaprDrcType t;
-        uint32_t id = d->index & SPAPR_DRC_INDEX_ID_MASK;
+        PaprDrcType t;
+        uint32_t id = d->index & PAPR_DRC_INDEX_ID_MASK;
         g_autofree char *name = NULL;
 
-        g_assert_true(spapr_drc_index_type(d->index, &t));
-        g_assert_cmpint(t, !=, SPAPR_DRC_TYPE_CPU);
-        g_assert_cmpstr(d->type, ==, spapr_drc_type_name(t));
-        name = g_strdup_printf("%s%u", spapr_drc_name_prefix(t), id);
+        g_assert_true(papr_drc_index_type(d->index, &t));
+        g_assert_cmpint(t, !=, PAPR_DRC_TYPE_CPU);
+        g_assert_cmpstr(d->type, ==, papr_drc_type_name(t));
+        name = g_strdup_printf("%s%u", papr_drc_name_prefix(t), id);
         g_assert_cmpstr(d->name, ==, name);
         g_assert_cmphex(d->pd, ==, 0xffffffff);
     }
@@ -308,14 +308,14 @@ static void test_drc_properties(void)
 static int64_t h_dummy(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
                        uint64_t *args)
 {
-    return H_SUCCESS;
+    return PAPR_H_SUCCESS;
 }
 
 static const SpaprHcallInfo fake_sets[] = {
-    { H_SCM_READ_METADATA, "H_SCM_READ_METADATA", h_dummy, "hcall-scm",
+    { PAPR_H_SCM_READ_METADATA, "H_SCM_READ_METADATA", h_dummy, "hcall-scm",
       0, 0 },
-    { H_SCM_BIND_MEM, "H_SCM_BIND_MEM", h_dummy, "hcall-scm", 0, 0 },
-    { KVMPPC_H_LOGICAL_MEMOP, "KVMPPC_H_LOGICAL_MEMOP", h_dummy,
+    { PAPR_H_SCM_BIND_MEM, "H_SCM_BIND_MEM", h_dummy, "hcall-scm", 0, 0 },
+    { PAPR_KVMPPC_H_LOGICAL_MEMOP, "KVMPPC_H_LOGICAL_MEMOP", h_dummy,
       "hcall-memop1", 0, 0 },
 };
 
@@ -356,14 +356,14 @@ static void test_hypertas(void)
     g_clear_pointer(&a, g_strfreev);
     g_clear_pointer(&b, g_strfreev);
 
-    g_assert_true(spapr_hcall_unregister(m, H_SCM_READ_METADATA));
+    g_assert_true(spapr_hcall_unregister(m, PAPR_H_SCM_READ_METADATA));
     fdt = spapr_fdt_build(m, &err);
     a = strv_prop(fdt, "/rtas", "ibm,hypertas-functions");
     assert_strv(a, ibm2);           /* H_SCM_BIND_MEM is still there */
     g_free(fdt);
     g_clear_pointer(&a, g_strfreev);
-    g_assert_true(spapr_hcall_unregister(m, H_SCM_BIND_MEM));
-    g_assert_true(spapr_hcall_unregister(m, KVMPPC_H_LOGICAL_MEMOP));
+    g_assert_true(spapr_hcall_unregister(m, PAPR_H_SCM_BIND_MEM));
+    g_assert_true(spapr_hcall_unregister(m, PAPR_KVMPPC_H_LOGICAL_MEMOP));
     g_assert_true(spapr_hcall_unregister(m, SPAPR_H_EPAPR));
     fdt = spapr_fdt_build(m, &err);
     a = strv_prop(fdt, "/rtas", "ibm,hypertas-functions");
@@ -441,8 +441,8 @@ static void test_add_nodes(void)
 
     g_assert_true(spapr_hcall_register_debug(m, &err));
     g_assert_true(spapr_hcall_register_epapr(m, &err));
-    add_drcs(m, SPAPR_DRC_TYPE_PMEM, 5, 1);         /* also in caller's */
-    add_drcs(m, SPAPR_DRC_TYPE_CPU, 0, 2);
+    add_drcs(m, PAPR_DRC_TYPE_PMEM, 5, 1);         /* also in caller's */
+    add_drcs(m, PAPR_DRC_TYPE_CPU, 0, 2);
 
     /* Too small: refused, tree untouched */
     small = caller_tree(1024);
@@ -509,14 +509,14 @@ static void test_rebuild_follows_state(void)
     g_autoptr(GArray) root = NULL;
     unsigned runs;
 
-    add_drcs(m, SPAPR_DRC_TYPE_PMEM, 3, 1);
+    add_drcs(m, PAPR_DRC_TYPE_PMEM, 3, 1);
     after = spapr_fdt_build(m, &err);
     g_assert_no_error(err);
     root = check_drcs(after, "/", &runs);
     g_assert_cmpuint(root->len, ==, 1);
     g_assert_cmpstr(g_array_index(root, Drc, 0).name, ==, "PMEM 3");
     g_assert_cmpuint(fdt_totalsize(after), >, fdt_totalsize(before));
-    g_assert_true(spapr_drc_delete(spapr_machine_drcs(m), 0x90000003,
+    g_assert_true(papr_drc_delete(spapr_machine_drcs(m), 0x90000003,
                                    &err));
     g_free(after);
     after = spapr_fdt_build(m, &err);
@@ -575,7 +575,7 @@ static void test_dts_of_machine(void)
 
     g_assert_true(spapr_hcall_register_debug(m, &err));
     g_assert_true(spapr_hcall_register_epapr(m, &err));
-    add_drcs(m, SPAPR_DRC_TYPE_CPU, 0, 2);
+    add_drcs(m, PAPR_DRC_TYPE_CPU, 0, 2);
     fdt = spapr_fdt_build(m, &err);
     dts = spapr_fdt_to_dts(fdt, &err);
     g_assert_no_error(err);

@@ -126,24 +126,24 @@ static void test_hcalls_on_cut_file(void)
     g_assert_true(spapr_hcall_register_debug(m, &err));
     scm_nvdimm_new(m, "nv0", path, 1, 0);
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 1, SPAPR_SCM_BIND_ANY_ADDR,
-                                 &gpa, &calls), ==, H_SUCCESS);
+                                 &gpa, &calls), ==, PAPR_H_SUCCESS);
     g_assert_cmpint(truncate(path, 0), ==, 0);
-    g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), 0, 8, 0, 0,
-                             out), ==, H_HARDWARE);
-    g_assert_cmpint(scm_call(m, H_SCM_WRITE_METADATA, DRC(0), 0, 1, 8, 0,
-                             out), ==, H_HARDWARE);
-    g_assert_cmpint(scm_call(m, H_LOGICAL_CI_LOAD, 8, gpa, 0, 0, 0, out), ==,
-                    H_HARDWARE);
-    g_assert_cmpint(scm_call(m, H_LOGICAL_CI_STORE, 8, gpa, 5, 0, 0, out),
-                    ==, H_HARDWARE);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_READ_METADATA, DRC(0), 0, 8, 0, 0,
+                             out), ==, PAPR_H_HARDWARE);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(0), 0, 1, 8, 0,
+                             out), ==, PAPR_H_HARDWARE);
+    g_assert_cmpint(scm_call(m, PAPR_H_LOGICAL_CI_LOAD, 8, gpa, 0, 0, 0, out), ==,
+                    PAPR_H_HARDWARE);
+    g_assert_cmpint(scm_call(m, PAPR_H_LOGICAL_CI_STORE, 8, gpa, 5, 0, 0, out),
+                    ==, PAPR_H_HARDWARE);
     /* an unmapped address is still the caller's mistake */
-    g_assert_cmpint(scm_call(m, H_LOGICAL_CI_LOAD, 8, 1ULL << 50, 0, 0, 0,
-                             out), ==, H_P2);
+    g_assert_cmpint(scm_call(m, PAPR_H_LOGICAL_CI_LOAD, 8, 1ULL << 50, 0, 0, 0,
+                             out), ==, PAPR_H_P2);
     g_assert_cmpint(truncate(path, BLK + LABEL), ==, 0);
-    g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), 0, 8, 0, 0,
-                             out), ==, H_SUCCESS);
-    g_assert_cmpint(scm_call(m, H_LOGICAL_CI_LOAD, 8, gpa, 0, 0, 0, out), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_READ_METADATA, DRC(0), 0, 8, 0, 0,
+                             out), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_LOGICAL_CI_LOAD, 8, gpa, 0, 0, 0, out), ==,
+                    PAPR_H_SUCCESS);
     spapr_machine_free(m);
     scm_remove_backend(path);
 }
@@ -201,7 +201,7 @@ static void test_flush_threads(void)
     }
     g_assert_cmpuint(nr_threads(), ==, before);     /* none at creation */
     for (i = 0; i < G_N_ELEMENTS(paths); i++) {
-        g_assert_cmpint(scm_flush(m, DRC(i), &polls), ==, H_SUCCESS);
+        g_assert_cmpint(scm_flush(m, DRC(i), &polls), ==, PAPR_H_SUCCESS);
     }
     g_test_message("threads: %u before, %u after 64 devices flushed",
                    before, nr_threads());

@@ -123,7 +123,7 @@ static int64_t h_store_index(SpaprMachine *m, SpaprCpu *cpu, uint64_t op,
                              uint64_t *args)
 {
     /* Writes guest RAM of the machine it was called on */
-    return spapr_guest_stq_be(m, 0x1000, args[0]) ? H_SUCCESS : H_HARDWARE;
+    return spapr_guest_stq_be(m, 0x1000, args[0]) ? PAPR_H_SUCCESS : PAPR_H_HARDWARE;
 }
 
 static const SpaprHcallInfo store_row = {
@@ -143,8 +143,8 @@ static void test_two_machines(void)
 
     g_assert_true(spapr_hcall_register(m1, &store_row, NULL));
     /* m2 has no such hcall */
-    g_assert_cmpint(spapr_hcall(m2, NULL, 0x3E4, args), ==, H_FUNCTION);
-    g_assert_cmpint(spapr_hcall(m1, NULL, 0x3E4, args), ==, H_SUCCESS);
+    g_assert_cmpint(spapr_hcall(m2, NULL, 0x3E4, args), ==, PAPR_H_FUNCTION);
+    g_assert_cmpint(spapr_hcall(m1, NULL, 0x3E4, args), ==, PAPR_H_SUCCESS);
     g_assert_true(spapr_guest_ldq_be(m1, 0x1000, &v));
     g_assert_cmphex(v, ==, 0x1111);
     g_assert_true(spapr_guest_ldq_be(m2, 0x1000, &v));
@@ -152,7 +152,7 @@ static void test_two_machines(void)
     /* Same opcode registered in m2 counts separately */
     g_assert_true(spapr_hcall_register(m2, &store_row, NULL));
     args[0] = 0x2222;
-    g_assert_cmpint(spapr_hcall(m2, NULL, 0x3E4, args), ==, H_SUCCESS);
+    g_assert_cmpint(spapr_hcall(m2, NULL, 0x3E4, args), ==, PAPR_H_SUCCESS);
     g_assert_true(spapr_hcall_stats_get(m1, 0x3E4, &st));
     g_assert_cmpuint(st.calls, ==, 1);
     g_assert_true(spapr_guest_ldq_be(m1, 0x1000, &v));
@@ -162,15 +162,15 @@ static void test_two_machines(void)
                                     NULL));
     g_assert_true(spapr_machine_map(m2, "d", 1ULL << 40, 4096, devmem,
                                     NULL));
-    g_assert_nonnull(spapr_drc_new(spapr_machine_drcs(m1),
-                                   SPAPR_DRC_TYPE_PMEM, 0, NULL));
-    g_assert_null(spapr_drc_by_index(spapr_machine_drcs(m2), 0x90000000));
+    g_assert_nonnull(papr_drc_new(spapr_machine_drcs(m1),
+                                   PAPR_DRC_TYPE_PMEM, 0, NULL));
+    g_assert_null(papr_drc_by_index(spapr_machine_drcs(m2), 0x90000000));
     spapr_trace_enable(m1, "spapr_machine_*");
     g_assert_true(spapr_trace_event_enabled(m1, "spapr_machine_map"));
     g_assert_false(spapr_trace_event_enabled(m2, "spapr_machine_map"));
     spapr_machine_free(m1);
     /* m2 still works after m1 is gone */
-    g_assert_cmpint(spapr_hcall(m2, NULL, 0x3E4, args), ==, H_SUCCESS);
+    g_assert_cmpint(spapr_hcall(m2, NULL, 0x3E4, args), ==, PAPR_H_SUCCESS);
     spapr_machine_free(m2);
 }
 

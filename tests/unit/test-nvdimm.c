@@ -64,7 +64,7 @@ static void test_ram_backend(void)
     SpaprMachine *m = new_machine();
     GError *err = NULL;
     SpaprNvdimm *nv = create(m, "nv0", NULL, GIB + LABEL, LABEL, &err);
-    SpaprDrc *drc;
+    PaprDrc *drc;
 
     g_assert_no_error(err);
     g_assert_nonnull(nv);
@@ -78,7 +78,7 @@ static void test_ram_backend(void)
     g_assert_false(spapr_nvdimm_is_file_backed(nv));
     g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 0);
     g_assert_true(spapr_nvdimm_find(m, "nv0") == nv);
-    drc = spapr_drc_by_index(spapr_machine_drcs(m), 0x90000000);
+    drc = papr_drc_by_index(spapr_machine_drcs(m), 0x90000000);
     g_assert_nonnull(drc);
     g_assert_true(drc->dev == (SpaprDevice *)nv);
     g_assert_cmpstr(drc->name, ==, "PMEM 0");
@@ -104,11 +104,11 @@ static void test_health(void)
     g_assert_no_error(err);
     g_assert_cmphex(spapr_nvdimm_drc_index(nv), ==, 0x90000007);
     g_assert_cmpstr(spapr_nvdimm_uuid(nv), ==, cfg.uuid);
-    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PPC_BIT(0));
-    spapr_nvdimm_set_health(nv, PPC_BIT(8) | PPC_BIT(4), PPC_BIT(8));
-    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PPC_BIT(0) | PPC_BIT(8));
-    spapr_nvdimm_set_health(nv, 0, PPC_BIT(0));
-    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PPC_BIT(8));
+    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PAPR_PPC_BIT(0));
+    spapr_nvdimm_set_health(nv, PAPR_PPC_BIT(8) | PAPR_PPC_BIT(4), PAPR_PPC_BIT(8));
+    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PAPR_PPC_BIT(0) | PAPR_PPC_BIT(8));
+    spapr_nvdimm_set_health(nv, 0, PAPR_PPC_BIT(0));
+    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PAPR_PPC_BIT(8));
     spapr_nvdimm_set_health(nv, ~0ULL, SPAPR_NVDIMM_HEALTH_VALID_DEFAULT);
     g_assert_cmphex(spapr_nvdimm_health(nv), ==, 0xffc0000000000000ULL);
     spapr_machine_free(m);

@@ -23,28 +23,28 @@ static void test_metadata(void)
         uint64_t len = lens[i], off = LABEL - len;
         uint64_t val = 0x1122334455667788ULL >> (64 - 8 * len);
 
-        g_assert_cmpint(scm_call(m, H_SCM_WRITE_METADATA, DRC(0), off, val,
-                                 len, 0, NULL), ==, H_SUCCESS);
-        g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), off, len,
-                                 0, 0, out), ==, H_SUCCESS);
+        g_assert_cmpint(scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(0), off, val,
+                                 len, 0, NULL), ==, PAPR_H_SUCCESS);
+        g_assert_cmpint(scm_call(m, PAPR_H_SCM_READ_METADATA, DRC(0), off, len,
+                                 0, 0, out), ==, PAPR_H_SUCCESS);
         g_assert_cmphex(out[0], ==, val);
     }
     /* Byte order: the first label byte is the most significant */
-    g_assert_cmpint(scm_call(m, H_SCM_WRITE_METADATA, DRC(0), 100,
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(0), 100,
                              0xa1a2a3a4a5a6a7a8ULL, 8, 0, NULL), ==,
-                    H_SUCCESS);
-    g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), 100, 1, 0, 0,
-                             out), ==, H_SUCCESS);
+                    PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_READ_METADATA, DRC(0), 100, 1, 0, 0,
+                             out), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, 0xa1);
-    g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), 107, 1, 0, 0,
-                             out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_READ_METADATA, DRC(0), 107, 1, 0, 0,
+                             out), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, 0xa8);
     /* Unaligned reads are fine */
-    g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), 101, 2, 0, 0,
-                             out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_READ_METADATA, DRC(0), 101, 2, 0, 0,
+                             out), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, 0xa2a3);
-    g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), 103, 4, 0, 0,
-                             out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_READ_METADATA, DRC(0), 103, 4, 0, 0,
+                             out), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, 0xa4a5a6a7);
     spapr_machine_free(m);
 }
@@ -62,83 +62,83 @@ static void test_bind_load(void)
 
     /* Hypervisor-chosen address: in the device window */
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4, SPAPR_SCM_BIND_ANY_ADDR,
-                                 &gpa, &calls), ==, H_SUCCESS);
+                                 &gpa, &calls), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(calls, ==, 1);
     spapr_machine_device_window(m, &base, &size);
     g_assert_cmphex(gpa, ==, base);
     g_assert_true(spapr_guest_ldq_be(m, gpa + 2 * BLK + 64, &v));
     g_assert_cmphex(v, ==, 0x0102030405060708ULL);
     /* The same through H_LOGICAL_CI_LOAD */
-    g_assert_cmpint(scm_call(m, H_LOGICAL_CI_LOAD, 8, gpa + 2 * BLK + 64,
-                             0, 0, 0, out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_LOGICAL_CI_LOAD, 8, gpa + 2 * BLK + 64,
+                             0, 0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, 0x0102030405060708ULL);
     /* A guest store lands in the backend */
     g_assert_true(spapr_guest_stl_be(m, gpa + 3 * BLK, 0xcafef00d));
     g_assert_cmphex(nv->host[3 * BLK], ==, 0xca);
 
     /* Queries */
-    g_assert_cmpint(scm_call(m, H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 3, 0,
-                             0, 0, out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 3, 0,
+                             0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, gpa + 3 * BLK);
-    g_assert_cmpint(scm_call(m, H_SCM_QUERY_LOGICAL_MEM_BINDING,
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING,
                              gpa + 2 * BLK + 12345, 0, 0, 0, 0, out), ==,
-                    H_SUCCESS);
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, DRC(0));
     g_assert_cmpuint(out[1], ==, 2);
     /* Binding the same blocks again: H_OVERLAP (Linux's kexec path) */
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4,
-                             SPAPR_SCM_BIND_ANY_ADDR, 0, out), ==, H_OVERLAP);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4,
+                             SPAPR_SCM_BIND_ANY_ADDR, 0, out), ==, PAPR_H_OVERLAP);
 
     /* Unbind block 1 only: the mapping is split, the rest stays */
-    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_MEM, DRC(0), gpa + BLK, 1, 0,
-                             0, out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_MEM, DRC(0), gpa + BLK, 1, 0,
+                             0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(out[1], ==, 1);
     g_assert_false(spapr_guest_ldq_be(m, gpa + BLK, &v));
-    g_assert_cmpint(scm_call(m, H_LOGICAL_CI_LOAD, 8, gpa + BLK, 0, 0, 0,
-                             out), ==, H_P2);
+    g_assert_cmpint(scm_call(m, PAPR_H_LOGICAL_CI_LOAD, 8, gpa + BLK, 0, 0, 0,
+                             out), ==, PAPR_H_P2);
     g_assert_true(spapr_guest_ldq_be(m, gpa + 2 * BLK + 64, &v));
     g_assert_cmphex(v, ==, 0x0102030405060708ULL);
     g_assert_true(spapr_guest_ldq_be(m, gpa, &v));
-    g_assert_cmpint(scm_call(m, H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 1, 0,
-                             0, 0, out), ==, H_NOT_FOUND);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 1, 0,
+                             0, 0, out), ==, PAPR_H_NOT_FOUND);
     g_assert_cmpuint(spapr_memmap_count(spapr_machine_memmap(m)), ==, 3);
 
     /* Unbind all of the DRC */
-    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC,
-                             DRC(0), 0, 0, 0, out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC,
+                             DRC(0), 0, 0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(out[1], ==, 3);
     g_assert_false(spapr_guest_ldq_be(m, gpa + 2 * BLK + 64, &v));
-    g_assert_cmpint(scm_call(m, H_SCM_QUERY_LOGICAL_MEM_BINDING,
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING,
                              gpa + 2 * BLK, 0, 0, 0, 0, out), ==,
-                    H_NOT_FOUND);
+                    PAPR_H_NOT_FOUND);
     g_assert_cmpuint(spapr_memmap_count(spapr_machine_memmap(m)), ==, 1);
 
     /* Guest-chosen address, then another device next to it */
     g_assert_cmpint(scm_bind_all(m, DRC(0), 1, 2, 64 * GIB, &gpa, &calls),
-                    ==, H_SUCCESS);
+                    ==, PAPR_H_SUCCESS);
     g_assert_cmphex(gpa, ==, 64 * GIB);
     g_assert_true(spapr_guest_ldq_be(m, 64 * GIB + BLK + 64, &v));
     g_assert_cmphex(v, ==, 0x0102030405060708ULL);
     scm_nvdimm_new(m, "nv1", NULL, 2, 1);
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(1), 0, 2,
-                             64 * GIB + BLK, 0, out), ==, H_OVERLAP);
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(1), 0, 2, 0, 0, out),
-                    ==, H_OVERLAP);
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(1), 0, 2,
-                             64 * GIB + 2 * BLK, 0, out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(1), 0, 2,
+                             64 * GIB + BLK, 0, out), ==, PAPR_H_OVERLAP);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(1), 0, 2, 0, 0, out),
+                    ==, PAPR_H_OVERLAP);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(1), 0, 2,
+                             64 * GIB + 2 * BLK, 0, out), ==, PAPR_H_SUCCESS);
     /* Scope ALL unbinds both */
-    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_ALL, 0, 0,
-                             0, 0, out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_ALL, 0, 0,
+                             0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(out[1], ==, 4);
     g_assert_cmpuint(spapr_memmap_count(spapr_machine_memmap(m)), ==, 1);
 
     /* Machine reset drops bindings: the rebooted guest binds again */
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4, SPAPR_SCM_BIND_ANY_ADDR,
-                                 &gpa, &calls), ==, H_SUCCESS);
+                                 &gpa, &calls), ==, PAPR_H_SUCCESS);
     spapr_machine_reset(m);
     g_assert_false(spapr_guest_ldq_be(m, gpa, &v));
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4, SPAPR_SCM_BIND_ANY_ADDR,
-                                 &gpa, &calls), ==, H_SUCCESS);
+                                 &gpa, &calls), ==, PAPR_H_SUCCESS);
     spapr_machine_free(m);
 }
 
@@ -164,90 +164,90 @@ static void test_bind_1t_continue(void)
     nv->host[TIB - 8] = 0x77;
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4096,
                                  SPAPR_SCM_BIND_ANY_ADDR, &gpa, &calls), ==,
-                    H_SUCCESS);
+                    PAPR_H_SUCCESS);
     g_assert_cmpuint(calls, ==, 4096 / SPAPR_NVDIMM_BIND_CHUNK_BLOCKS);
     g_test_message("1 TiB bind: %u calls", calls);
     g_assert_true(spapr_guest_ldq_be(m, gpa + TIB - 8, &v));
     g_assert_cmphex(v >> 56, ==, 0x77);
-    g_assert_cmpint(scm_call(m, H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 4095,
-                             0, 0, 0, out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 4095,
+                             0, 0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, gpa + 4095 * BLK);
 
     /* First call: H_BUSY, token in r4, address r5, count r6 */
-    scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, out);
-    rc = scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB, 0, out);
-    g_assert_cmpint(rc, ==, H_BUSY);
+    scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, out);
+    rc = scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB, 0, out);
+    g_assert_cmpint(rc, ==, PAPR_H_BUSY);
     g_assert_cmpuint(out[0], !=, 0);
     g_assert_cmphex(out[1], ==, 128 * GIB);
     g_assert_cmpuint(out[2], ==, SPAPR_NVDIMM_BIND_CHUNK_BLOCKS);
     token = out[0];
     /* The reserved rest cannot be taken by another bind meanwhile */
     scm_nvdimm_new(m, "small", NULL, 1, 1);
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(1), 0, 1,
-                             128 * GIB + TIB - BLK, 0, out), ==, H_OVERLAP);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(1), 0, 1,
+                             128 * GIB + TIB - BLK, 0, out), ==, PAPR_H_OVERLAP);
     /* A wrong token, or changed arguments with the right one: H_P5 */
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB,
-                             token + 1, out), ==, H_P5);
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4095, 128 * GIB,
-                             token, out), ==, H_P5);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB,
+                             token + 1, out), ==, PAPR_H_P5);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4095, 128 * GIB,
+                             token, out), ==, PAPR_H_P5);
     for (i = 1; i < 16; i++) {
-        rc = scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB, token,
+        rc = scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB, token,
                       out);
-        g_assert_cmpint(rc, ==, i < 15 ? H_BUSY : H_SUCCESS);
+        g_assert_cmpint(rc, ==, i < 15 ? PAPR_H_BUSY : PAPR_H_SUCCESS);
         g_assert_cmphex(out[1], ==, 128 * GIB);
         g_assert_cmpuint(out[2], ==,
                          (uint64_t)(i + 1) * SPAPR_NVDIMM_BIND_CHUNK_BLOCKS);
     }
     /* The finished token is dead */
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB,
-                             token, out), ==, H_P5);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB,
+                             token, out), ==, PAPR_H_P5);
 
     /* Unbind the whole TiB by block range with a budget per call */
     nv->bind_chunk_blocks = 1;
-    scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, out);
+    scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, out);
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 200, 128 * GIB, &gpa,
-                                 &calls), ==, H_SUCCESS);
+                                 &calls), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(calls, ==, 200);
-    rc = scm_call(m, H_SCM_UNBIND_MEM, DRC(0), gpa, 200, 0, 0, out);
-    g_assert_cmpint(rc, ==, H_BUSY);
+    rc = scm_call(m, PAPR_H_SCM_UNBIND_MEM, DRC(0), gpa, 200, 0, 0, out);
+    g_assert_cmpint(rc, ==, PAPR_H_BUSY);
     g_assert_cmpuint(out[1], ==, SPAPR_NVDIMM_UNBIND_BUDGET);
     token = out[0];
-    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_MEM, DRC(0), gpa, 200,
-                             token ^ 1, 0, out), ==, H_P4);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_MEM, DRC(0), gpa, 200,
+                             token ^ 1, 0, out), ==, PAPR_H_P4);
     calls = 1;
     do {
-        rc = scm_call(m, H_SCM_UNBIND_MEM, DRC(0), gpa, 200, token, 0, out);
+        rc = scm_call(m, PAPR_H_SCM_UNBIND_MEM, DRC(0), gpa, 200, token, 0, out);
         calls++;
-    } while (rc == H_BUSY);
-    g_assert_cmpint(rc, ==, H_SUCCESS);
+    } while (rc == PAPR_H_BUSY);
+    g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(calls, ==, 4);
     g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 0);
 
     /* UNBIND_ALL, both scopes, with continue tokens */
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 100, 128 * GIB, &gpa,
-                                 &calls), ==, H_SUCCESS);
+                                 &calls), ==, PAPR_H_SUCCESS);
     token = 0;
     calls = 0;
     do {
-        rc = scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC, DRC(0),
+        rc = scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0),
                       token, 0, 0, out);
         token = out[0];
         calls++;
-    } while (rc == H_BUSY);
-    g_assert_cmpint(rc, ==, H_SUCCESS);
+    } while (rc == PAPR_H_BUSY);
+    g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(calls, ==, 2);
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 100, 128 * GIB, &gpa,
-                                 &calls), ==, H_SUCCESS);
+                                 &calls), ==, PAPR_H_SUCCESS);
     g_assert_cmpint(scm_bind_all(m, DRC(1), 0, 1, SPAPR_SCM_BIND_ANY_ADDR,
-                                 &gpa, &calls), ==, H_SUCCESS);
-    rc = scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_ALL, 0, 0, 0, 0, out);
-    g_assert_cmpint(rc, ==, H_BUSY);
+                                 &gpa, &calls), ==, PAPR_H_SUCCESS);
+    rc = scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_ALL, 0, 0, 0, 0, out);
+    g_assert_cmpint(rc, ==, PAPR_H_BUSY);
     token = out[0];
-    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_ALL, 0,
-                             token + 2, 0, 0, out), ==, H_P4);
-    rc = scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_ALL, 0, token, 0, 0,
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_ALL, 0,
+                             token + 2, 0, 0, out), ==, PAPR_H_P4);
+    rc = scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_ALL, 0, token, 0, 0,
                   out);
-    g_assert_cmpint(rc, ==, H_SUCCESS);
+    g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(out[1], ==, 100 + 1 - SPAPR_NVDIMM_UNBIND_BUDGET);
     spapr_machine_free(m);
     scm_remove_backend(path);
@@ -259,14 +259,14 @@ static void test_health(void)
     SpaprNvdimm *nv = scm_nvdimm_new(m, "nv0", NULL, 1, 0);
     uint64_t out[9];
 
-    g_assert_cmpint(scm_call(m, H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, 0);
     g_assert_cmphex(out[1], ==, 0xffc0000000000000ULL);
-    spapr_nvdimm_set_health(nv, PPC_BIT(0) | PPC_BIT(1) | PPC_BIT(3) |
-                            PPC_BIT(8) | PPC_BIT(9) | PPC_BIT(20), ~0ULL);
-    g_assert_cmpint(scm_call(m, H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
-                    H_SUCCESS);
+    spapr_nvdimm_set_health(nv, PAPR_PPC_BIT(0) | PAPR_PPC_BIT(1) | PAPR_PPC_BIT(3) |
+                            PAPR_PPC_BIT(8) | PAPR_PPC_BIT(9) | PAPR_PPC_BIT(20), ~0ULL);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
+                    PAPR_H_SUCCESS);
     /* Reserved bits never leak out */
     g_assert_cmphex(out[0], ==, 0xd0c0000000000000ULL);
     spapr_machine_free(m);
@@ -291,7 +291,7 @@ static int64_t stat_one(SpaprMachine *m, uint32_t drc, const char *id,
     memcpy(buf + 16, id, 8);
     memset(buf + 24, 0xee, 8);
     g_assert_true(spapr_guest_write(m, 0x3000, buf, sizeof(buf)));
-    rc = scm_call(m, H_SCM_PERFORMANCE_STATS, drc, 0x3000, sizeof(buf), 0,
+    rc = scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, drc, 0x3000, sizeof(buf), 0,
                   0, out);
     if (r4) {
         *r4 = out[0];
@@ -312,14 +312,14 @@ static void test_stats(void)
     bool known;
     int i;
 
-    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
-                             out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
+                             out), ==, PAPR_H_SUCCESS);
     len = out[0];
     g_assert_cmpuint(len, ==, 16 + 16 * 16);
     for (i = 0; i < 5; i++) {
-        scm_call(m, H_SCM_READ_METADATA, DRC(0), 0, 8, 0, 0, NULL);
+        scm_call(m, PAPR_H_SCM_READ_METADATA, DRC(0), 0, 8, 0, 0, NULL);
     }
-    scm_call(m, H_SCM_WRITE_METADATA, DRC(0), 0, 0, 1, 0, NULL);
+    scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(0), 0, 0, 1, 0, NULL);
     scm_bind_all(m, DRC(0), 0, 1, SPAPR_SCM_BIND_ANY_ADDR, &gpa, &calls);
     /* Powered on 7.5 s ago */
     nv->created_ns = spapr_machine_clock_ns(m) - 7500000000LL;
@@ -327,8 +327,8 @@ static void test_stats(void)
     /* All statistics: Linux's sixteen, in order, and nothing else */
     g_assert_true(spapr_guest_write(m, 0x1000, "SCMSTATS\0\0\0\1\0\0\0\0",
                                     16));
-    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0x1000,
-                             len, 0, 0, out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0x1000,
+                             len, 0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_true(spapr_guest_ldl_be(m, 0x1000 + 12, &n32));
     g_assert_cmpuint(n32, ==, 16);
     g_assert_true(spapr_guest_read(m, 0x1000, all, sizeof(all)));
@@ -363,7 +363,7 @@ static void test_stats(void)
         /* Each one alone, as the PMU and the fuel gauge ask */
         if (i != 11 && i != 12) {
             g_assert_cmpint(stat_one(m, DRC(0), linux_stat_ids[i], &v,
-                                     NULL), ==, H_SUCCESS);
+                                     NULL), ==, PAPR_H_SUCCESS);
             g_assert_cmpuint(v, ==, val);
         }
     }
@@ -372,19 +372,19 @@ static void test_stats(void)
     memcpy(buf + 16, "MedRCnt \0\0\0\0\0\0\0\0", 16);
     memcpy(buf + 32, "MemLife \0\0\0\0\0\0\0\0", 16);
     g_assert_true(spapr_guest_write(m, 0x2000, buf, sizeof(buf)));
-    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0x2000,
-                             sizeof(buf), 0, 0, out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0x2000,
+                             sizeof(buf), 0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_true(spapr_guest_ldq_be(m, 0x2000 + 24, &v));
     g_assert_cmpuint(v, ==, 5);
     g_assert_true(spapr_guest_ldq_be(m, 0x2000 + 40, &v));
     g_assert_cmpuint(v, ==, 100);
     /* Our own counters are not PAPR ids: H_PARTIAL with the id in r4 */
     g_assert_cmpint(stat_one(m, DRC(0), "BindCnt ", &v, &out[0]), ==,
-                    H_PARTIAL);
+                    PAPR_H_PARTIAL);
     g_assert_cmphex(out[0], ==, 0x42696e64436e7420ULL);
     g_assert_cmpuint(v, ==, 0xeeeeeeeeeeeeeeeeULL);     /* untouched */
     g_assert_cmpint(stat_one(m, DRC(0), "FlushCnt", &v, &out[0]), ==,
-                    H_PARTIAL);
+                    PAPR_H_PARTIAL);
     /* ... they are the host's (QMP, qtest) */
     g_assert_true(spapr_nvdimm_get_stat(nv, "blocks-bound", &v));
     g_assert_cmpuint(v, ==, 1);
@@ -396,10 +396,10 @@ static void test_stats(void)
     g_assert_true(spapr_nvdimm_set_mem_life(nv, 37, NULL));
     g_assert_true(spapr_nvdimm_set_crit_rsc_util(nv, 85, NULL));
     g_assert_cmpint(stat_one(m, DRC(0), "MemLife ", &v, NULL), ==,
-                    H_SUCCESS);
+                    PAPR_H_SUCCESS);
     g_assert_cmpuint(v, ==, 37);
     g_assert_cmpint(stat_one(m, DRC(0), "CritRscU", &v, NULL), ==,
-                    H_SUCCESS);
+                    PAPR_H_SUCCESS);
     g_assert_cmpuint(v, ==, 85);
     g_assert_false(spapr_nvdimm_set_mem_life(nv, 101, NULL));
     g_assert_false(spapr_nvdimm_set_crit_rsc_util(nv, 200, NULL));
@@ -409,7 +409,7 @@ static void test_stats(void)
     spapr_machine_reset(m);
     spapr_machine_reset(m);
     g_assert_cmpint(stat_one(m, DRC(0), "CtlResCt", &v, NULL), ==,
-                    H_SUCCESS);
+                    PAPR_H_SUCCESS);
     g_assert_cmpuint(v, ==, 2);
     g_assert_cmpuint(spapr_nvdimm_stat_value(nv, "CtlResTm", &known), ==,
                      nvdimm_stat_sum(nv, NVDIMM_STAT_RESET_TIME));
@@ -429,38 +429,38 @@ static void test_flush(void)
     int64_t rc;
 
     scm_nvdimm_new(m, "ram", NULL, 1, 1);
-    g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_SUCCESS);
+    g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, PAPR_H_SUCCESS);
     /* RAM backend: unsupported; unknown token: H_P2 */
-    g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(1), 0, 0, 0, 0, out), ==,
-                    H_UNSUPPORTED);
-    g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), 12345, 0, 0, 0, out),
-                    ==, H_P2);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_FLUSH, DRC(1), 0, 0, 0, 0, out), ==,
+                    PAPR_H_UNSUPPORTED);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), 12345, 0, 0, 0, out),
+                    ==, PAPR_H_P2);
 
     /* Force the slow path: no waiting at all in the hcall */
     spapr_nvdimm_flush_set_fast_wait(nv->flush, 0);
     memset(nv->host, 0x5a, 8 * MIB);
-    rc = scm_call(m, H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
-    if (rc != H_SUCCESS) {
-        g_assert_true(rc == H_BUSY || H_IS_LONG_BUSY(rc));
+    rc = scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
+    if (rc != PAPR_H_SUCCESS) {
+        g_assert_true(rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc));
         token = out[0];
         g_assert_cmpuint(token, !=, 0);
         do {
             g_usleep(100);
-            rc = scm_call(m, H_SCM_FLUSH, DRC(0), token, 0, 0, 0, out);
-        } while (rc == H_BUSY || H_IS_LONG_BUSY(rc));
-        g_assert_cmpint(rc, ==, H_SUCCESS);
+            rc = scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), token, 0, 0, 0, out);
+        } while (rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc));
+        g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
         /* Reported once: the token is gone */
-        g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
-                                 out), ==, H_P2);
+        g_assert_cmpint(scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
+                                 out), ==, PAPR_H_P2);
     }
     /* A pending flush drains at reset; its token dies with the reset */
     memset(nv->host, 0xa5, 8 * MIB);
-    rc = scm_call(m, H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
+    rc = scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
     token = out[0];
     spapr_machine_reset(m);
-    if (rc != H_SUCCESS) {
-        g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
-                                 out), ==, H_P2);
+    if (rc != PAPR_H_SUCCESS) {
+        g_assert_cmpint(scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
+                                 out), ==, PAPR_H_P2);
     }
     g_assert_true(spapr_nvdimm_get_stat(nv, "syncs", &v));
     g_assert_cmpuint(v, >=, 2);
@@ -487,13 +487,13 @@ static gpointer flush_thread(gpointer p)
             memset(args, 0, sizeof(args));
             args[0] = DRC(0);
             args[1] = token;
-            rc = spapr_hcall(t->m, NULL, H_SCM_FLUSH, args);
+            rc = spapr_hcall(t->m, NULL, PAPR_H_SCM_FLUSH, args);
             token = args[0];
-            if (rc != H_SUCCESS) {
+            if (rc != PAPR_H_SUCCESS) {
                 g_usleep(50);
             }
-        } while (rc == H_BUSY || H_IS_LONG_BUSY(rc));
-        g_assert_cmpint(rc, ==, H_SUCCESS);
+        } while (rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc));
+        g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     }
     return NULL;
 }
@@ -536,16 +536,16 @@ static int persist_child(const char *path)
 
     scm_nvdimm_new(m, "k", path, 2, 0);
     if (scm_bind_all(m, DRC(0), 0, 2, SPAPR_SCM_BIND_ANY_ADDR, &gpa,
-                     &calls) != H_SUCCESS) {
+                     &calls) != PAPR_H_SUCCESS) {
         return 1;
     }
     for (i = 0; i < 1024; i++) {
         spapr_guest_stq_be(m, gpa + BLK + i * 4096, 0xfeed0000 + i);
-        scm_call(m, H_SCM_WRITE_METADATA, DRC(0), i * 8,
+        scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(0), i * 8,
                  0x1abe100000000000ULL + i, 8, 0, NULL);
     }
-    scm_call(m, H_SCM_WRITE_METADATA, DRC(0), LABEL - 1, 0x99, 1, 0, NULL);
-    if (scm_flush(m, DRC(0), &calls) != H_SUCCESS) {
+    scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(0), LABEL - 1, 0x99, 1, 0, NULL);
+    if (scm_flush(m, DRC(0), &calls) != PAPR_H_SUCCESS) {
         return 2;
     }
     /* Acknowledged: die without any cleanup */
@@ -581,16 +581,16 @@ static void test_persistence_sigkill(void)
     nv = scm_nvdimm_new(m, "k", path, 2, 0);
     g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 1);
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 2, SPAPR_SCM_BIND_ANY_ADDR,
-                                 &gpa, &calls), ==, H_SUCCESS);
+                                 &gpa, &calls), ==, PAPR_H_SUCCESS);
     for (i = 0; i < 1024; i++) {
         g_assert_true(spapr_guest_ldq_be(m, gpa + BLK + i * 4096, &v));
         g_assert_cmphex(v, ==, 0xfeed0000 + i);
-        g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), i * 8, 8,
-                                 0, 0, out), ==, H_SUCCESS);
+        g_assert_cmpint(scm_call(m, PAPR_H_SCM_READ_METADATA, DRC(0), i * 8, 8,
+                                 0, 0, out), ==, PAPR_H_SUCCESS);
         g_assert_cmphex(out[0], ==, 0x1abe100000000000ULL + i);
     }
-    g_assert_cmpint(scm_call(m, H_SCM_READ_METADATA, DRC(0), LABEL - 1, 1,
-                             0, 0, out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_READ_METADATA, DRC(0), LABEL - 1, 1,
+                             0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, 0x99);
     spapr_machine_free(m);
     scm_remove_backend(path);
@@ -612,7 +612,7 @@ static void test_figures(void)
         args[0] = DRC(0);
         args[1] = (i * 8) % LABEL;
         args[2] = 8;
-        spapr_hcall(m, spapr_machine_cpu(m, 0), H_SCM_READ_METADATA, args);
+        spapr_hcall(m, spapr_machine_cpu(m, 0), PAPR_H_SCM_READ_METADATA, args);
     }
     t1 = g_get_monotonic_time();
     g_test_message("READ_METADATA: %.0f ns per call (8 bytes, dispatch "
@@ -623,7 +623,7 @@ static void test_figures(void)
     for (i = 0; i < 100; i++) {
         int64_t s = g_get_monotonic_time();
 
-        g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_SUCCESS);
+        g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, PAPR_H_SUCCESS);
         busy += polls > 1;
         worst = MAX(worst, g_get_monotonic_time() - s);
     }
@@ -640,10 +640,10 @@ static void test_figures(void)
         int64_t rc;
 
         memset(nv->host + (uint64_t)i * 4096, i, 4096);
-        rc = spapr_hcall(m, NULL, H_SCM_FLUSH, a);
-        if (rc != H_SUCCESS) {
+        rc = spapr_hcall(m, NULL, PAPR_H_SCM_FLUSH, a);
+        if (rc != PAPR_H_SUCCESS) {
             busy++;
-            g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_SUCCESS);
+            g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, PAPR_H_SUCCESS);
         }
     }
     t1 = g_get_monotonic_time();
@@ -662,29 +662,29 @@ static void test_inject_health(void)
     int bit;
 
     for (bit = 0; bit <= 10; bit++) {
-        spapr_nvdimm_set_health(nv, PPC_BIT(bit), ~0ULL);
+        spapr_nvdimm_set_health(nv, PAPR_PPC_BIT(bit), ~0ULL);
         spapr_nvdimm_set_health_valid(nv, ~0ULL);
-        g_assert_cmpint(scm_call(m, H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
-                        ==, H_SUCCESS);
-        g_assert_cmphex(out[0], ==, PPC_BIT(bit));
+        g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
+                        ==, PAPR_H_SUCCESS);
+        g_assert_cmphex(out[0], ==, PAPR_PPC_BIT(bit));
         g_assert_cmphex(out[1], ==, 0xffe0000000000000ULL);
     }
     /* Bit 10 (save failed) is outside the default mask: not reported */
     spapr_nvdimm_set_health_valid(nv, SPAPR_NVDIMM_HEALTH_VALID_DEFAULT);
-    g_assert_cmpint(scm_call(m, H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, 0);
     g_assert_cmphex(out[1], ==, 0xffc0000000000000ULL);
     /* A narrow mask hides the bits outside it; bits 11-63 never exist */
-    spapr_nvdimm_set_health(nv, PPC_BIT(1) | PPC_BIT(4) | PPC_BIT(11),
+    spapr_nvdimm_set_health(nv, PAPR_PPC_BIT(1) | PAPR_PPC_BIT(4) | PAPR_PPC_BIT(11),
                             ~0ULL);
-    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PPC_BIT(1) | PPC_BIT(4));
-    spapr_nvdimm_set_health_valid(nv, PPC_BIT(4) | PPC_BIT(30));
-    g_assert_cmphex(spapr_nvdimm_health_valid(nv), ==, PPC_BIT(4));
-    g_assert_cmpint(scm_call(m, H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
-                    H_SUCCESS);
-    g_assert_cmphex(out[0], ==, PPC_BIT(4));
-    g_assert_cmphex(out[1], ==, PPC_BIT(4));
+    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PAPR_PPC_BIT(1) | PAPR_PPC_BIT(4));
+    spapr_nvdimm_set_health_valid(nv, PAPR_PPC_BIT(4) | PAPR_PPC_BIT(30));
+    g_assert_cmphex(spapr_nvdimm_health_valid(nv), ==, PAPR_PPC_BIT(4));
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
+                    PAPR_H_SUCCESS);
+    g_assert_cmphex(out[0], ==, PAPR_PPC_BIT(4));
+    g_assert_cmphex(out[1], ==, PAPR_PPC_BIT(4));
     spapr_machine_free(m);
 }
 
@@ -699,70 +699,70 @@ static void test_inject_bind(void)
     GError *err = NULL;
 
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
-                                             H_BUSY, 3, NULL));
+                                             PAPR_H_BUSY, 3, NULL));
     g_assert_cmpuint(spapr_nvdimm_injected_status(nv, SPAPR_NVDIMM_OP_BIND,
                                                   &status), ==, 3);
-    g_assert_cmpint(status, ==, H_BUSY);
+    g_assert_cmpint(status, ==, PAPR_H_BUSY);
     /* Linux's loop: 3 forced H_BUSY, then the real bind */
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4, SPAPR_SCM_BIND_ANY_ADDR,
-                                 &gpa, &calls), ==, H_SUCCESS);
+                                 &gpa, &calls), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(calls, ==, 4);
     g_assert_cmphex(gpa, !=, 0);
     g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 4);
-    scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, NULL);
+    scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, NULL);
 
     /* Mid-way: the forced answer hands the continue token back */
     nv->bind_chunk_blocks = 1;
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX, 0,
-                             out), ==, H_BUSY);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX, 0,
+                             out), ==, PAPR_H_BUSY);
     token = out[0];
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
-                                             H_LONG_BUSY_ORDER_100_MSEC, 1,
+                                             PAPR_H_LONG_BUSY_ORDER_100_MSEC, 1,
                                              NULL));
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX,
-                             token, out), ==, H_LONG_BUSY_ORDER_100_MSEC);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX,
+                             token, out), ==, PAPR_H_LONG_BUSY_ORDER_100_MSEC);
     g_assert_cmphex(out[0], ==, token);
     g_assert_cmphex(out[1], ==, 0);
     g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 1);
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX,
-                             token, out), ==, H_BUSY);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX,
+                             token, out), ==, PAPR_H_BUSY);
     g_assert_cmpuint(out[2], ==, 2);
-    scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, NULL);
+    scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, NULL);
     nv->bind_chunk_blocks = SPAPR_NVDIMM_BIND_CHUNK_BLOCKS;
 
     /* H_OVERLAP: Linux's QUERY_BLOCK_MEM_BINDING fallback, replayed */
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
-                                             H_OVERLAP, 1, NULL));
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX, 0,
-                             out), ==, H_OVERLAP);
-    g_assert_cmpint(scm_call(m, H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 0,
-                             0, 0, 0, out), ==, H_NOT_FOUND);
-    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC,
-                             DRC(0), 0, 0, 0, out), ==, H_SUCCESS);
+                                             PAPR_H_OVERLAP, 1, NULL));
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX, 0,
+                             out), ==, PAPR_H_OVERLAP);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 0,
+                             0, 0, 0, out), ==, PAPR_H_NOT_FOUND);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC,
+                             DRC(0), 0, 0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 4, SPAPR_SCM_BIND_ANY_ADDR,
-                                 &gpa, &calls), ==, H_SUCCESS);
+                                 &gpa, &calls), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(calls, ==, 1);
 
     /* Bad injections are refused and change nothing; count 0 cancels */
     g_assert_false(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
-                                              H_HARDWARE, 1, &err));
+                                              PAPR_H_HARDWARE, 1, &err));
     g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_INVALID);
     g_clear_error(&err);
     g_assert_false(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_UNBIND_ALL,
-                                              H_OVERLAP, 1, NULL));
+                                              PAPR_H_OVERLAP, 1, NULL));
     g_assert_false(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP__MAX,
-                                              H_BUSY, 1, NULL));
+                                              PAPR_H_BUSY, 1, NULL));
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
-                                             H_BUSY, 5, NULL));
+                                             PAPR_H_BUSY, 5, NULL));
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
                                              0, 0, NULL));
     g_assert_cmpuint(spapr_nvdimm_injected_status(nv, SPAPR_NVDIMM_OP_BIND,
                                                   &status), ==, 0);
     /* A bad DRC is still H_PARAMETER, and consumes nothing */
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
-                                             H_BUSY, 1, NULL));
-    g_assert_cmpint(scm_call(m, H_SCM_BIND_MEM, DRC(5), 0, 1, UINT64_MAX, 0,
-                             out), ==, H_PARAMETER);
+                                             PAPR_H_BUSY, 1, NULL));
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(5), 0, 1, UINT64_MAX, 0,
+                             out), ==, PAPR_H_PARAMETER);
     g_assert_cmpuint(spapr_nvdimm_injected_status(nv, SPAPR_NVDIMM_OP_BIND,
                                                   NULL), ==, 1);
     spapr_machine_free(m);
@@ -778,29 +778,29 @@ static void test_inject_unbind_all(void)
     int64_t rc;
 
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 2, SPAPR_SCM_BIND_ANY_ADDR,
-                                 &gpa, &calls), ==, H_SUCCESS);
+                                 &gpa, &calls), ==, PAPR_H_SUCCESS);
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_UNBIND_ALL,
-                                             H_LONG_BUSY_ORDER_1_MSEC, 2,
+                                             PAPR_H_LONG_BUSY_ORDER_1_MSEC, 2,
                                              NULL));
     do {
-        rc = scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_DRC, DRC(0), token,
+        rc = scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), token,
                       0, 0, out);
         token = out[0];
         n++;
         if (n <= 2) {
-            g_assert_cmpint(rc, ==, H_LONG_BUSY_ORDER_1_MSEC);
+            g_assert_cmpint(rc, ==, PAPR_H_LONG_BUSY_ORDER_1_MSEC);
             g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 2);
         }
-    } while (rc == H_BUSY || H_IS_LONG_BUSY(rc));
-    g_assert_cmpint(rc, ==, H_SUCCESS);
+    } while (rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc));
+    g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(n, ==, 3);
     g_assert_cmpuint(out[1], ==, 2);
     g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 0);
     /* Scope ALL is not forced (there is no single device) */
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_UNBIND_ALL,
-                                             H_BUSY, 1, NULL));
-    g_assert_cmpint(scm_call(m, H_SCM_UNBIND_ALL, H_UNBIND_SCOPE_ALL, 0, 0,
-                             0, 0, out), ==, H_SUCCESS);
+                                             PAPR_H_BUSY, 1, NULL));
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_ALL, 0, 0,
+                             0, 0, out), ==, PAPR_H_SUCCESS);
     spapr_machine_free(m);
 }
 
@@ -815,35 +815,35 @@ static void test_inject_flush(void)
     int64_t rc;
 
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_FLUSH,
-                                             H_HARDWARE, 2, NULL));
-    g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_HARDWARE);
-    g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_HARDWARE);
-    g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, H_SUCCESS);
+                                             PAPR_H_HARDWARE, 2, NULL));
+    g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, PAPR_H_HARDWARE);
+    g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, PAPR_H_HARDWARE);
+    g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, PAPR_H_SUCCESS);
     g_assert_true(spapr_nvdimm_get_stat(nv, "flush-errors", &v));
     g_assert_cmpuint(v, ==, 2);
 
     /* Forced busy: the guest polls 4 more times, its token survives */
     spapr_nvdimm_flush_set_fast_wait(nv->flush, 0);
-    rc = scm_call(m, H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
-    if (rc != H_SUCCESS) {
+    rc = scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
+    if (rc != PAPR_H_SUCCESS) {
         token = out[0];
         g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_FLUSH,
-                                                 H_LONG_BUSY_ORDER_10_MSEC,
+                                                 PAPR_H_LONG_BUSY_ORDER_10_MSEC,
                                                  4, NULL));
         for (polls = 0; polls < 4; polls++) {
-            g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
-                                     out), ==, H_LONG_BUSY_ORDER_10_MSEC);
+            g_assert_cmpint(scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
+                                     out), ==, PAPR_H_LONG_BUSY_ORDER_10_MSEC);
             g_assert_cmphex(out[0], ==, token);
         }
         spapr_nvdimm_flush_drain(nv->flush, false);
-        g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
-                                 out), ==, H_SUCCESS);
+        g_assert_cmpint(scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
+                                 out), ==, PAPR_H_SUCCESS);
     }
     /* From the very first call: r4 = 0, Linux starts again */
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_FLUSH,
-                                             H_BUSY, 1, NULL));
-    g_assert_cmpint(scm_call(m, H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out), ==,
-                    H_BUSY);
+                                             PAPR_H_BUSY, 1, NULL));
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out), ==,
+                    PAPR_H_BUSY);
     g_assert_cmphex(out[0], ==, 0);
     spapr_machine_free(m);
     scm_remove_backend(path);
@@ -858,26 +858,26 @@ static void test_inject_stats(void)
     SpaprNvdimmStatsFault f;
 
     spapr_nvdimm_set_stats_fault(nv, SPAPR_NVDIMM_STATS_AUTHORITY);
-    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
-                             out), ==, H_AUTHORITY);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
+                             out), ==, PAPR_H_AUTHORITY);
     g_assert_cmpint(stat_one(m, DRC(0), "MemLife ", &v, NULL), ==,
-                    H_AUTHORITY);
+                    PAPR_H_AUTHORITY);
     g_assert_cmpuint(v, ==, 0xeeeeeeeeeeeeeeeeULL);
     spapr_nvdimm_set_stats_fault(nv, SPAPR_NVDIMM_STATS_UNSUPPORTED);
     g_assert_cmpint(stat_one(m, DRC(0), "MemLife ", &v, NULL), ==,
-                    H_UNSUPPORTED);
+                    PAPR_H_UNSUPPORTED);
     spapr_nvdimm_set_stats_fault(nv, SPAPR_NVDIMM_STATS_ZERO_LENGTH);
     out[0] = 0x1234;
-    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
-                             out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
+                             out), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(out[0], ==, 0);
     /* The buffer calls still work (only the size was lied about) */
     g_assert_cmpint(stat_one(m, DRC(0), "MemLife ", &v, NULL), ==,
-                    H_SUCCESS);
+                    PAPR_H_SUCCESS);
     g_assert_cmpuint(v, ==, 100);
     spapr_nvdimm_set_stats_fault(nv, SPAPR_NVDIMM_STATS_OK);
-    g_assert_cmpint(scm_call(m, H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
-                             out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
+                             out), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(out[0], ==, 16 + 16 * 16);
     g_assert_true(spapr_nvdimm_stats_fault_parse("zero-length", &f));
     g_assert_cmpint(f, ==, SPAPR_NVDIMM_STATS_ZERO_LENGTH);
@@ -930,23 +930,23 @@ static gpointer race_thread(gpointer p)
     for (i = 0; i < 2000; i++) {
         uint64_t args[SPAPR_HCALL_NR_ARGS] = { DRC(0) };
 
-        if (spapr_hcall(t->m, NULL, H_SCM_HEALTH, args) != H_SUCCESS) {
+        if (spapr_hcall(t->m, NULL, PAPR_H_SCM_HEALTH, args) != PAPR_H_SUCCESS) {
             g_assert_not_reached();
         }
         memset(args, 0, sizeof(args));
         args[0] = DRC(0);
         /* Whatever the stats fault is at this moment, one of its answers */
-        switch (spapr_hcall(t->m, NULL, H_SCM_PERFORMANCE_STATS, args)) {
-        case H_SUCCESS:
+        switch (spapr_hcall(t->m, NULL, PAPR_H_SCM_PERFORMANCE_STATS, args)) {
+        case PAPR_H_SUCCESS:
             g_assert_true(args[0] == 0 || args[0] == 16 + 16 * 16);
             break;
         default:
             break;
         }
         memset(args, 0, sizeof(args));
-        args[0] = H_UNBIND_SCOPE_DRC;
+        args[0] = PAPR_H_UNBIND_SCOPE_DRC;
         args[1] = DRC(0);
-        if (spapr_hcall(t->m, NULL, H_SCM_UNBIND_ALL, args) == H_BUSY) {
+        if (spapr_hcall(t->m, NULL, PAPR_H_SCM_UNBIND_ALL, args) == PAPR_H_BUSY) {
             t->forced++;
         }
     }
@@ -964,12 +964,12 @@ static void test_inject_concurrent(void)
     int i;
 
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_UNBIND_ALL,
-                                             H_BUSY, 1000, NULL));
+                                             PAPR_H_BUSY, 1000, NULL));
     for (i = 0; i < 4; i++) {
         th[i] = g_thread_new("race", race_thread, &t[i]);
     }
     for (i = 0; i < 3000; i++) {
-        spapr_nvdimm_set_health(nv, i & 1 ? PPC_BIT(4) : 0, PPC_BIT(4));
+        spapr_nvdimm_set_health(nv, i & 1 ? PAPR_PPC_BIT(4) : 0, PAPR_PPC_BIT(4));
         spapr_nvdimm_set_stats_fault(nv, i % SPAPR_NVDIMM_STATS__MAX);
         g_assert_true(spapr_nvdimm_set_mem_life(nv, i % 101, NULL));
     }

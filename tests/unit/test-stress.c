@@ -30,10 +30,10 @@ enum {
 };
 
 static const uint64_t op_code[OP__MAX] = {
-    H_SCM_READ_METADATA, H_SCM_WRITE_METADATA, H_SCM_BIND_MEM,
-    H_SCM_UNBIND_MEM, H_SCM_UNBIND_ALL, H_SCM_QUERY_BLOCK_MEM_BINDING,
-    H_SCM_QUERY_LOGICAL_MEM_BINDING, H_SCM_HEALTH, H_SCM_PERFORMANCE_STATS,
-    H_SCM_FLUSH,
+    PAPR_H_SCM_READ_METADATA, PAPR_H_SCM_WRITE_METADATA, PAPR_H_SCM_BIND_MEM,
+    PAPR_H_SCM_UNBIND_MEM, PAPR_H_SCM_UNBIND_ALL, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING,
+    PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING, PAPR_H_SCM_HEALTH, PAPR_H_SCM_PERFORMANCE_STATS,
+    PAPR_H_SCM_FLUSH,
 };
 
 typedef struct Worker {
@@ -96,7 +96,7 @@ static gpointer worker_main(gpointer opaque)
             a[0] = drc = DRC(0);
             a[1] = off;
             a[2] = 8;
-            if (call(w, OP_READ, a) == H_SUCCESS) {
+            if (call(w, OP_READ, a) == PAPR_H_SUCCESS) {
                 w->label_reads[nv]++;
                 w->torn += !uniform(a[0]);
             }
@@ -106,7 +106,7 @@ static gpointer worker_main(gpointer opaque)
             a[1] = off;
             a[2] = (r >> 40 & 0xff) * 0x0101010101010101ULL;
             a[3] = 8;
-            if (call(w, OP_WRITE, a) == H_SUCCESS) {
+            if (call(w, OP_WRITE, a) == PAPR_H_SUCCESS) {
                 w->label_writes[nv]++;
             }
         } else if (pick < 700) {
@@ -116,14 +116,14 @@ static gpointer worker_main(gpointer opaque)
             a[1] = blk;
             a[2] = n;
             a[3] = SPAPR_SCM_BIND_ANY_ADDR;
-            if (call(w, OP_BIND, a) == H_SUCCESS) {
+            if (call(w, OP_BIND, a) == PAPR_H_SUCCESS) {
                 w->bound[nv] += a[2];
             }
         } else if (pick < 780) {
             /* unbind what block @blk is bound at, if anything */
             a[0] = drc;
             a[1] = blk;
-            if (call(w, OP_QUERY_BLOCK, a) == H_SUCCESS) {
+            if (call(w, OP_QUERY_BLOCK, a) == PAPR_H_SUCCESS) {
                 uint64_t gpa = a[0];
 
                 memset(a, 0, sizeof(a));
@@ -132,27 +132,27 @@ static gpointer worker_main(gpointer opaque)
                 a[2] = 1;
                 do {
                     rc = call(w, OP_UNBIND, a);
-                    if (rc == H_SUCCESS || rc == H_BUSY) {
+                    if (rc == PAPR_H_SUCCESS || rc == PAPR_H_BUSY) {
                         w->unbound[nv] += a[1];
                     }
                     a[3] = a[0];        /* token */
                     a[0] = drc;
                     a[1] = gpa;
                     a[2] = 1;
-                } while (rc == H_BUSY);
+                } while (rc == PAPR_H_BUSY);
             }
         } else if (pick < 790) {
             a[0] = 2;                   /* scope: one DRC */
             a[1] = drc;
             do {
                 rc = call(w, OP_UNBIND_ALL, a);
-                if (rc == H_SUCCESS || rc == H_BUSY) {
+                if (rc == PAPR_H_SUCCESS || rc == PAPR_H_BUSY) {
                     w->unbound[nv] += a[1];
                 }
                 a[2] = a[0];
                 a[0] = 2;
                 a[1] = drc;
-            } while (rc == H_BUSY);
+            } while (rc == PAPR_H_BUSY);
         } else if (pick < 850) {
             a[0] = drc;
             a[1] = blk;
@@ -180,7 +180,7 @@ static gpointer worker_main(gpointer opaque)
                 a[1] = token;
                 rc = call(w, OP_FLUSH, a);
                 token = a[0];
-            } while (rc == H_BUSY || H_IS_LONG_BUSY(rc));
+            } while (rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc));
         }
     }
     return NULL;
@@ -235,10 +235,10 @@ static void test_stress(void)
         path[n] = scm_tmp_path("stress.img");
         nvs[n] = scm_nvdimm_new(m, id, path[n], NR_BLOCKS, n);
         /* a uniform starting value at both offsets */
-        g_assert_cmpint(scm_call(m, H_SCM_WRITE_METADATA, DRC(n),
-                                 TORN_OFF_A, 0, 8, 0, NULL), ==, H_SUCCESS);
-        g_assert_cmpint(scm_call(m, H_SCM_WRITE_METADATA, DRC(n),
-                                 TORN_OFF_B, 0, 8, 0, NULL), ==, H_SUCCESS);
+        g_assert_cmpint(scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(n),
+                                 TORN_OFF_A, 0, 8, 0, NULL), ==, PAPR_H_SUCCESS);
+        g_assert_cmpint(scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(n),
+                                 TORN_OFF_B, 0, 8, 0, NULL), ==, PAPR_H_SUCCESS);
     }
     spapr_hcall_stats_reset(m);
     for (n = 0; n < NR_NVDIMMS; n++) {
@@ -316,18 +316,18 @@ static void test_stress(void)
         /* 4. queries agree with the bindings */
         for (b = 0; b < NR_BLOCKS; b++) {
             uint64_t out[9], gpa = spapr_nvdimm_block_gpa(nvs[n], b);
-            int64_t rc = scm_call(m, H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(n),
+            int64_t rc = scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(n),
                                   b, 0, 0, 0, out);
 
             if (gpa == SPAPR_NVDIMM_UNBOUND) {
-                g_assert_cmpint(rc, ==, H_NOT_FOUND);
+                g_assert_cmpint(rc, ==, PAPR_H_NOT_FOUND);
                 continue;
             }
-            g_assert_cmpint(rc, ==, H_SUCCESS);
+            g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
             g_assert_cmphex(out[0], ==, gpa);
-            g_assert_cmpint(scm_call(m, H_SCM_QUERY_LOGICAL_MEM_BINDING,
+            g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING,
                                      gpa + 4096, 0, 0, 0, 0, out), ==,
-                            H_SUCCESS);
+                            PAPR_H_SUCCESS);
             g_assert_cmphex(out[0], ==, DRC(n));
             g_assert_cmpuint(out[1], ==, b);
             bound[nbound].gpa = gpa;
@@ -370,12 +370,12 @@ static gpointer label_main(gpointer opaque)
         if (lw->index & 1) {
             a[2] = (i & 1 ? 0xff : 0) * 0x0101010101010101ULL;
             a[3] = 8;
-            g_assert_cmpint(spapr_hcall(lw->m, cpu, H_SCM_WRITE_METADATA,
-                                        a), ==, H_SUCCESS);
+            g_assert_cmpint(spapr_hcall(lw->m, cpu, PAPR_H_SCM_WRITE_METADATA,
+                                        a), ==, PAPR_H_SUCCESS);
         } else {
             a[2] = 8;
-            g_assert_cmpint(spapr_hcall(lw->m, cpu, H_SCM_READ_METADATA,
-                                        a), ==, H_SUCCESS);
+            g_assert_cmpint(spapr_hcall(lw->m, cpu, PAPR_H_SCM_READ_METADATA,
+                                        a), ==, PAPR_H_SUCCESS);
             lw->torn += !uniform(a[0]);
         }
     }

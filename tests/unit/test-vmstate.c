@@ -85,15 +85,15 @@ static char *observe_queries(SpaprMachine *m)
 
     for (d = 0; d < 2; d++) {
         for (b = 0; b < BLOCKS; b++) {
-            int64_t rc = scm_call(m, H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(d),
+            int64_t rc = scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(d),
                                   b, 0, 0, 0, out);
 
             g_string_append_printf(s, "drc%u.%u=%" PRId64 ":%" PRIx64 " ",
-                                   d, b, rc, rc == H_SUCCESS ? out[0] : 0);
+                                   d, b, rc, rc == PAPR_H_SUCCESS ? out[0] : 0);
         }
         memset(out, 0, sizeof(out));
         g_string_append_printf(s, "health=%" PRId64 ":",
-                               scm_call(m, H_SCM_HEALTH, DRC(d), 0, 0, 0,
+                               scm_call(m, PAPR_H_SCM_HEALTH, DRC(d), 0, 0, 0,
                                         0, out));
         g_string_append_printf(s, "%" PRIx64 "/%" PRIx64 "\n", out[0],
                                out[1]);
@@ -119,25 +119,25 @@ static GByteArray *source_state(Pair *src, uint64_t *gpa0,
 
     /* nv0: all blocks at an address the hypervisor chose */
     g_assert_cmpint(scm_bind_all(src->m, DRC(0), 0, BLOCKS, UINT64_MAX,
-                                 gpa0, &calls), ==, H_SUCCESS);
+                                 gpa0, &calls), ==, PAPR_H_SUCCESS);
     /* nv1: a bind of 3 blocks, one per call, stopped after the first */
     src->nv[1]->bind_chunk_blocks = 1;
-    rc = scm_call(src->m, H_SCM_BIND_MEM, DRC(1), 1, 3, UINT64_MAX, 0, out);
-    g_assert_cmpint(rc, ==, H_BUSY);
+    rc = scm_call(src->m, PAPR_H_SCM_BIND_MEM, DRC(1), 1, 3, UINT64_MAX, 0, out);
+    g_assert_cmpint(rc, ==, PAPR_H_BUSY);
     *bind_token = out[0];
     /* Health, labels, a bad call for the error counters */
-    spapr_nvdimm_set_health(src->nv[1], PPC_BIT(1) | PPC_BIT(4),
-                            PPC_BIT(1) | PPC_BIT(4));
-    g_assert_cmpint(scm_call(src->m, H_SCM_WRITE_METADATA, DRC(0), 64,
-                             0xfeedULL, 2, 0, NULL), ==, H_SUCCESS);
-    g_assert_cmpint(scm_call(src->m, H_SCM_READ_METADATA, DRC(0), 64, 2, 0,
-                             0, out), ==, H_SUCCESS);
-    g_assert_cmpint(scm_call(src->m, H_SCM_BIND_MEM, DRC(7), 0, 1, 0, 0,
-                             NULL), ==, H_PARAMETER);
+    spapr_nvdimm_set_health(src->nv[1], PAPR_PPC_BIT(1) | PAPR_PPC_BIT(4),
+                            PAPR_PPC_BIT(1) | PAPR_PPC_BIT(4));
+    g_assert_cmpint(scm_call(src->m, PAPR_H_SCM_WRITE_METADATA, DRC(0), 64,
+                             0xfeedULL, 2, 0, NULL), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(src->m, PAPR_H_SCM_READ_METADATA, DRC(0), 64, 2, 0,
+                             0, out), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(src->m, PAPR_H_SCM_BIND_MEM, DRC(7), 0, 1, 0, 0,
+                             NULL), ==, PAPR_H_PARAMETER);
     /* A flush the guest has not collected: never answered in the call */
     spapr_nvdimm_flush_set_fast_wait(src->nv[0]->flush, 0);
-    rc = scm_call(src->m, H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
-    g_assert_true(rc == H_BUSY || H_IS_LONG_BUSY(rc));
+    rc = scm_call(src->m, PAPR_H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
+    g_assert_true(rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc));
     *flush_tok = out[0];
     g_assert_cmpuint(*flush_tok, !=, 0);
     /* Data is the backend's, not the state's */
@@ -187,32 +187,32 @@ static void test_roundtrip(void)
 
     /* The half-done bind goes on with the source's token */
     dst.nv[1]->bind_chunk_blocks = 1;
-    rc = scm_call(dst.m, H_SCM_BIND_MEM, DRC(1), 1, 3, UINT64_MAX, tok,
+    rc = scm_call(dst.m, PAPR_H_SCM_BIND_MEM, DRC(1), 1, 3, UINT64_MAX, tok,
                   out);
-    g_assert_cmpint(rc, ==, H_BUSY);
-    rc = scm_call(dst.m, H_SCM_BIND_MEM, DRC(1), 1, 3, UINT64_MAX, out[0],
+    g_assert_cmpint(rc, ==, PAPR_H_BUSY);
+    rc = scm_call(dst.m, PAPR_H_SCM_BIND_MEM, DRC(1), 1, 3, UINT64_MAX, out[0],
                   out);
-    g_assert_cmpint(rc, ==, H_SUCCESS);
+    g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(out[2], ==, 3);
     g_assert_cmpuint(spapr_nvdimm_bound_blocks(dst.nv[1]), ==, 3);
 
     /* The guest's flush token completes on the destination */
     polls = 0;
     do {
-        rc = scm_call(dst.m, H_SCM_FLUSH, DRC(0), ftok, 0, 0, 0, out);
-        if (rc != H_SUCCESS) {
-            g_assert_true(rc == H_BUSY || H_IS_LONG_BUSY(rc));
+        rc = scm_call(dst.m, PAPR_H_SCM_FLUSH, DRC(0), ftok, 0, 0, 0, out);
+        if (rc != PAPR_H_SUCCESS) {
+            g_assert_true(rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc));
             g_assert_cmpuint(out[0], ==, ftok);
             g_usleep(1000);
         }
-    } while (rc != H_SUCCESS && ++polls < 5000);
-    g_assert_cmpint(rc, ==, H_SUCCESS);
+    } while (rc != PAPR_H_SUCCESS && ++polls < 5000);
+    g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     /* ...once: the token is gone afterwards */
-    g_assert_cmpint(scm_call(dst.m, H_SCM_FLUSH, DRC(0), ftok, 0, 0, 0,
-                             out), ==, H_P2);
+    g_assert_cmpint(scm_call(dst.m, PAPR_H_SCM_FLUSH, DRC(0), ftok, 0, 0, 0,
+                             out), ==, PAPR_H_P2);
     /* New tokens do not reuse the source's */
-    rc = scm_call(dst.m, H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
-    if (rc != H_SUCCESS) {
+    rc = scm_call(dst.m, PAPR_H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
+    if (rc != PAPR_H_SUCCESS) {
         g_assert_cmpuint(out[0], !=, ftok);
     }
 
@@ -255,7 +255,7 @@ static void test_mismatch(void)
     /* Another geometry */
     pair_new(&dst, "g", false, BLOCKS + 1, true);
     g_assert_cmpint(scm_bind_all(dst.m, DRC(0), 0, 1, UINT64_MAX, &gpa,
-                                 &calls), ==, H_SUCCESS);
+                                 &calls), ==, PAPR_H_SUCCESS);
     assert_refused(dst.m, st->data, st->len, "blocks");
     pair_free(&dst);
 
@@ -405,47 +405,47 @@ static void test_faults(void)
     int i;
 
     pair_new(&src, "fs", false, BLOCKS, true);
-    spapr_nvdimm_set_health(src.nv[0], PPC_BIT(10) | PPC_BIT(7), ~0ULL);
-    spapr_nvdimm_set_health_valid(src.nv[0], PPC_BIT(7) | PPC_BIT(10));
+    spapr_nvdimm_set_health(src.nv[0], PAPR_PPC_BIT(10) | PAPR_PPC_BIT(7), ~0ULL);
+    spapr_nvdimm_set_health_valid(src.nv[0], PAPR_PPC_BIT(7) | PAPR_PPC_BIT(10));
     g_assert_true(spapr_nvdimm_set_mem_life(src.nv[0], 42, NULL));
     g_assert_true(spapr_nvdimm_set_crit_rsc_util(src.nv[0], 9, NULL));
     spapr_nvdimm_set_stats_fault(src.nv[1], SPAPR_NVDIMM_STATS_AUTHORITY);
     g_assert_true(spapr_nvdimm_inject_status(src.nv[0],
                                              SPAPR_NVDIMM_OP_FLUSH,
-                                             H_HARDWARE, 3, NULL));
+                                             PAPR_H_HARDWARE, 3, NULL));
     g_assert_true(spapr_nvdimm_inject_status(src.nv[1], SPAPR_NVDIMM_OP_BIND,
-                                             H_LONG_BUSY_ORDER_10_MSEC, 2,
+                                             PAPR_H_LONG_BUSY_ORDER_10_MSEC, 2,
                                              NULL));
     /* One of the three failed flushes is served on the source */
-    g_assert_cmpint(scm_call(src.m, H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out),
-                    ==, H_HARDWARE);
+    g_assert_cmpint(scm_call(src.m, PAPR_H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out),
+                    ==, PAPR_H_HARDWARE);
     st = spapr_machine_save_state(src.m);
 
     pair_new(&dst, "fd", true, BLOCKS, true);
     g_assert_true(spapr_machine_load_state(dst.m, st->data, st->len, &err));
     g_assert_no_error(err);
-    g_assert_cmpint(scm_call(dst.m, H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
-                    ==, H_SUCCESS);
-    g_assert_cmphex(out[0], ==, PPC_BIT(7) | PPC_BIT(10));
-    g_assert_cmphex(out[1], ==, PPC_BIT(7) | PPC_BIT(10));
+    g_assert_cmpint(scm_call(dst.m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
+                    ==, PAPR_H_SUCCESS);
+    g_assert_cmphex(out[0], ==, PAPR_PPC_BIT(7) | PAPR_PPC_BIT(10));
+    g_assert_cmphex(out[1], ==, PAPR_PPC_BIT(7) | PAPR_PPC_BIT(10));
     g_assert_true(spapr_nvdimm_get_stat(dst.nv[0], "MemLife", &v));
     g_assert_cmpuint(v, ==, 42);
     g_assert_true(spapr_nvdimm_get_stat(dst.nv[0], "CritRscU", &v));
     g_assert_cmpuint(v, ==, 9);
-    g_assert_cmpint(scm_call(dst.m, H_SCM_PERFORMANCE_STATS, DRC(1), 0, 0,
-                             0, 0, out), ==, H_AUTHORITY);
+    g_assert_cmpint(scm_call(dst.m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(1), 0, 0,
+                             0, 0, out), ==, PAPR_H_AUTHORITY);
     for (i = 0; i < 2; i++) {
-        g_assert_cmpint(scm_call(dst.m, H_SCM_FLUSH, DRC(0), 0, 0, 0, 0,
-                                 out), ==, H_HARDWARE);
-        g_assert_cmpint(scm_call(dst.m, H_SCM_BIND_MEM, DRC(1), 0, 1,
+        g_assert_cmpint(scm_call(dst.m, PAPR_H_SCM_FLUSH, DRC(0), 0, 0, 0, 0,
+                                 out), ==, PAPR_H_HARDWARE);
+        g_assert_cmpint(scm_call(dst.m, PAPR_H_SCM_BIND_MEM, DRC(1), 0, 1,
                                  UINT64_MAX, 0, out), ==,
-                        H_LONG_BUSY_ORDER_10_MSEC);
+                        PAPR_H_LONG_BUSY_ORDER_10_MSEC);
     }
     g_assert_cmpuint(spapr_nvdimm_injected_status(dst.nv[0],
                                                   SPAPR_NVDIMM_OP_FLUSH,
                                                   &status), ==, 0);
-    g_assert_cmpint(scm_call(dst.m, H_SCM_BIND_MEM, DRC(1), 0, 1,
-                             UINT64_MAX, 0, out), ==, H_SUCCESS);
+    g_assert_cmpint(scm_call(dst.m, PAPR_H_SCM_BIND_MEM, DRC(1), 0, 1,
+                             UINT64_MAX, 0, out), ==, PAPR_H_SUCCESS);
 
     /* An older source's records: the destination's injections go */
     old = strip_fault_trailers(st);
@@ -454,9 +454,9 @@ static void test_faults(void)
     g_assert_true(spapr_machine_load_state(dst.m, old->data, old->len,
                                            &err));
     g_assert_no_error(err);
-    g_assert_cmpint(scm_call(dst.m, H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
-                    ==, H_SUCCESS);
-    g_assert_cmphex(out[0], ==, PPC_BIT(7));
+    g_assert_cmpint(scm_call(dst.m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
+                    ==, PAPR_H_SUCCESS);
+    g_assert_cmphex(out[0], ==, PAPR_PPC_BIT(7));
     g_assert_cmphex(out[1], ==, SPAPR_NVDIMM_HEALTH_VALID_DEFAULT);
     g_assert_cmpuint(spapr_nvdimm_mem_life(dst.nv[0]), ==, 100);
     g_assert_cmpint(spapr_nvdimm_stats_fault(dst.nv[0]), ==,

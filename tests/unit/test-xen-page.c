@@ -175,7 +175,7 @@ static void test_decode(void)
             Stop stop;
 
             stop = run(slot, SPAPR_XEN_STUB_SIZE, got, NULL, &len);
-            if (nr == XEN_HYPERVISOR_IRET) {
+            if (nr == SPAPR_XEN_HYPERVISOR_IRET) {
                 want = g_strdup(pm->iret);
                 g_assert_cmpint(stop, ==, pm->iret_stop);
             } else {
@@ -231,9 +231,9 @@ static void test_run(void)
         g_test_message("%s", modes[mi].name);
         spapr_xen_hypercall_page(page, modes[mi].mode);
         x->regs.flags = wide ? SPAPR_ABI_WIDE : 0;
-        x->regs.r[wide ? SPAPR_X86_RDI : SPAPR_X86_RBX] = XENVER_VERSION;
+        x->regs.r[wide ? SPAPR_X86_RDI : SPAPR_X86_RBX] = SPAPR_XENVER_VERSION;
         before = x->regs;
-        g_assert_cmpint(call_stub(x, page, XEN_HYPERVISOR_XEN_VERSION), ==,
+        g_assert_cmpint(call_stub(x, page, SPAPR_XEN_HYPERVISOR_XEN_VERSION), ==,
                         STOP_RET);
         g_assert_cmpuint(x->traps, ==, 1);
         g_assert_cmphex(x->regs.r[SPAPR_X86_RAX], ==, SPAPR_XEN_VERSION);
@@ -247,10 +247,10 @@ static void test_run(void)
         /* an empty slot: -ENOSYS */
         g_assert_cmpint(call_stub(x, page, 100), ==, STOP_RET);
         g_assert_cmphex(x->regs.r[SPAPR_X86_RAX], ==,
-                        wide ? (uint64_t)-XEN_ENOSYS
-                             : (uint32_t)-XEN_ENOSYS);
+                        wide ? (uint64_t)-SPAPR_XEN_ENOSYS
+                             : (uint32_t)-SPAPR_XEN_ENOSYS);
         /* iret: #UD on HVM; PV traps and never comes back */
-        g_assert_cmpint(call_stub(x, page, XEN_HYPERVISOR_IRET), ==,
+        g_assert_cmpint(call_stub(x, page, SPAPR_XEN_HYPERVISOR_IRET), ==,
                         modes[mi].iret_stop);
         g_assert_cmpuint(x->traps, ==, mi < 2 ? 2 : 3);
         th_free(x->m, h);
@@ -283,7 +283,7 @@ static int64_t h_selftest(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
 static void test_vmcall_selftest(void)
 {
     static const SpaprHcallInfo row = {
-        XEN_HYPERVISOR_XEN_VERSION, "selftest", h_selftest, "xen", 6, 0,
+        SPAPR_XEN_HYPERVISOR_XEN_VERSION, "selftest", h_selftest, "xen", 6, 0,
     };
     static const uint8_t regs[] = {
         SPAPR_X86_RDI, SPAPR_X86_RSI, SPAPR_X86_RDX, SPAPR_X86_R10,
@@ -295,7 +295,7 @@ static void test_vmcall_selftest(void)
     unsigned int i;
 
     g_assert_true(spapr_abi_unregister(x->m, SPAPR_ABI_XEN,
-                                       XEN_HYPERVISOR_XEN_VERSION));
+                                       SPAPR_XEN_HYPERVISOR_XEN_VERSION));
     g_assert_true(spapr_abi_register_table(x->m, SPAPR_ABI_XEN, &row, 1,
                                            NULL));
     spapr_xen_hypercall_page(page, SPAPR_XEN_PAGE_HVM_VMX);

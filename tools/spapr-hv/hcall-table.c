@@ -18,20 +18,20 @@ typedef struct HcallDecode {
 } HcallDecode;
 
 static const HcallDecode decoders[] = {
-    { H_LOGICAL_CI_LOAD, { "size", "addr" }, { "val" } },
-    { H_LOGICAL_CI_STORE, { "size", "addr", "val" }, { NULL } },
-    { H_SCM_READ_METADATA, { "drc", "off", "len" }, { "data" } },
-    { H_SCM_WRITE_METADATA, { "drc", "off", "data", "len" }, { NULL } },
-    { H_SCM_BIND_MEM, { "drc", "start", "n", "target", "token" },
+    { PAPR_H_LOGICAL_CI_LOAD, { "size", "addr" }, { "val" } },
+    { PAPR_H_LOGICAL_CI_STORE, { "size", "addr", "val" }, { NULL } },
+    { PAPR_H_SCM_READ_METADATA, { "drc", "off", "len" }, { "data" } },
+    { PAPR_H_SCM_WRITE_METADATA, { "drc", "off", "data", "len" }, { NULL } },
+    { PAPR_H_SCM_BIND_MEM, { "drc", "start", "n", "target", "token" },
       { "token", "addr", "bound" } },
-    { H_SCM_UNBIND_MEM, { "drc", "addr", "n", "token" },
+    { PAPR_H_SCM_UNBIND_MEM, { "drc", "addr", "n", "token" },
       { NULL, "unbound" } },
-    { H_SCM_QUERY_BLOCK_MEM_BINDING, { "drc", "block" }, { "addr" } },
-    { H_SCM_QUERY_LOGICAL_MEM_BINDING, { "addr" }, { "drc", "block" } },
-    { H_SCM_UNBIND_ALL, { "scope", "drc", "token" }, { NULL, "unbound" } },
-    { H_SCM_HEALTH, { "drc" }, { "bits", "mask" } },
-    { H_SCM_PERFORMANCE_STATS, { "drc", "buf", "size" }, { "size" } },
-    { H_SCM_FLUSH, { "drc", "token" }, { "token" } },
+    { PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, { "drc", "block" }, { "addr" } },
+    { PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING, { "addr" }, { "drc", "block" } },
+    { PAPR_H_SCM_UNBIND_ALL, { "scope", "drc", "token" }, { NULL, "unbound" } },
+    { PAPR_H_SCM_HEALTH, { "drc" }, { "bits", "mask" } },
+    { PAPR_H_SCM_PERFORMANCE_STATS, { "drc", "buf", "size" }, { "size" } },
+    { PAPR_H_SCM_FLUSH, { "drc", "token" }, { "token" } },
 };
 
 static const HcallDecode *find_decoder(uint64_t opcode)
@@ -154,17 +154,17 @@ static void print_run(HvCallLog *log)
         if (d && !on) {
             continue;
         }
-        if (r->ret != H_SUCCESS && !H_IS_LONG_BUSY(r->ret) &&
-            r->ret != H_PARTIAL) {
+        if (r->ret != PAPR_H_SUCCESS && !PAPR_H_IS_LONG_BUSY(r->ret) &&
+            r->ret != PAPR_H_PARTIAL) {
             continue;
         }
-        if (r->opcode == H_SCM_FLUSH && !H_IS_LONG_BUSY(r->ret)) {
+        if (r->opcode == PAPR_H_SCM_FLUSH && !PAPR_H_IS_LONG_BUSY(r->ret)) {
             continue;       /* the token is only written while busy */
         }
         /* stats: r4 is the size only for the NULL-buffer query */
-        if (r->opcode == H_SCM_PERFORMANCE_STATS &&
-            (r->first_in[1] || r->ret == H_PARTIAL)) {
-            on = r->ret == H_PARTIAL ? "bad-id" : NULL;
+        if (r->opcode == PAPR_H_SCM_PERFORMANCE_STATS &&
+            (r->first_in[1] || r->ret == PAPR_H_PARTIAL)) {
+            on = r->ret == PAPR_H_PARTIAL ? "bad-id" : NULL;
             if (!on) {
                 continue;
             }
@@ -204,7 +204,7 @@ int64_t hv_call_log_hcall(HvCallLog *log, uint64_t opcode, uint64_t *args,
     ret = spapr_hcall(log->m, cpu, opcode, args);
     /* consecutive label reads with one status collapse into one row */
     if (log->have_run && r->opcode == opcode && r->ret == ret &&
-        opcode == H_SCM_READ_METADATA && !note && !r->note) {
+        opcode == PAPR_H_SCM_READ_METADATA && !note && !r->note) {
         r->count++;
         memcpy(r->last_in, in, sizeof(in));
         return ret;

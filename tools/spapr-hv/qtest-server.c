@@ -505,7 +505,7 @@ static char *cmd_rtas(QtestServer *s, char **w, unsigned int n)
      * No RTAS calls are implemented; QEMU answers an unknown name with
      * H_PARAMETER printed unsigned, and so do we.
      */
-    return g_strdup_printf("OK %" PRIu64, (uint64_t)(int64_t)H_PARAMETER);
+    return g_strdup_printf("OK %" PRIu64, (uint64_t)(int64_t)PAPR_H_PARAMETER);
 }
 
 static char *cmd_fdt(QtestServer *s, char **w, unsigned int n)

@@ -102,7 +102,7 @@ static bool parse_regs(char **w, uint64_t *regs)
 
 static bool is_busy(int64_t st)
 {
-    return st == H_BUSY || H_IS_LONG_BUSY(st);
+    return st == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(st);
 }
 
 static bool diverge(Replay *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -163,7 +163,7 @@ static bool check_writes(Replay *r)
         }
         for (k = 0; k < b->data->len; k++) {
             if (got[k] != b->data->data[k] &&
-                !(r->opcode == H_SCM_PERFORMANCE_STATS &&
+                !(r->opcode == PAPR_H_SCM_PERFORMANCE_STATS &&
                   stats_time_value(b->data, k))) {
                 return diverge(r, "guest memory at 0x%" PRIx64 " is 0x%02x,"
                                " recorded 0x%02x", b->gpa + k, got[k],
@@ -208,7 +208,7 @@ static bool run_flush(Replay *r, int64_t want, const uint64_t *want_out)
         }
         args[1] = mapped;
     }
-    ret = spapr_hcall(r->hv->m, replay_cpu(r), H_SCM_FLUSH, args);
+    ret = spapr_hcall(r->hv->m, replay_cpu(r), PAPR_H_SCM_FLUSH, args);
     if (is_busy(want)) {
         uint64_t *key = g_new(uint64_t, 1), *val = g_new(uint64_t, 1);
 
@@ -238,7 +238,7 @@ static bool run_flush(Replay *r, int64_t want, const uint64_t *want_out)
         g_usleep(100);
         memcpy(args, r->in, sizeof(args));
         args[1] = tok;
-        ret = spapr_hcall(r->hv->m, replay_cpu(r), H_SCM_FLUSH, args);
+        ret = spapr_hcall(r->hv->m, replay_cpu(r), PAPR_H_SCM_FLUSH, args);
     }
     if (rec_tok) {
         g_hash_table_remove(r->tokens, &rec_tok);
@@ -257,7 +257,7 @@ static bool run_call(Replay *r, int64_t want, const uint64_t *want_out)
     unsigned int i;
 
     r->calls++;
-    if (r->opcode == H_SCM_FLUSH) {
+    if (r->opcode == PAPR_H_SCM_FLUSH) {
         /* r4 (token) and r5 (the token passed) are compared by meaning */
         if (!run_flush(r, want, want_out)) {
             return false;

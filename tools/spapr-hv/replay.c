@@ -22,7 +22,7 @@
 
 static bool busy(int64_t rc)
 {
-    return rc == H_BUSY || H_IS_LONG_BUSY(rc);
+    return rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc);
 }
 
 static void wait_busy(HvMachine *hv, int64_t rc)
@@ -52,12 +52,12 @@ static int64_t bind(HvMachine *hv, HvCallLog *log, uint32_t drc,
         a[2] = blocks;
         a[3] = SPAPR_SCM_BIND_ANY_ADDR;
         a[4] = token;
-        rc = hv_call_log_hcall(log, H_SCM_BIND_MEM, a, NULL);
+        rc = hv_call_log_hcall(log, PAPR_H_SCM_BIND_MEM, a, NULL);
         token = a[0];
-        if (*addr == UINT64_MAX && rc == H_SUCCESS) {
+        if (*addr == UINT64_MAX && rc == PAPR_H_SUCCESS) {
             *addr = a[1];
         }
-    } while (rc == H_BUSY && ++i < BUSY_RETRIES);
+    } while (rc == PAPR_H_BUSY && ++i < BUSY_RETRIES);
     return rc;
 }
 
@@ -69,10 +69,10 @@ static int64_t unbind_all(HvMachine *hv, HvCallLog *log, uint32_t drc)
 
     do {
         memset(a, 0, sizeof(a));
-        a[0] = H_UNBIND_SCOPE_DRC;
+        a[0] = PAPR_H_UNBIND_SCOPE_DRC;
         a[1] = drc;
         a[2] = token;
-        rc = hv_call_log_hcall(log, H_SCM_UNBIND_ALL, a, NULL);
+        rc = hv_call_log_hcall(log, PAPR_H_SCM_UNBIND_ALL, a, NULL);
         token = a[0];
         if (busy(rc)) {
             wait_busy(hv, rc);
@@ -88,9 +88,9 @@ static void read_stats(HvMachine *hv, HvCallLog *log, uint32_t drc)
     uint32_t n = 0;
     int64_t rc;
 
-    rc = hv_call_log_hcall(log, H_SCM_PERFORMANCE_STATS, a,
+    rc = hv_call_log_hcall(log, PAPR_H_SCM_PERFORMANCE_STATS, a,
                            "size query (NULL buffer)");
-    if (rc != H_SUCCESS || a[0] == 0) {
+    if (rc != PAPR_H_SUCCESS || a[0] == 0) {
         hv_call_log_note(log, "no performance stats (Linux goes on)");
         return;
     }
@@ -109,8 +109,8 @@ static void read_stats(HvMachine *hv, HvCallLog *log, uint32_t drc)
     a[0] = drc;
     a[1] = STATS_BUF_GPA;
     a[2] = size;
-    rc = hv_call_log_hcall(log, H_SCM_PERFORMANCE_STATS, a, "read all");
-    if (rc != H_SUCCESS) {
+    rc = hv_call_log_hcall(log, PAPR_H_SCM_PERFORMANCE_STATS, a, "read all");
+    if (rc != PAPR_H_SUCCESS) {
         return;
     }
     spapr_guest_ldl_be(hv->m, STATS_BUF_GPA + 12, &n);
@@ -134,8 +134,8 @@ static void read_labels(HvCallLog *log, uint32_t drc, uint64_t label_size,
         uint64_t len = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
         uint64_t a[SPAPR_HCALL_NR_ARGS] = { drc, off, len };
 
-        if (hv_call_log_hcall(log, H_SCM_READ_METADATA, a, NULL) !=
-            H_SUCCESS) {
+        if (hv_call_log_hcall(log, PAPR_H_SCM_READ_METADATA, a, NULL) !=
+            PAPR_H_SUCCESS) {
             return;
         }
         if (off == 0) {
@@ -155,7 +155,7 @@ static void flush(HvMachine *hv, HvCallLog *log, uint32_t drc)
         memset(a, 0, sizeof(a));
         a[0] = drc;
         a[1] = token;
-        rc = hv_call_log_hcall(log, H_SCM_FLUSH, a, NULL);
+        rc = hv_call_log_hcall(log, PAPR_H_SCM_FLUSH, a, NULL);
         if (busy(rc)) {
             token = a[0];
             wait_busy(hv, rc);
@@ -177,25 +177,25 @@ static bool probe_one(HvMachine *hv, HvCallLog *log, SpaprNvdimm *nv)
                      bs >> 20, spapr_nvdimm_label_size(nv),
                      spapr_nvdimm_uuid(nv));
     rc = bind(hv, log, drc, blocks, &addr);
-    if (rc == H_OVERLAP) {
+    if (rc == PAPR_H_OVERLAP) {
         uint64_t q0[SPAPR_HCALL_NR_ARGS] = { drc, 0 };
         uint64_t q1[SPAPR_HCALL_NR_ARGS] = { drc, blocks - 1 };
 
         hv_call_log_note(log, "already bound: query the binding");
-        if (hv_call_log_hcall(log, H_SCM_QUERY_BLOCK_MEM_BINDING, q0,
-                              NULL) == H_SUCCESS &&
-            hv_call_log_hcall(log, H_SCM_QUERY_BLOCK_MEM_BINDING, q1,
-                              NULL) == H_SUCCESS &&
+        if (hv_call_log_hcall(log, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, q0,
+                              NULL) == PAPR_H_SUCCESS &&
+            hv_call_log_hcall(log, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, q1,
+                              NULL) == PAPR_H_SUCCESS &&
             q1[0] - q0[0] == (blocks - 1) * bs) {
             addr = q0[0];
-            rc = H_SUCCESS;
+            rc = PAPR_H_SUCCESS;
         } else {
             hv_call_log_note(log, "query failed: unbind, then bind again");
             unbind_all(hv, log, drc);
             rc = bind(hv, log, drc, blocks, &addr);
         }
     }
-    if (rc != H_SUCCESS) {
+    if (rc != PAPR_H_SUCCESS) {
         hv_call_log_note(log, "bind err: %" PRId64 " (Linux: -ENXIO)", rc);
         return false;
     }
@@ -204,13 +204,13 @@ static bool probe_one(HvMachine *hv, HvCallLog *log, SpaprNvdimm *nv)
     memset(a, 0, sizeof(a));
     a[0] = 8;
     a[1] = addr;
-    hv_call_log_hcall(log, H_LOGICAL_CI_LOAD, a,
+    hv_call_log_hcall(log, PAPR_H_LOGICAL_CI_LOAD, a,
                       "first data word, through the bound range");
     read_stats(hv, log, drc);
     memset(a, 0, sizeof(a));
     a[0] = drc;
-    rc = hv_call_log_hcall(log, H_SCM_HEALTH, a, NULL);
-    if (rc == H_SUCCESS && (a[0] & a[1] & (1ULL << 63 | 1ULL << 57))) {
+    rc = hv_call_log_hcall(log, PAPR_H_SCM_HEALTH, a, NULL);
+    if (rc == PAPR_H_SUCCESS && (a[0] & a[1] & (1ULL << 63 | 1ULL << 57))) {
         hv_call_log_note(log, "health: unarmed (NDD_UNARMED)");
     }
     read_labels(log, drc, spapr_nvdimm_label_size(nv), &first8);

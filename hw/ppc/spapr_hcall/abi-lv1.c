@@ -28,14 +28,14 @@ static uint64_t rtc_seconds(SpaprMachine *m)
 static int64_t h_lv1_pause(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
                            uint64_t *args)
 {
-    return LV1_SUCCESS;             /* a wake-up at once, like EV_IDLE */
+    return SPAPR_LV1_SUCCESS;             /* a wake-up at once, like EV_IDLE */
 }
 
 static int64_t h_lv1_get_lpar_id(SpaprMachine *m, SpaprCpu *cpu,
                                  uint64_t nr, uint64_t *args)
 {
     args[0] = SPAPR_PS3_LPAR_ID;
-    return LV1_SUCCESS;
+    return SPAPR_LV1_SUCCESS;
 }
 
 /* r4 = firmware version, r5 = vendor id */
@@ -44,7 +44,7 @@ static int64_t h_lv1_get_version_info(SpaprMachine *m, SpaprCpu *cpu,
 {
     args[0] = SPAPR_PS3_VERSION;
     args[1] = 0;
-    return LV1_SUCCESS;
+    return SPAPR_LV1_SUCCESS;
 }
 
 /* r4 = seconds, r5 = the time base at that moment */
@@ -57,16 +57,16 @@ static int64_t h_lv1_get_rtc(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
     args[0] = t / NS_PER_SEC;
     args[1] = t / NS_PER_SEC * SPAPR_PS3_TIMEBASE_HZ +
               t % NS_PER_SEC * SPAPR_PS3_TIMEBASE_HZ / NS_PER_SEC;
-    return LV1_SUCCESS;
+    return SPAPR_LV1_SUCCESS;
 }
 
 const SpaprHcallInfo spapr_abi_rows_ps3[] = {
-    { LV1_PAUSE, "lv1_pause", h_lv1_pause, "ps3", 1, 0 },
-    { LV1_GET_LOGICAL_PARTITION_ID, "lv1_get_logical_partition_id",
+    { SPAPR_LV1_PAUSE, "lv1_pause", h_lv1_pause, "ps3", 1, 0 },
+    { SPAPR_LV1_GET_LOGICAL_PARTITION_ID, "lv1_get_logical_partition_id",
       h_lv1_get_lpar_id, "ps3", 0, 1 },
-    { LV1_GET_VERSION_INFO, "lv1_get_version_info", h_lv1_get_version_info,
+    { SPAPR_LV1_GET_VERSION_INFO, "lv1_get_version_info", h_lv1_get_version_info,
       "ps3", 0, 2 },
-    { LV1_GET_RTC, "lv1_get_rtc", h_lv1_get_rtc, "ps3", 0, 2 },
+    { SPAPR_LV1_GET_RTC, "lv1_get_rtc", h_lv1_get_rtc, "ps3", 0, 2 },
 };
 const size_t spapr_abi_rows_ps3_len = G_N_ELEMENTS(spapr_abi_rows_ps3);
 
@@ -76,7 +76,7 @@ static int64_t h_beat_rtc_read(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
                                uint64_t *args)
 {
     args[0] = rtc_seconds(m);
-    return LV1_SUCCESS;
+    return SPAPR_LV1_SUCCESS;
 }
 
 /*
@@ -90,7 +90,7 @@ static int64_t h_beat_put_console(SpaprMachine *m, SpaprCpu *cpu,
     uint64_t len = args[1], i;
 
     if (len > SPAPR_BEAT_CONSOLE_MAX) {
-        return LV1_ILLEGAL_PARAMETER_VALUE;
+        return SPAPR_LV1_ILLEGAL_PARAMETER_VALUE;
     }
     for (i = 0; i < len; i++) {
         char c = args[2 + i / 8] >> (56 - 8 * (i % 8));
@@ -99,15 +99,15 @@ static int64_t h_beat_put_console(SpaprMachine *m, SpaprCpu *cpu,
     }
     text[len] = 0;
     trace_spapr_abi_console(m, "beat", text);
-    return LV1_SUCCESS;
+    return SPAPR_LV1_SUCCESS;
 }
 
 const SpaprHcallInfo spapr_abi_rows_beat[] = {
-    { BEAT_PAUSE, "beat_pause", h_lv1_pause, "beat", 1, 0 },
-    { BEAT_GET_LOGICAL_PARTITION_ID, "beat_get_logical_partition_id",
+    { SPAPR_BEAT_PAUSE, "beat_pause", h_lv1_pause, "beat", 1, 0 },
+    { SPAPR_BEAT_GET_LOGICAL_PARTITION_ID, "beat_get_logical_partition_id",
       h_lv1_get_lpar_id, "beat", 0, 1 },
-    { BEAT_PUT_CHARACTERS_TO_CONSOLE, "beat_put_characters_to_console",
+    { SPAPR_BEAT_PUT_CHARACTERS_TO_CONSOLE, "beat_put_characters_to_console",
       h_beat_put_console, "beat", 4, 0 },
-    { BEAT_RTC_READ, "beat_rtc_read", h_beat_rtc_read, "beat", 0, 1 },
+    { SPAPR_BEAT_RTC_READ, "beat_rtc_read", h_beat_rtc_read, "beat", 0, 1 },
 };
 const size_t spapr_abi_rows_beat_len = G_N_ELEMENTS(spapr_abi_rows_beat);

@@ -21,18 +21,18 @@
 static int64_t h_xen_version(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
                              uint64_t *args)
 {
-    static const char extra[XEN_EXTRAVERSION_LEN] = ".0";
+    static const char extra[SPAPR_XEN_EXTRAVERSION_LEN] = ".0";
 
     switch (args[0]) {
-    case XENVER_VERSION:
+    case SPAPR_XENVER_VERSION:
         return SPAPR_XEN_VERSION;
-    case XENVER_EXTRAVERSION:
+    case SPAPR_XENVER_EXTRAVERSION:
         if (!spapr_guest_write(m, args[1], extra, sizeof(extra))) {
-            return -XEN_EFAULT;
+            return -SPAPR_XEN_EFAULT;
         }
         return 0;
     default:
-        return -XEN_ENOSYS;
+        return -SPAPR_XEN_ENOSYS;
     }
 }
 
@@ -43,15 +43,15 @@ static int64_t h_xen_console_io(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
     g_autofree char *text = NULL;
     uint64_t count = args[1], i;
 
-    if (args[0] != CONSOLEIO_WRITE) {
-        return -XEN_ENOSYS;
+    if (args[0] != SPAPR_XEN_CONSOLEIO_WRITE) {
+        return -SPAPR_XEN_ENOSYS;
     }
     if (count > SPAPR_XEN_CONSOLE_MAX) {
-        return -XEN_EINVAL;
+        return -SPAPR_XEN_EINVAL;
     }
     text = g_malloc(count + 1);
     if (!spapr_guest_read(m, args[2], text, count)) {
-        return -XEN_EFAULT;
+        return -SPAPR_XEN_EFAULT;
     }
     for (i = 0; i < count; i++) {
         if (!g_ascii_isprint(text[i])) {
@@ -66,15 +66,15 @@ static int64_t h_xen_console_io(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
 static int64_t h_xen_sched_op(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
                               uint64_t *args)
 {
-    return args[0] == SCHEDOP_YIELD ? 0 : -XEN_ENOSYS;
+    return args[0] == SPAPR_XEN_SCHEDOP_YIELD ? 0 : -SPAPR_XEN_ENOSYS;
 }
 
 const SpaprHcallInfo spapr_abi_rows_xen[] = {
-    { XEN_HYPERVISOR_XEN_VERSION, "xen_version", h_xen_version, "xen",
+    { SPAPR_XEN_HYPERVISOR_XEN_VERSION, "xen_version", h_xen_version, "xen",
       2, 0 },
-    { XEN_HYPERVISOR_CONSOLE_IO, "console_io", h_xen_console_io, "xen",
+    { SPAPR_XEN_HYPERVISOR_CONSOLE_IO, "console_io", h_xen_console_io, "xen",
       3, 0 },
-    { XEN_HYPERVISOR_SCHED_OP, "sched_op", h_xen_sched_op, "xen",
+    { SPAPR_XEN_HYPERVISOR_SCHED_OP, "sched_op", h_xen_sched_op, "xen",
       2, 0 },
 };
 const size_t spapr_abi_rows_xen_len = G_N_ELEMENTS(spapr_abi_rows_xen);
@@ -116,7 +116,7 @@ static void put_stub(uint8_t *p, uint32_t nr, SpaprXenPageMode mode)
     static const uint8_t ud2[] = { 0x0f, 0x0b };
     static const uint8_t save[] = { X86_PUSH_RCX, X86_REX_B, X86_PUSH_R11 };
     static const uint8_t restore[] = { X86_REX_B, X86_POP_R11, X86_POP_RCX };
-    bool iret = nr == XEN_HYPERVISOR_IRET;
+    bool iret = nr == SPAPR_XEN_HYPERVISOR_IRET;
 
     switch (mode) {
     case SPAPR_XEN_PAGE_HVM_VMX:

@@ -12,11 +12,11 @@
 /* Ids below this are found through a per-type array, without hashing */
 #define DRC_DENSE_IDS   4096
 
-struct SpaprDrcRegistry {
+struct PaprDrcRegistry {
     GHashTable *by_index;           /* index -> SpaprDrc */
     GPtrArray *sorted;              /* SpaprDrc, ascending index */
     /* type -> array of DRC_DENSE_IDS pointers, allocated on first use */
-    SpaprDrc **dense[SPAPR_DRC_TYPE_PMEM + 1];
+    PaprDrc **dense[PAPR_DRC_TYPE_PMEM + 1];
 };
 
 typedef struct DrcTypeInfo {
@@ -26,15 +26,15 @@ typedef struct DrcTypeInfo {
 } DrcTypeInfo;
 
 static const DrcTypeInfo drc_types[] = {
-    [SPAPR_DRC_TYPE_CPU]  = { "CPU",  "CPU ",  true },
-    [SPAPR_DRC_TYPE_PHB]  = { "PHB",  "PHB ",  true },
-    [SPAPR_DRC_TYPE_VIO]  = { "SLOT", "C",     false },
-    [SPAPR_DRC_TYPE_PCI]  = { "28",   "C",     false },
-    [SPAPR_DRC_TYPE_LMB]  = { "MEM",  "LMB ",  true },
-    [SPAPR_DRC_TYPE_PMEM] = { "PMEM", "PMEM ", true },
+    [PAPR_DRC_TYPE_CPU]  = { "CPU",  "CPU ",  true },
+    [PAPR_DRC_TYPE_PHB]  = { "PHB",  "PHB ",  true },
+    [PAPR_DRC_TYPE_VIO]  = { "SLOT", "C",     false },
+    [PAPR_DRC_TYPE_PCI]  = { "28",   "C",     false },
+    [PAPR_DRC_TYPE_LMB]  = { "MEM",  "LMB ",  true },
+    [PAPR_DRC_TYPE_PMEM] = { "PMEM", "PMEM ", true },
 };
 
-static const DrcTypeInfo *type_info(SpaprDrcType type)
+static const DrcTypeInfo *type_info(PaprDrcType type)
 {
     if ((unsigned int)type >= G_N_ELEMENTS(drc_types) ||
         !drc_types[type].type_name) {
@@ -43,15 +43,15 @@ static const DrcTypeInfo *type_info(SpaprDrcType type)
     return &drc_types[type];
 }
 
-uint32_t spapr_drc_index_make(SpaprDrcType type, uint32_t id)
+uint32_t papr_drc_index_make(PaprDrcType type, uint32_t id)
 {
-    return ((uint32_t)type << SPAPR_DRC_INDEX_TYPE_SHIFT) |
-           (id & SPAPR_DRC_INDEX_ID_MASK);
+    return ((uint32_t)type << PAPR_DRC_INDEX_TYPE_SHIFT) |
+           (id & PAPR_DRC_INDEX_ID_MASK);
 }
 
-bool spapr_drc_index_type(uint32_t index, SpaprDrcType *type)
+bool papr_drc_index_type(uint32_t index, PaprDrcType *type)
 {
-    SpaprDrcType t = index >> SPAPR_DRC_INDEX_TYPE_SHIFT;
+    PaprDrcType t = index >> PAPR_DRC_INDEX_TYPE_SHIFT;
 
     if (!type_info(t)) {
         return false;
@@ -60,43 +60,43 @@ bool spapr_drc_index_type(uint32_t index, SpaprDrcType *type)
     return true;
 }
 
-const char *spapr_drc_type_name(SpaprDrcType type)
+const char *papr_drc_type_name(PaprDrcType type)
 {
     const DrcTypeInfo *ti = type_info(type);
 
     return ti ? ti->type_name : NULL;
 }
 
-const char *spapr_drc_name_prefix(SpaprDrcType type)
+const char *papr_drc_name_prefix(PaprDrcType type)
 {
     const DrcTypeInfo *ti = type_info(type);
 
     return ti ? ti->name_prefix : NULL;
 }
 
-bool spapr_drc_is_logical(SpaprDrcType type)
+bool papr_drc_is_logical(PaprDrcType type)
 {
     const DrcTypeInfo *ti = type_info(type);
 
     return ti && ti->logical;
 }
 
-static void drc_free(SpaprDrc *drc)
+static void drc_free(PaprDrc *drc)
 {
     g_free(drc->name);
     g_free(drc);
 }
 
-SpaprDrcRegistry *spapr_drc_registry_new(void)
+PaprDrcRegistry *papr_drc_registry_new(void)
 {
-    SpaprDrcRegistry *reg = g_new0(SpaprDrcRegistry, 1);
+    PaprDrcRegistry *reg = g_new0(PaprDrcRegistry, 1);
 
     reg->by_index = g_hash_table_new(g_direct_hash, g_direct_equal);
     reg->sorted = g_ptr_array_new_with_free_func((GDestroyNotify)drc_free);
     return reg;
 }
 
-void spapr_drc_registry_free(SpaprDrcRegistry *reg)
+void papr_drc_registry_free(PaprDrcRegistry *reg)
 {
     unsigned int t;
 
@@ -112,13 +112,13 @@ void spapr_drc_registry_free(SpaprDrcRegistry *reg)
 }
 
 /* Position of the first connector with an index >= @index. */
-static guint sorted_pos(SpaprDrcRegistry *reg, uint32_t index)
+static guint sorted_pos(PaprDrcRegistry *reg, uint32_t index)
 {
     guint lo = 0, hi = reg->sorted->len;
 
     while (lo < hi) {
         guint mid = lo + (hi - lo) / 2;
-        SpaprDrc *d = g_ptr_array_index(reg->sorted, mid);
+        PaprDrc *d = g_ptr_array_index(reg->sorted, mid);
 
         if (d->index < index) {
             lo = mid + 1;
@@ -129,23 +129,23 @@ static guint sorted_pos(SpaprDrcRegistry *reg, uint32_t index)
     return lo;
 }
 
-static SpaprDrcState empty_state(SpaprDrcType type)
+static PaprDrcState empty_state(PaprDrcType type)
 {
-    return spapr_drc_is_logical(type) ? SPAPR_DRC_STATE_LOGICAL_UNUSABLE
-                                      : SPAPR_DRC_STATE_PHYSICAL_POWERON;
+    return papr_drc_is_logical(type) ? PAPR_DRC_STATE_LOGICAL_UNUSABLE
+                                      : PAPR_DRC_STATE_PHYSICAL_POWERON;
 }
 
-static SpaprDrcState ready_state(SpaprDrcType type)
+static PaprDrcState ready_state(PaprDrcType type)
 {
-    return spapr_drc_is_logical(type) ? SPAPR_DRC_STATE_LOGICAL_CONFIGURED
-                                      : SPAPR_DRC_STATE_PHYSICAL_CONFIGURED;
+    return papr_drc_is_logical(type) ? PAPR_DRC_STATE_LOGICAL_CONFIGURED
+                                      : PAPR_DRC_STATE_PHYSICAL_CONFIGURED;
 }
 
-SpaprDrc *spapr_drc_new(SpaprDrcRegistry *reg, SpaprDrcType type,
+PaprDrc *papr_drc_new(PaprDrcRegistry *reg, PaprDrcType type,
                         uint32_t id, GError **errp)
 {
     const DrcTypeInfo *ti = type_info(type);
-    SpaprDrc *drc;
+    PaprDrc *drc;
     uint32_t index;
 
     if (!ti) {
@@ -153,18 +153,18 @@ SpaprDrc *spapr_drc_new(SpaprDrcRegistry *reg, SpaprDrcType type,
                     "unknown DRC type %d", type);
         return NULL;
     }
-    if (id > SPAPR_DRC_INDEX_ID_MASK) {
+    if (id > PAPR_DRC_INDEX_ID_MASK) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "DRC id %u does not fit in 28 bits", id);
         return NULL;
     }
-    index = spapr_drc_index_make(type, id);
+    index = papr_drc_index_make(type, id);
     if (g_hash_table_contains(reg->by_index, GUINT_TO_POINTER(index))) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_EXISTS,
                     "DRC index 0x%08x already exists", index);
         return NULL;
     }
-    drc = g_new0(SpaprDrc, 1);
+    drc = g_new0(PaprDrc, 1);
     drc->index = index;
     drc->type = type;
     drc->id = id;
@@ -174,16 +174,16 @@ SpaprDrc *spapr_drc_new(SpaprDrcRegistry *reg, SpaprDrcType type,
     g_ptr_array_insert(reg->sorted, sorted_pos(reg, index), drc);
     if (id < DRC_DENSE_IDS) {
         if (!reg->dense[type]) {
-            reg->dense[type] = g_new0(SpaprDrc *, DRC_DENSE_IDS);
+            reg->dense[type] = g_new0(PaprDrc *, DRC_DENSE_IDS);
         }
         reg->dense[type][id] = drc;
     }
     return drc;
 }
 
-bool spapr_drc_delete(SpaprDrcRegistry *reg, uint32_t index, GError **errp)
+bool papr_drc_delete(PaprDrcRegistry *reg, uint32_t index, GError **errp)
 {
-    SpaprDrc *drc = spapr_drc_by_index(reg, index);
+    PaprDrc *drc = papr_drc_by_index(reg, index);
 
     if (!drc) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_NOT_FOUND,
@@ -204,10 +204,10 @@ bool spapr_drc_delete(SpaprDrcRegistry *reg, uint32_t index, GError **errp)
     return true;
 }
 
-SpaprDrc *spapr_drc_by_index(SpaprDrcRegistry *reg, uint32_t index)
+PaprDrc *papr_drc_by_index(PaprDrcRegistry *reg, uint32_t index)
 {
-    unsigned int type = index >> SPAPR_DRC_INDEX_TYPE_SHIFT;
-    uint32_t id = index & SPAPR_DRC_INDEX_ID_MASK;
+    unsigned int type = index >> PAPR_DRC_INDEX_TYPE_SHIFT;
+    uint32_t id = index & PAPR_DRC_INDEX_ID_MASK;
 
     /* Hot path of every SCM hcall: small ids skip the hash table */
     if (id < DRC_DENSE_IDS && type < G_N_ELEMENTS(reg->dense)) {
@@ -216,23 +216,23 @@ SpaprDrc *spapr_drc_by_index(SpaprDrcRegistry *reg, uint32_t index)
     return g_hash_table_lookup(reg->by_index, GUINT_TO_POINTER(index));
 }
 
-SpaprDrcLookup spapr_drc_lookup(SpaprDrcRegistry *reg, uint32_t index,
-                                SpaprDrcType type, SpaprDrc **out)
+PaprDrcLookup papr_drc_lookup(PaprDrcRegistry *reg, uint32_t index,
+                                PaprDrcType type, PaprDrc **out)
 {
-    SpaprDrc *drc = spapr_drc_by_index(reg, index);
+    PaprDrc *drc = papr_drc_by_index(reg, index);
 
     *out = NULL;
     if (!drc) {
-        return SPAPR_DRC_NO_SUCH_INDEX;
+        return PAPR_DRC_NO_SUCH_INDEX;
     }
     if (drc->type != type) {
-        return SPAPR_DRC_WRONG_TYPE;
+        return PAPR_DRC_WRONG_TYPE;
     }
     *out = drc;
-    return drc->dev ? SPAPR_DRC_FOUND : SPAPR_DRC_EMPTY;
+    return drc->dev ? PAPR_DRC_FOUND : PAPR_DRC_EMPTY;
 }
 
-bool spapr_drc_attach(SpaprDrc *drc, SpaprDevice *dev, GError **errp)
+bool papr_drc_attach(PaprDrc *drc, SpaprDevice *dev, GError **errp)
 {
     if (drc->dev) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_EXISTS,
@@ -245,37 +245,37 @@ bool spapr_drc_attach(SpaprDrc *drc, SpaprDevice *dev, GError **errp)
     return true;
 }
 
-void spapr_drc_detach(SpaprDrc *drc)
+void papr_drc_detach(PaprDrc *drc)
 {
     drc->dev = NULL;
     drc->state = empty_state(drc->type);
 }
 
-void spapr_drc_reset(SpaprDrc *drc)
+void papr_drc_reset(PaprDrc *drc)
 {
     drc->state = drc->dev ? ready_state(drc->type) : empty_state(drc->type);
 }
 
-unsigned int spapr_drc_count(SpaprDrcRegistry *reg, uint32_t mask)
+unsigned int papr_drc_count(PaprDrcRegistry *reg, uint32_t mask)
 {
     unsigned int n = 0;
     guint i;
 
     for (i = 0; i < reg->sorted->len; i++) {
-        SpaprDrc *drc = g_ptr_array_index(reg->sorted, i);
+        PaprDrc *drc = g_ptr_array_index(reg->sorted, i);
 
         n += (mask >> drc->type) & 1;
     }
     return n;
 }
 
-void spapr_drc_foreach(SpaprDrcRegistry *reg, uint32_t mask,
-                       SpaprDrcFunc fn, void *opaque)
+void papr_drc_foreach(PaprDrcRegistry *reg, uint32_t mask,
+                       PaprDrcFunc fn, void *opaque)
 {
     guint i;
 
     for (i = 0; i < reg->sorted->len; i++) {
-        SpaprDrc *drc = g_ptr_array_index(reg->sorted, i);
+        PaprDrc *drc = g_ptr_array_index(reg->sorted, i);
 
         if ((mask >> drc->type) & 1) {
             fn(drc, opaque);

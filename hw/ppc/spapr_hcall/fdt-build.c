@@ -379,10 +379,10 @@ static void *build(SpaprMachine *m, const void *src, size_t hint,
 /* A size that usually fits in one pass. */
 static size_t size_hint(SpaprMachine *m)
 {
-    SpaprDrcRegistry *drcs = spapr_machine_drcs(m);
-    unsigned int n = spapr_drc_count(drcs, SPAPR_DRC_MASK_ANY);
-    unsigned int pmem = spapr_drc_count(drcs,
-                                        SPAPR_DRC_MASK(SPAPR_DRC_TYPE_PMEM));
+    PaprDrcRegistry *drcs = spapr_machine_drcs(m);
+    unsigned int n = papr_drc_count(drcs, PAPR_DRC_MASK_ANY);
+    unsigned int pmem = papr_drc_count(drcs,
+                                        PAPR_DRC_MASK(PAPR_DRC_TYPE_PMEM));
 
     return 4096 + (size_t)n * 64 + (size_t)pmem * 512;
 }

@@ -48,14 +48,14 @@ typedef struct CollectCtx {
     GHashTable *seen;
 } CollectCtx;
 
-static void collect_one(SpaprDrc *drc, void *opaque)
+static void collect_one(PaprDrc *drc, void *opaque)
 {
     CollectCtx *c = opaque;
     SpaprFdtDrc d = {
         .index = drc->index,
         .power_domain = SPAPR_FDT_DRC_POWER_DOMAIN_NONE,
         .name = g_strdup(drc->name),
-        .type = g_strdup(spapr_drc_type_name(drc->type)),
+        .type = g_strdup(papr_drc_type_name(drc->type)),
     };
 
     g_array_append_val(c->out, d);
@@ -165,7 +165,7 @@ GArray *spapr_fdt_drc_collect(SpaprMachine *m, uint32_t mask,
     c.out = g_array_new(FALSE, FALSE, sizeof(SpaprFdtDrc));
     g_array_set_clear_func(c.out, drc_clear);
     c.seen = g_hash_table_new(g_direct_hash, g_direct_equal);
-    spapr_drc_foreach(spapr_machine_drcs(m), mask, collect_one, &c);
+    papr_drc_foreach(spapr_machine_drcs(m), mask, collect_one, &c);
     if (src && srcoff >= 0 && !merge_src(&c, src, srcoff, errp)) {
         g_hash_table_destroy(c.seen);
         g_array_unref(c.out);

@@ -17,7 +17,7 @@
 #include "spapr-hcall/fdt.h"
 
 /* Where DRC properties go: CPU connectors on /cpus, the rest on root. */
-#define SPAPR_FDT_DRC_MASK_CPUS     SPAPR_DRC_MASK(SPAPR_DRC_TYPE_CPU)
+#define SPAPR_FDT_DRC_MASK_CPUS     PAPR_DRC_MASK(PAPR_DRC_TYPE_CPU)
 #define SPAPR_FDT_DRC_MASK_ROOT     (~SPAPR_FDT_DRC_MASK_CPUS)
 
 /* "No power control": the value QEMU and PowerVM give logical DRCs. */

@@ -79,7 +79,7 @@ typedef struct PmemCtx {
     int ret;
 } PmemCtx;
 
-static void pmem_one(SpaprDrc *drc, void *opaque)
+static void pmem_one(PaprDrc *drc, void *opaque)
 {
     PmemCtx *c = opaque;
     SpaprNvdimm *nv = drc->dev ? spapr_nvdimm_from_device(drc->dev) : NULL;
@@ -93,15 +93,15 @@ int spapr_fdt_pmem_children(void *sw, SpaprMachine *m)
 {
     PmemCtx c = { .sw = sw, .ret = 0 };
 
-    spapr_drc_foreach(spapr_machine_drcs(m),
-                      SPAPR_DRC_MASK(SPAPR_DRC_TYPE_PMEM), pmem_one, &c);
+    papr_drc_foreach(spapr_machine_drcs(m),
+                      PAPR_DRC_MASK(PAPR_DRC_TYPE_PMEM), pmem_one, &c);
     return c.ret;
 }
 
 bool spapr_fdt_pmem_child_owned(SpaprMachine *m, const char *name)
 {
     static const char prefix[] = "ibm,pmemory@";
-    SpaprDrc *drc;
+    PaprDrc *drc;
     char *end;
     uint64_t index;
 
@@ -112,8 +112,8 @@ bool spapr_fdt_pmem_child_owned(SpaprMachine *m, const char *name)
     if (*end || index > UINT32_MAX) {
         return false;
     }
-    drc = spapr_drc_by_index(spapr_machine_drcs(m), index);
-    return drc && drc->type == SPAPR_DRC_TYPE_PMEM && drc->dev &&
+    drc = papr_drc_by_index(spapr_machine_drcs(m), index);
+    return drc && drc->type == PAPR_DRC_TYPE_PMEM && drc->dev &&
            spapr_nvdimm_from_device(drc->dev);
 }
 
@@ -151,8 +151,8 @@ static int copy_node(const void *from, int src, void *to, int parent)
 int spapr_fdt_add_pmem_node(SpaprMachine *m, uint32_t drc_index, void *fdt,
                             int parent, GError **errp)
 {
-    SpaprDrc *drc = spapr_drc_by_index(spapr_machine_drcs(m), drc_index);
-    SpaprNvdimm *nv = drc && drc->type == SPAPR_DRC_TYPE_PMEM && drc->dev
+    PaprDrc *drc = papr_drc_by_index(spapr_machine_drcs(m), drc_index);
+    SpaprNvdimm *nv = drc && drc->type == PAPR_DRC_TYPE_PMEM && drc->dev
                       ? spapr_nvdimm_from_device(drc->dev) : NULL;
     g_autofree void *sw = NULL;
     size_t size = 4096;

@@ -44,7 +44,7 @@ int64_t spapr_guest_access_status(SpaprMachine *m, uint64_t gpa,
     spapr_machine_log(m, SPAPR_LOG_ERROR, "guest memory at 0x%" PRIx64
                       ": host page fault (backing file truncated or its "
                       "file system full)", gpa);
-    return H_HARDWARE;
+    return PAPR_H_HARDWARE;
 }
 
 bool spapr_guest_ldn_be(SpaprMachine *m, uint64_t gpa, unsigned int size,

@@ -19,13 +19,13 @@ static int64_t h_logical_ci_load(SpaprMachine *m, SpaprCpu *cpu,
     uint64_t size = args[0], addr = args[1], val;
 
     if (size != 1 && size != 2 && size != 4 && size != 8) {
-        return H_PARAMETER;
+        return PAPR_H_PARAMETER;
     }
     if (!spapr_guest_ldn_be(m, addr, size, &val)) {
-        return spapr_guest_access_status(m, addr, H_P2);
+        return spapr_guest_access_status(m, addr, PAPR_H_P2);
     }
     args[0] = val;
-    return H_SUCCESS;
+    return PAPR_H_SUCCESS;
 }
 
 static int64_t h_logical_ci_store(SpaprMachine *m, SpaprCpu *cpu,
@@ -34,18 +34,18 @@ static int64_t h_logical_ci_store(SpaprMachine *m, SpaprCpu *cpu,
     uint64_t size = args[0], addr = args[1], val = args[2];
 
     if (size != 1 && size != 2 && size != 4 && size != 8) {
-        return H_PARAMETER;
+        return PAPR_H_PARAMETER;
     }
     if (!spapr_guest_stn_be(m, addr, size, val)) {
-        return spapr_guest_access_status(m, addr, H_P2);
+        return spapr_guest_access_status(m, addr, PAPR_H_P2);
     }
-    return H_SUCCESS;
+    return PAPR_H_SUCCESS;
 }
 
 const SpaprHcallInfo spapr_hcall_set_debug[] = {
-    { H_LOGICAL_CI_LOAD, "H_LOGICAL_CI_LOAD", h_logical_ci_load,
+    { PAPR_H_LOGICAL_CI_LOAD, "H_LOGICAL_CI_LOAD", h_logical_ci_load,
       "hcall-debug", 2, 1 },
-    { H_LOGICAL_CI_STORE, "H_LOGICAL_CI_STORE", h_logical_ci_store,
+    { PAPR_H_LOGICAL_CI_STORE, "H_LOGICAL_CI_STORE", h_logical_ci_store,
       "hcall-debug", 3, 0 },
 };
 const size_t spapr_hcall_set_debug_len = G_N_ELEMENTS(spapr_hcall_set_debug);

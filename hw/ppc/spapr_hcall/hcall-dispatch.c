@@ -349,9 +349,9 @@ static G_GNUC_NO_INLINE int64_t refuse_privileged(SpaprMachine *m,
                                                   SpaprCpu *cpu,
                                                   uint64_t opcode)
 {
-    count(m, cpu, &cpu->stats->unhandled, H_PRIVILEGE, 0);
+    count(m, cpu, &cpu->stats->unhandled, PAPR_H_PRIVILEGE, 0);
     trace_spapr_hcall_privileged(m, cpu->index, opcode, cpu->msr);
-    return H_PRIVILEGE;
+    return PAPR_H_PRIVILEGE;
 }
 
 static G_GNUC_NO_INLINE int64_t refuse_unimplemented(SpaprMachine *m,
@@ -360,10 +360,10 @@ static G_GNUC_NO_INLINE int64_t refuse_unimplemented(SpaprMachine *m,
 {
     const char *name = spapr_hcall_opcode_name(opcode);
 
-    count(m, cpu, &stats_of(m, cpu)->unhandled, H_FUNCTION, 0);
+    count(m, cpu, &stats_of(m, cpu)->unhandled, PAPR_H_FUNCTION, 0);
     trace_spapr_hcall_unimplemented(m, cpu ? cpu->index : UINT32_MAX,
                                     opcode, name ? name : "unknown");
-    return H_FUNCTION;
+    return PAPR_H_FUNCTION;
 }
 
 /*

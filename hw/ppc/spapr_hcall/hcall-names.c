@@ -13,7 +13,7 @@ typedef struct NamedValue {
     const char *name;
 } NamedValue;
 
-#define N(x) { (x), #x }
+#define N(x) { (PAPR_##x), #x }
 
 /* In ascending order of value, for bsearch(). */
 static const NamedValue status_names[] = {
@@ -340,8 +340,8 @@ unsigned int spapr_hcall_long_busy_msecs(int64_t status)
 {
     static const unsigned int ms[] = { 1, 10, 100, 1000, 10000, 100000 };
 
-    if (!H_IS_LONG_BUSY(status)) {
+    if (!PAPR_H_IS_LONG_BUSY(status)) {
         return 1;
     }
-    return ms[status - H_LONG_BUSY_START_RANGE];
+    return ms[status - PAPR_H_LONG_BUSY_START_RANGE];
 }

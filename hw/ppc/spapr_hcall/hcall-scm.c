@@ -20,7 +20,7 @@
 
 static SpaprNvdimm *scm_nvdimm(SpaprMachine *m, uint64_t drc)
 {
-    SpaprDrcLookup res;
+    PaprDrcLookup res;
 
     if (drc > UINT32_MAX) {
         return NULL;
@@ -35,18 +35,18 @@ static int64_t h_scm_read_metadata(SpaprMachine *m, SpaprCpu *cpu,
     uint64_t val;
 
     if (!nv) {
-        return H_PARAMETER;
+        return PAPR_H_PARAMETER;
     }
     switch (spapr_nvdimm_label_read(nv, cpu, args[1], args[2], &val)) {
     case NVDIMM_LABEL_OK:
         args[0] = val;
-        return H_SUCCESS;
+        return PAPR_H_SUCCESS;
     case NVDIMM_LABEL_BAD_LENGTH:
-        return H_P3;
+        return PAPR_H_P3;
     case NVDIMM_LABEL_FAULT:
-        return H_HARDWARE;
+        return PAPR_H_HARDWARE;
     default:
-        return H_P2;
+        return PAPR_H_P2;
     }
 }
 
@@ -56,18 +56,18 @@ static int64_t h_scm_write_metadata(SpaprMachine *m, SpaprCpu *cpu,
     SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
 
     if (!nv) {
-        return H_PARAMETER;
+        return PAPR_H_PARAMETER;
     }
     switch (spapr_nvdimm_label_write(nv, cpu, args[1], args[3], args[2])) {
     case NVDIMM_LABEL_OK:
-        return H_SUCCESS;
+        return PAPR_H_SUCCESS;
     case NVDIMM_LABEL_BAD_LENGTH:
-        return H_P4;
+        return PAPR_H_P4;
     case NVDIMM_LABEL_FAULT:
-        return H_HARDWARE;
+        return PAPR_H_HARDWARE;
     default:
         /* out of range, read-only device, data wider than len (QEMU) */
-        return H_P2;
+        return PAPR_H_P2;
     }
 }
 
@@ -80,10 +80,10 @@ static int64_t h_scm_bind_mem(SpaprMachine *m, SpaprCpu *cpu,
     int64_t ret;
 
     if (!nv) {
-        return H_PARAMETER;
+        return PAPR_H_PARAMETER;
     }
     if (spapr_nvdimm_fault_take(nv, SPAPR_NVDIMM_OP_BIND, &ret)) {
-        if (ret != H_OVERLAP) {
+        if (ret != PAPR_H_OVERLAP) {
             args[0] = args[4];
             args[1] = 0;
             args[2] = 0;
@@ -101,21 +101,21 @@ static int64_t h_scm_bind_mem(SpaprMachine *m, SpaprCpu *cpu,
         args[0] = token;
         args[1] = gpa;
         args[2] = bound;
-        return st == NVDIMM_BIND_DONE ? H_SUCCESS : H_BUSY;
+        return st == NVDIMM_BIND_DONE ? PAPR_H_SUCCESS : PAPR_H_BUSY;
     case NVDIMM_BIND_BAD_START:
-        return H_P2;
+        return PAPR_H_P2;
     case NVDIMM_BIND_BAD_COUNT:
-        return H_P3;
+        return PAPR_H_P3;
     case NVDIMM_BIND_BAD_TARGET:
-        return H_P4;
+        return PAPR_H_P4;
     case NVDIMM_BIND_BAD_TOKEN:
-        return H_P5;
+        return PAPR_H_P5;
     case NVDIMM_BIND_OVERLAP:
-        return H_OVERLAP;
+        return PAPR_H_OVERLAP;
     case NVDIMM_BIND_NO_SPACE:
-        return H_RESOURCE;
+        return PAPR_H_RESOURCE;
     default:
-        return H_HARDWARE;
+        return PAPR_H_HARDWARE;
     }
 }
 
@@ -129,34 +129,34 @@ static int64_t h_scm_unbind_mem(SpaprMachine *m, SpaprCpu *cpu,
     int64_t ret;
 
     if (!nv) {
-        return H_PARAMETER;
+        return PAPR_H_PARAMETER;
     }
     g_mutex_lock(&m->lock);
     op = &nv->unbind_op;
     if (token) {
         if (!op->token || op->token != token || op->gpa != gpa ||
             op->count != count) {
-            ret = H_P4;
+            ret = PAPR_H_P4;
             goto out;
         }
     } else {
         if (gpa % BS) {
-            ret = H_P2;
+            ret = PAPR_H_P2;
             goto out;
         }
         if (count == 0 || count > UINT64_MAX / BS ||
             gpa + (count * BS - 1) < gpa) {
-            ret = H_P3;
+            ret = PAPR_H_P3;
             goto out;
         }
         bound = spapr_nvdimm_range_bound(nv, gpa, count);
         if (bound == 0) {
-            ret = H_NOT_FOUND;
+            ret = PAPR_H_NOT_FOUND;
             goto out;
         }
         if (bound != count) {
             /* Part of the range is not this device's memory */
-            ret = H_P3;
+            ret = PAPR_H_P3;
             goto out;
         }
         memset(op, 0, sizeof(*op));
@@ -167,7 +167,7 @@ static int64_t h_scm_unbind_mem(SpaprMachine *m, SpaprCpu *cpu,
     args[1] = n;
     if (host_error) {
         memset(op, 0, sizeof(*op));
-        ret = H_HARDWARE;
+        ret = PAPR_H_HARDWARE;
     } else if (more) {
         if (!op->token) {
             op->token = spapr_nvdimm_next_token(nv);
@@ -175,11 +175,11 @@ static int64_t h_scm_unbind_mem(SpaprMachine *m, SpaprCpu *cpu,
             op->count = count;
         }
         args[0] = op->token;
-        ret = H_BUSY;
+        ret = PAPR_H_BUSY;
     } else {
         memset(op, 0, sizeof(*op));
         args[0] = 0;
-        ret = H_SUCCESS;
+        ret = PAPR_H_SUCCESS;
     }
 out:
     g_mutex_unlock(&m->lock);
@@ -240,15 +240,15 @@ static int64_t h_scm_unbind_all(SpaprMachine *m, SpaprCpu *cpu,
     SpaprNvdimm *nv;
     UnbindAll u = { .token = token, .budget = SPAPR_NVDIMM_UNBIND_BUDGET };
     bool more;
-    int64_t ret = H_SUCCESS;
+    int64_t ret = PAPR_H_SUCCESS;
 
-    if (scope != H_UNBIND_SCOPE_ALL && scope != H_UNBIND_SCOPE_DRC) {
-        return H_PARAMETER;
+    if (scope != PAPR_H_UNBIND_SCOPE_ALL && scope != PAPR_H_UNBIND_SCOPE_DRC) {
+        return PAPR_H_PARAMETER;
     }
-    if (scope == H_UNBIND_SCOPE_DRC) {
+    if (scope == PAPR_H_UNBIND_SCOPE_DRC) {
         nv = scm_nvdimm(m, args[1]);
         if (!nv) {
-            return H_P2;
+            return PAPR_H_P2;
         }
         if (spapr_nvdimm_fault_take(nv, SPAPR_NVDIMM_OP_UNBIND_ALL, &ret)) {
             args[0] = token;
@@ -258,14 +258,14 @@ static int64_t h_scm_unbind_all(SpaprMachine *m, SpaprCpu *cpu,
         g_mutex_lock(&m->lock);
         if (token && token != nv->unbind_all_token) {
             g_mutex_unlock(&m->lock);
-            return H_P4;
+            return PAPR_H_P4;
         }
         n = spapr_nvdimm_unbind_all(nv, SPAPR_NVDIMM_UNBIND_BUDGET, &more);
         nv->unbind_all_token = more ? spapr_nvdimm_next_token(nv) : 0;
         args[0] = nv->unbind_all_token;
         args[1] = n;
         g_mutex_unlock(&m->lock);
-        return more ? H_BUSY : H_SUCCESS;
+        return more ? PAPR_H_BUSY : PAPR_H_SUCCESS;
     }
 
     g_mutex_lock(&m->lock);
@@ -273,7 +273,7 @@ static int64_t h_scm_unbind_all(SpaprMachine *m, SpaprCpu *cpu,
         spapr_machine_foreach_device(m, find_scope_all_token, &u);
         if (!u.token_found) {
             g_mutex_unlock(&m->lock);
-            return H_P4;
+            return PAPR_H_P4;
         }
     }
     spapr_machine_foreach_device(m, unbind_scope_all, &u);
@@ -282,7 +282,7 @@ static int64_t h_scm_unbind_all(SpaprMachine *m, SpaprCpu *cpu,
         /* Every nvdimm remembers the token; any of them validates it */
         token = ((uint64_t)g_random_int() << 32 | g_random_int()) | 1;
         spapr_machine_foreach_device(m, set_scope_all_token, &token);
-        ret = H_BUSY;
+        ret = PAPR_H_BUSY;
     }
     args[0] = token;
     args[1] = u.unbound;
@@ -297,18 +297,18 @@ static int64_t h_scm_query_block_mem_binding(SpaprMachine *m, SpaprCpu *cpu,
     uint64_t gpa;
 
     if (!nv) {
-        return H_PARAMETER;
+        return PAPR_H_PARAMETER;
     }
     if (args[1] >= spapr_nvdimm_nr_blocks(nv)) {
-        return H_P2;
+        return PAPR_H_P2;
     }
     /* One word per block, stored atomically by bind/unbind: no lock */
     gpa = spapr_nvdimm_block_gpa(nv, args[1]);
     if (gpa == SPAPR_NVDIMM_UNBOUND) {
-        return H_NOT_FOUND;
+        return PAPR_H_NOT_FOUND;
     }
     args[0] = gpa;
-    return H_SUCCESS;
+    return PAPR_H_SUCCESS;
 }
 
 typedef struct QueryLogical {
@@ -338,11 +338,11 @@ static int64_t h_scm_query_logical_mem_binding(SpaprMachine *m,
     spapr_machine_foreach_device(m, query_logical, &q);
     g_mutex_unlock(&m->lock);
     if (!q.nv) {
-        return H_NOT_FOUND;
+        return PAPR_H_NOT_FOUND;
     }
     args[0] = spapr_nvdimm_drc_index(q.nv);
     args[1] = q.block;
-    return H_SUCCESS;
+    return PAPR_H_SUCCESS;
 }
 
 static int64_t h_scm_health(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
@@ -352,12 +352,12 @@ static int64_t h_scm_health(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
     uint64_t valid;
 
     if (!nv) {
-        return H_PARAMETER;
+        return PAPR_H_PARAMETER;
     }
     valid = spapr_nvdimm_health_valid(nv);
     args[0] = spapr_nvdimm_health(nv) & valid;
     args[1] = valid;
-    return H_SUCCESS;
+    return PAPR_H_SUCCESS;
 }
 
 static int64_t h_scm_performance_stats(SpaprMachine *m, SpaprCpu *cpu,
@@ -368,13 +368,13 @@ static int64_t h_scm_performance_stats(SpaprMachine *m, SpaprCpu *cpu,
     int64_t ret;
 
     if (!nv) {
-        return H_PARAMETER;
+        return PAPR_H_PARAMETER;
     }
     switch (spapr_nvdimm_stats_fault(nv)) {
     case SPAPR_NVDIMM_STATS_AUTHORITY:
-        return H_AUTHORITY;
+        return PAPR_H_AUTHORITY;
     case SPAPR_NVDIMM_STATS_UNSUPPORTED:
-        return H_UNSUPPORTED;
+        return PAPR_H_UNSUPPORTED;
     default:
         break;
     }
@@ -383,10 +383,10 @@ static int64_t h_scm_performance_stats(SpaprMachine *m, SpaprCpu *cpu,
         args[0] = spapr_nvdimm_stats_fault(nv) ==
                   SPAPR_NVDIMM_STATS_ZERO_LENGTH ? 0 :
                   spapr_nvdimm_stats_buffer_size();
-        return H_SUCCESS;
+        return PAPR_H_SUCCESS;
     }
     ret = spapr_nvdimm_stats_fill(nv, args[1], args[2], &bad_id);
-    if (ret == H_PARTIAL) {
+    if (ret == PAPR_H_PARTIAL) {
         args[0] = bad_id;
     }
     return ret;
@@ -400,10 +400,10 @@ static int64_t h_scm_flush(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
     int64_t ret;
 
     if (!nv) {
-        return H_PARAMETER;
+        return PAPR_H_PARAMETER;
     }
     if (spapr_nvdimm_fault_take(nv, SPAPR_NVDIMM_OP_FLUSH, &ret)) {
-        if (ret == H_HARDWARE) {
+        if (ret == PAPR_H_HARDWARE) {
             nvdimm_stat_add(nv, NVDIMM_STAT_FLUSH_ERRORS, 1);
         } else {
             args[0] = args[1];
@@ -411,31 +411,31 @@ static int64_t h_scm_flush(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
         return ret;
     }
     ret = spapr_nvdimm_flush_request(nv->flush, args[1], &token);
-    if (ret == H_BUSY || H_IS_LONG_BUSY(ret)) {
+    if (ret == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(ret)) {
         args[0] = token;
     }
     return ret;
 }
 
 const SpaprHcallInfo spapr_hcall_set_scm[] = {
-    { H_SCM_READ_METADATA, "H_SCM_READ_METADATA", h_scm_read_metadata,
+    { PAPR_H_SCM_READ_METADATA, "H_SCM_READ_METADATA", h_scm_read_metadata,
       "hcall-scm", 3, 1 },
-    { H_SCM_WRITE_METADATA, "H_SCM_WRITE_METADATA", h_scm_write_metadata,
+    { PAPR_H_SCM_WRITE_METADATA, "H_SCM_WRITE_METADATA", h_scm_write_metadata,
       "hcall-scm", 4, 0 },
-    { H_SCM_BIND_MEM, "H_SCM_BIND_MEM", h_scm_bind_mem,
+    { PAPR_H_SCM_BIND_MEM, "H_SCM_BIND_MEM", h_scm_bind_mem,
       "hcall-scm", 5, 3 },
-    { H_SCM_UNBIND_MEM, "H_SCM_UNBIND_MEM", h_scm_unbind_mem,
+    { PAPR_H_SCM_UNBIND_MEM, "H_SCM_UNBIND_MEM", h_scm_unbind_mem,
       "hcall-scm", 4, 2 },
-    { H_SCM_QUERY_BLOCK_MEM_BINDING, "H_SCM_QUERY_BLOCK_MEM_BINDING",
+    { PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, "H_SCM_QUERY_BLOCK_MEM_BINDING",
       h_scm_query_block_mem_binding, "hcall-scm", 2, 1 },
-    { H_SCM_QUERY_LOGICAL_MEM_BINDING, "H_SCM_QUERY_LOGICAL_MEM_BINDING",
+    { PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING, "H_SCM_QUERY_LOGICAL_MEM_BINDING",
       h_scm_query_logical_mem_binding, "hcall-scm", 1, 2 },
-    { H_SCM_UNBIND_ALL, "H_SCM_UNBIND_ALL", h_scm_unbind_all,
+    { PAPR_H_SCM_UNBIND_ALL, "H_SCM_UNBIND_ALL", h_scm_unbind_all,
       "hcall-scm", 3, 2 },
-    { H_SCM_HEALTH, "H_SCM_HEALTH", h_scm_health, "hcall-scm", 1, 2 },
-    { H_SCM_PERFORMANCE_STATS, "H_SCM_PERFORMANCE_STATS",
+    { PAPR_H_SCM_HEALTH, "H_SCM_HEALTH", h_scm_health, "hcall-scm", 1, 2 },
+    { PAPR_H_SCM_PERFORMANCE_STATS, "H_SCM_PERFORMANCE_STATS",
       h_scm_performance_stats, "hcall-scm", 3, 1 },
-    { H_SCM_FLUSH, "H_SCM_FLUSH", h_scm_flush, "hcall-scm", 2, 1 },
+    { PAPR_H_SCM_FLUSH, "H_SCM_FLUSH", h_scm_flush, "hcall-scm", 2, 1 },
 };
 const size_t spapr_hcall_set_scm_len = G_N_ELEMENTS(spapr_hcall_set_scm);
 

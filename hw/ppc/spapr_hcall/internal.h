@@ -84,7 +84,7 @@ struct SpaprMachine {
 
     GMutex lock;                    /* devices, hcall registration */
     GPtrArray *devices;
-    SpaprDrcRegistry *drcs;
+    PaprDrcRegistry *drcs;
 
     /* hcall table: slot -> row + 1 (0 = none); PAPR slots first */
     uint16_t slot_row[SPAPR_HCALL_NR_SLOTS + SPAPR_ABI_NR_SLOTS];

@@ -83,7 +83,7 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
     if (!cfg) {
         cfg = &def;
     }
-    if (cfg->ram_size % SPAPR_MEMORY_BLOCK_SIZE) {
+    if (cfg->ram_size % SPAPR_HCALL_MEMORY_BLOCK_SIZE) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "RAM size %" PRIu64 " is not a multiple of 256 MiB",
                     cfg->ram_size);
@@ -113,10 +113,10 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
     g_mutex_init(&m->lock);
     m->workers = spapr_workers_new(SPAPR_MACHINE_WORKER_THREADS);
     m->devices = g_ptr_array_new();
-    m->drcs = spapr_drc_registry_new();
+    m->drcs = papr_drc_registry_new();
     for (i = 0; i < cfg->pmem_slots; i++) {
         /* Cannot fail: fresh registry, ids far below 2^28 */
-        spapr_drc_new(m->drcs, SPAPR_DRC_TYPE_PMEM, i, NULL);
+        papr_drc_new(m->drcs, PAPR_DRC_TYPE_PMEM, i, NULL);
     }
     m->nocpu_stats = spapr_cpu_stats_new();
     if (cfg->ops) {
@@ -193,7 +193,7 @@ void spapr_machine_free(SpaprMachine *m)
     g_ptr_array_free(m->devices, TRUE);
     /* after the devices: their finalize drained their jobs */
     spapr_workers_free(m->workers);
-    spapr_drc_registry_free(m->drcs);
+    papr_drc_registry_free(m->drcs);
     for (i = 0; i < m->nr_cpus; i++) {
         g_free(m->cpus[i]->stats);
         g_free(m->cpus[i]);
@@ -210,9 +210,9 @@ void spapr_machine_free(SpaprMachine *m)
     g_free(m);
 }
 
-static void reset_drc(SpaprDrc *drc, void *opaque)
+static void reset_drc(PaprDrc *drc, void *opaque)
 {
-    spapr_drc_reset(drc);
+    papr_drc_reset(drc);
 }
 
 void spapr_machine_reset(SpaprMachine *m)
@@ -228,7 +228,7 @@ void spapr_machine_reset(SpaprMachine *m)
             dev->cls->reset(dev);
         }
     }
-    spapr_drc_foreach(m->drcs, SPAPR_DRC_MASK_ANY, reset_drc, NULL);
+    papr_drc_foreach(m->drcs, PAPR_DRC_MASK_ANY, reset_drc, NULL);
     for (i = 0; i < m->nr_cpus; i++) {
         SpaprCpu *cpu = m->cpus[i];
 
@@ -265,7 +265,7 @@ void spapr_machine_device_window(SpaprMachine *m, uint64_t *base,
     *size = m->devwin_size;
 }
 
-SpaprDrcRegistry *spapr_machine_drcs(SpaprMachine *m)
+PaprDrcRegistry *spapr_machine_drcs(SpaprMachine *m)
 {
     return m->drcs;
 }
