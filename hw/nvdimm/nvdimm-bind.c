@@ -8,9 +8,17 @@
  * most bind_chunk_blocks blocks with one map(), so a 1 TiB bind is a few
  * calls answered H_BUSY with a continue token; the whole target range is
  * chosen (and reserved) by the first call, so the chunks are contiguous.
- * Unbinding splits a mapping when only part of it goes away.
+ * Unbinding splits a mapping when only part of it goes away.  The three
+ * continue-token state machines (BIND_MEM, UNBIND_MEM, UNBIND_ALL) are
+ * here; nvdimm-hcalls.c turns their results into H_* codes.
  *
- * Every function here runs with the machine lock held.
+ * Locking: a device's bindings (block_gpa, bindings, the operations in
+ * progress and their tokens) are under its bindings_lock.  Choosing a
+ * free range walks every device of the machine, so it runs under the
+ * machine lock (which guards the device list), taking each device's
+ * bindings_lock in turn; holding the machine lock until the range is
+ * reserved keeps two devices from choosing the same one.  So the order
+ * is machine lock, then one bindings_lock: never two at a time.
  */
 #include "nvdimm-internal.h"
 #include "trace-events.h"
@@ -18,7 +26,7 @@
 #define BS  SPAPR_SCM_BLOCK_SIZE
 #define ROUND_UP(n, d) (((n) + (d) - 1) / (d) * (d))
 
-bool spapr_nvdimm_bind_init(SpaprNvdimm *nv)
+void spapr_nvdimm_bind_init(SpaprNvdimm *nv)
 {
     uint64_t i;
 
@@ -27,7 +35,6 @@ bool spapr_nvdimm_bind_init(SpaprNvdimm *nv)
         nv->block_gpa[i] = SPAPR_NVDIMM_UNBOUND;
     }
     nv->bindings = g_array_new(FALSE, FALSE, sizeof(NvdimmBinding));
-    return true;
 }
 
 void spapr_nvdimm_bind_cleanup(SpaprNvdimm *nv)
@@ -40,7 +47,8 @@ void spapr_nvdimm_bind_cleanup(SpaprNvdimm *nv)
     }
 }
 
-uint64_t spapr_nvdimm_next_token(SpaprNvdimm *nv)
+/* A fresh continue token.  bindings_lock held. */
+static uint64_t next_token(SpaprNvdimm *nv)
 {
     /* Never 0, which means "no token" */
     if (++nv->next_token == 0) {
@@ -72,6 +80,7 @@ static void check_device(SpaprDevice *dev, void *opaque)
     if (!nv || !nv->bindings) {
         return;
     }
+    g_mutex_lock(&nv->bindings_lock);
     for (i = 0; i < nv->bindings->len; i++) {
         NvdimmBinding *b = &g_array_index(nv->bindings, NvdimmBinding, i);
         uint64_t blen = b->nblocks * BS;
@@ -89,6 +98,7 @@ static void check_device(SpaprDevice *dev, void *opaque)
             rc->max_end = MAX(rc->max_end, nv->bind_op.gpa + olen);
         }
     }
+    g_mutex_unlock(&nv->bindings_lock);
 }
 
 /* True if [gpa, +len) is free of RAM, bindings and other mappings. */
@@ -197,55 +207,79 @@ static void unmap_binding(SpaprNvdimm *nv, guint idx)
     g_array_remove_index_fast(nv->bindings, idx);
 }
 
-NvdimmBindStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
-                                   uint64_t count, uint64_t target,
-                                   uint64_t token_in, uint64_t *token,
-                                   uint64_t *gpa, uint64_t *bound)
+static uint64_t unbind_range(SpaprNvdimm *nv, uint64_t gpa, uint64_t count,
+                             unsigned int budget, bool *more,
+                             bool *host_error);
+
+/* Does a BIND_MEM continuation name the bind in progress? */
+static bool bind_op_matches(const NvdimmBindOp *op, uint64_t token,
+                            uint64_t start, uint64_t count, uint64_t target)
+{
+    return op->token && op->token == token && op->start == start &&
+           op->count == count && op->target == target;
+}
+
+/* The first BIND_MEM call's checks of its blocks and target. */
+static NvdimmStatus bind_check_args(SpaprNvdimm *nv, uint64_t start,
+                                    uint64_t count, uint64_t target)
+{
+    if (start >= nv->nr_blocks) {
+        return NVDIMM_BAD_WHERE;
+    }
+    if (count == 0 || count > nv->nr_blocks - start) {
+        return NVDIMM_BAD_COUNT;
+    }
+    if (target != SPAPR_SCM_BIND_ANY_ADDR &&
+        (target % BS || target + (count * BS - 1) < target)) {
+        return NVDIMM_BAD_TARGET;
+    }
+    return NVDIMM_OK;
+}
+
+/*
+ * A new BIND_MEM: check it and choose its address.  Machine lock held,
+ * bindings_lock not (the range check takes every device's in turn).
+ * Meanwhile this device's bindings can only shrink (new ones need the
+ * machine lock), which keeps what was checked true.
+ */
+static NvdimmStatus bind_prepare(SpaprNvdimm *nv, uint64_t start,
+                                 uint64_t count, uint64_t target,
+                                 uint64_t *addr)
+{
+    NvdimmStatus st = bind_check_args(nv, start, count, target);
+    uint64_t skip;
+    bool bound;
+
+    if (st != NVDIMM_OK) {
+        return st;
+    }
+    g_mutex_lock(&nv->bindings_lock);
+    /* A bind left unfinished is abandoned; what it bound stays */
+    memset(&nv->bind_op, 0, sizeof(nv->bind_op));
+    bound = any_bound(nv, start, count);
+    g_mutex_unlock(&nv->bindings_lock);
+    if (bound) {
+        return NVDIMM_OVERLAP;
+    }
+    if (target == SPAPR_SCM_BIND_ANY_ADDR) {
+        return choose_gpa(nv, count * BS, addr) ? NVDIMM_OK
+                                                : NVDIMM_NO_SPACE;
+    }
+    if (!range_free(nv, target, count * BS, &skip)) {
+        return NVDIMM_OVERLAP;
+    }
+    *addr = target;
+    return NVDIMM_OK;
+}
+
+/* Map the next chunk of the bind in progress.  bindings_lock held. */
+static NvdimmStatus bind_chunk(SpaprNvdimm *nv, uint64_t *token,
+                               uint64_t *gpa, uint64_t *bound)
 {
     NvdimmBindOp *op = &nv->bind_op;
     g_autoptr(GError) err = NULL;
-    uint64_t n, skip, addr;
+    uint64_t n = MIN(nv->bind_chunk_blocks, op->count - op->done);
 
-    if (token_in) {
-        if (!op->token || op->token != token_in || op->start != start ||
-            op->count != count || op->target != target) {
-            return NVDIMM_BIND_BAD_TOKEN;
-        }
-    } else {
-        if (start >= nv->nr_blocks) {
-            return NVDIMM_BIND_BAD_START;
-        }
-        if (count == 0 || count > nv->nr_blocks - start) {
-            return NVDIMM_BIND_BAD_COUNT;
-        }
-        if (target != SPAPR_SCM_BIND_ANY_ADDR &&
-            (target % BS || target + (count * BS - 1) < target)) {
-            return NVDIMM_BIND_BAD_TARGET;
-        }
-        /* A bind left unfinished is abandoned; what it bound stays */
-        memset(op, 0, sizeof(*op));
-        if (any_bound(nv, start, count)) {
-            return NVDIMM_BIND_OVERLAP;
-        }
-        if (target == SPAPR_SCM_BIND_ANY_ADDR) {
-            if (!choose_gpa(nv, count * BS, &addr)) {
-                return NVDIMM_BIND_NO_SPACE;
-            }
-        } else {
-            if (!range_free(nv, target, count * BS, &skip)) {
-                return NVDIMM_BIND_OVERLAP;
-            }
-            addr = target;
-        }
-        op->token = spapr_nvdimm_next_token(nv);
-        op->start = start;
-        op->count = count;
-        op->target = target;
-        op->gpa = addr;
-        op->done = 0;
-    }
-
-    n = MIN(nv->bind_chunk_blocks, op->count - op->done);
     if (!map_run(nv, op->gpa + op->done * BS, op->start + op->done, n,
                  &err)) {
         bool overlap = g_error_matches(err, SPAPR_ERROR,
@@ -254,10 +288,9 @@ NvdimmBindStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
         spapr_machine_log(nv->m, SPAPR_LOG_WARNING, "nvdimm '%s': bind: %s",
                           nv->parent.id, err->message);
         /* Undo this operation's earlier chunks: all or nothing */
-        spapr_nvdimm_unbind_range(nv, op->gpa, op->done, UINT_MAX, NULL,
-                                  NULL);
+        unbind_range(nv, op->gpa, op->done, UINT_MAX, NULL, NULL);
         memset(op, 0, sizeof(*op));
-        return overlap ? NVDIMM_BIND_OVERLAP : NVDIMM_BIND_HOST_ERROR;
+        return overlap ? NVDIMM_OVERLAP : NVDIMM_HOST_ERROR;
     }
     op->done += n;
     nvdimm_stat_add(nv, NVDIMM_STAT_BINDS, n);
@@ -267,16 +300,89 @@ NvdimmBindStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
     *bound = op->done;
     if (op->done < op->count) {
         *token = op->token;
-        return NVDIMM_BIND_MORE;
+        return NVDIMM_MORE;
     }
     memset(op, 0, sizeof(*op));
     *token = 0;
-    return NVDIMM_BIND_DONE;
+    return NVDIMM_OK;
 }
 
-uint64_t spapr_nvdimm_unbind_range(SpaprNvdimm *nv, uint64_t gpa,
-                                   uint64_t count, unsigned int budget,
-                                   bool *more, bool *host_error)
+/* A new bind: reserve the whole range, then map its first chunk. */
+static NvdimmStatus bind_new(SpaprNvdimm *nv, uint64_t start,
+                             uint64_t count, uint64_t target,
+                             uint64_t *token, uint64_t *gpa,
+                             uint64_t *bound)
+{
+    NvdimmBindOp *op = &nv->bind_op;
+    NvdimmStatus st;
+    uint64_t addr;
+
+    g_mutex_lock(&nv->m->lock);
+    st = bind_prepare(nv, start, count, target, &addr);
+    if (st == NVDIMM_OK) {
+        g_mutex_lock(&nv->bindings_lock);
+        op->token = next_token(nv);
+        op->start = start;
+        op->count = count;
+        op->target = target;
+        op->gpa = addr;
+        op->done = 0;
+        st = bind_chunk(nv, token, gpa, bound);
+        g_mutex_unlock(&nv->bindings_lock);
+    }
+    g_mutex_unlock(&nv->m->lock);
+    return st;
+}
+
+NvdimmStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
+                               uint64_t count, uint64_t target,
+                               uint64_t *token, uint64_t *gpa,
+                               uint64_t *bound)
+{
+    NvdimmStatus st = NVDIMM_BAD_TOKEN;
+
+    if (!*token) {
+        return bind_new(nv, start, count, target, token, gpa, bound);
+    }
+    g_mutex_lock(&nv->bindings_lock);
+    if (bind_op_matches(&nv->bind_op, *token, start, count, target)) {
+        st = bind_chunk(nv, token, gpa, bound);
+    }
+    g_mutex_unlock(&nv->bindings_lock);
+    return st;
+}
+
+/*
+ * Map again the parts of binding @b outside [lo, hi) (its part inside
+ * was just unmapped).  New entries go to the end of the array.
+ */
+static bool keep_outside(SpaprNvdimm *nv, NvdimmBinding b, uint64_t lo,
+                         uint64_t hi)
+{
+    uint64_t end = b.gpa + b.nblocks * BS;
+    g_autoptr(GError) err = NULL;
+
+    if ((lo > b.gpa &&
+         !map_run(nv, b.gpa, b.block, (lo - b.gpa) / BS, &err)) ||
+        (hi < end &&
+         !map_run(nv, hi, b.block + (hi - b.gpa) / BS, (end - hi) / BS,
+                  &err))) {
+        spapr_machine_log(nv->m, SPAPR_LOG_ERROR,
+                          "nvdimm '%s': cannot keep a partial binding: %s",
+                          nv->parent.id, err->message);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Unbind the bound blocks of [gpa, gpa + count blocks), touching at most
+ * @budget mappings (*more set if some are left); returns blocks unbound.
+ * bindings_lock held.
+ */
+static uint64_t unbind_range(SpaprNvdimm *nv, uint64_t gpa, uint64_t count,
+                             unsigned int budget, bool *more,
+                             bool *host_error)
 {
     uint64_t len = count * BS, unbound = 0;
     guint i = 0;
@@ -287,7 +393,6 @@ uint64_t spapr_nvdimm_unbind_range(SpaprNvdimm *nv, uint64_t gpa,
     while (count && i < nv->bindings->len) {
         NvdimmBinding b = g_array_index(nv->bindings, NvdimmBinding, i);
         uint64_t blen = b.nblocks * BS, lo, hi;
-        g_autoptr(GError) err = NULL;
 
         if (!ranges_overlap(gpa, len, b.gpa, blen)) {
             i++;
@@ -304,25 +409,10 @@ uint64_t spapr_nvdimm_unbind_range(SpaprNvdimm *nv, uint64_t gpa,
         hi = MIN(gpa + len, b.gpa + blen);
         unmap_binding(nv, i);
         unbound += (hi - lo) / BS;
-        /* Keep the parts outside the range (new entries go to the end) */
-        if (lo > b.gpa &&
-            !map_run(nv, b.gpa, b.block, (lo - b.gpa) / BS, &err)) {
-            goto remap_failed;
-        }
-        if (hi < b.gpa + blen &&
-            !map_run(nv, hi, b.block + (hi - b.gpa) / BS,
-                     (b.gpa + blen - hi) / BS, &err)) {
-            goto remap_failed;
-        }
-        /* Slot i now holds an unvisited entry (remove_index_fast) */
-        continue;
-remap_failed:
-        spapr_machine_log(nv->m, SPAPR_LOG_ERROR,
-                          "nvdimm '%s': cannot keep a partial binding: %s",
-                          nv->parent.id, err->message);
-        if (host_error) {
+        if (!keep_outside(nv, b, lo, hi) && host_error) {
             *host_error = true;
         }
+        /* Slot i now holds an unvisited entry (remove_index_fast) */
     }
     if (unbound) {
         nvdimm_stat_add(nv, NVDIMM_STAT_UNBINDS, unbound);
@@ -361,16 +451,18 @@ uint64_t spapr_nvdimm_unbind_all(SpaprNvdimm *nv, unsigned int budget,
     return n;
 }
 
-uint64_t spapr_nvdimm_block_gpa(SpaprNvdimm *nv, uint64_t block)
+void spapr_nvdimm_bind_reset(SpaprNvdimm *nv)
 {
-    return block < nv->nr_blocks
-           ? __atomic_load_n(&nv->block_gpa[block], __ATOMIC_ACQUIRE)
-           : SPAPR_NVDIMM_UNBOUND;
+    g_mutex_lock(&nv->bindings_lock);
+    spapr_nvdimm_unbind_all(nv, UINT_MAX, NULL);
+    memset(&nv->unbind_op, 0, sizeof(nv->unbind_op));
+    nv->unbind_all_token = 0;
+    nv->unbind_scope_all_token = 0;
+    g_mutex_unlock(&nv->bindings_lock);
 }
 
-/* How many blocks of [gpa, + count blocks) are bound to @nv. */
-uint64_t spapr_nvdimm_range_bound(SpaprNvdimm *nv, uint64_t gpa,
-                                  uint64_t count)
+/* How many blocks of [gpa, + count blocks) are bound.  Lock held. */
+static uint64_t range_bound(SpaprNvdimm *nv, uint64_t gpa, uint64_t count)
 {
     uint64_t len = count * BS, n = 0;
     guint i;
@@ -386,19 +478,232 @@ uint64_t spapr_nvdimm_range_bound(SpaprNvdimm *nv, uint64_t gpa,
     return n;
 }
 
+/* UNBIND_MEM's first call: is [gpa, +count blocks) ours to unbind? */
+static NvdimmStatus unbind_check(SpaprNvdimm *nv, uint64_t gpa,
+                                 uint64_t count)
+{
+    uint64_t bound;
+
+    if (gpa % BS) {
+        return NVDIMM_BAD_WHERE;
+    }
+    if (count == 0 || count > UINT64_MAX / BS ||
+        gpa + (count * BS - 1) < gpa) {
+        return NVDIMM_BAD_COUNT;
+    }
+    bound = range_bound(nv, gpa, count);
+    if (bound == 0) {
+        return NVDIMM_NOT_FOUND;
+    }
+    /* Part of the range is not this device's memory */
+    return bound == count ? NVDIMM_OK : NVDIMM_BAD_COUNT;
+}
+
+/* One UNBIND_MEM call of the operation in unbind_op.  Lock held. */
+static NvdimmStatus unbind_step(SpaprNvdimm *nv, uint64_t gpa,
+                                uint64_t count, uint64_t *token,
+                                uint64_t *unbound)
+{
+    NvdimmBindOp *op = &nv->unbind_op;
+    bool more = false, host_error = false;
+
+    *unbound = unbind_range(nv, gpa, count, SPAPR_NVDIMM_UNBIND_BUDGET,
+                            &more, &host_error);
+    if (host_error) {
+        memset(op, 0, sizeof(*op));
+        return NVDIMM_HOST_ERROR;
+    }
+    if (more) {
+        if (!op->token) {
+            op->token = next_token(nv);
+            op->gpa = gpa;
+            op->count = count;
+        }
+        *token = op->token;
+        return NVDIMM_MORE;
+    }
+    memset(op, 0, sizeof(*op));
+    *token = 0;
+    return NVDIMM_OK;
+}
+
+NvdimmStatus spapr_nvdimm_unbind(SpaprNvdimm *nv, uint64_t gpa,
+                                 uint64_t count, uint64_t *token,
+                                 uint64_t *unbound)
+{
+    NvdimmBindOp *op = &nv->unbind_op;
+    NvdimmStatus st = NVDIMM_OK;
+
+    g_mutex_lock(&nv->bindings_lock);
+    if (*token) {
+        if (!op->token || op->token != *token || op->gpa != gpa ||
+            op->count != count) {
+            st = NVDIMM_BAD_TOKEN;
+        }
+    } else {
+        st = unbind_check(nv, gpa, count);
+        if (st == NVDIMM_OK) {
+            memset(op, 0, sizeof(*op));
+        }
+    }
+    if (st == NVDIMM_OK) {
+        st = unbind_step(nv, gpa, count, token, unbound);
+    }
+    g_mutex_unlock(&nv->bindings_lock);
+    return st;
+}
+
+NvdimmStatus spapr_nvdimm_unbind_device(SpaprNvdimm *nv, uint64_t *token,
+                                        uint64_t *unbound)
+{
+    bool more;
+
+    g_mutex_lock(&nv->bindings_lock);
+    if (*token && *token != nv->unbind_all_token) {
+        g_mutex_unlock(&nv->bindings_lock);
+        return NVDIMM_BAD_TOKEN;
+    }
+    *unbound = spapr_nvdimm_unbind_all(nv, SPAPR_NVDIMM_UNBIND_BUDGET,
+                                       &more);
+    nv->unbind_all_token = more ? next_token(nv) : 0;
+    *token = nv->unbind_all_token;
+    g_mutex_unlock(&nv->bindings_lock);
+    return more ? NVDIMM_MORE : NVDIMM_OK;
+}
+
+/* UNBIND_ALL scope ALL over the devices of a machine. */
+typedef struct UnbindAll {
+    uint64_t token;             /* the guest's continue token */
+    uint64_t unbound;
+    unsigned int budget;
+    bool token_found;
+    bool more;
+} UnbindAll;
+
+static void find_scope_all_token(SpaprDevice *dev, void *opaque)
+{
+    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
+    UnbindAll *u = opaque;
+
+    if (nv) {
+        g_mutex_lock(&nv->bindings_lock);
+        if (nv->unbind_scope_all_token == u->token) {
+            u->token_found = true;
+        }
+        g_mutex_unlock(&nv->bindings_lock);
+    }
+}
+
+static void unbind_scope_all(SpaprDevice *dev, void *opaque)
+{
+    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
+    UnbindAll *u = opaque;
+    guint before;
+    bool more;
+
+    if (!nv) {
+        return;
+    }
+    g_mutex_lock(&nv->bindings_lock);
+    nv->unbind_scope_all_token = 0;
+    if (!u->more) {
+        before = nv->bindings->len;
+        u->unbound += spapr_nvdimm_unbind_all(nv, u->budget, &more);
+        u->budget -= before - nv->bindings->len;
+        u->more = more;
+    }
+    g_mutex_unlock(&nv->bindings_lock);
+}
+
+static void set_scope_all_token(SpaprDevice *dev, void *opaque)
+{
+    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
+
+    if (nv) {
+        g_mutex_lock(&nv->bindings_lock);
+        nv->unbind_scope_all_token = *(uint64_t *)opaque;
+        g_mutex_unlock(&nv->bindings_lock);
+    }
+}
+
+NvdimmStatus spapr_nvdimm_unbind_machine(SpaprMachine *m, uint64_t *token,
+                                         uint64_t *unbound)
+{
+    UnbindAll u = { .token = *token,
+                    .budget = SPAPR_NVDIMM_UNBIND_BUDGET };
+
+    /* The machine lock keeps the device list, and one such call at once */
+    g_mutex_lock(&m->lock);
+    if (u.token) {
+        spapr_machine_foreach_device(m, find_scope_all_token, &u);
+        if (!u.token_found) {
+            g_mutex_unlock(&m->lock);
+            return NVDIMM_BAD_TOKEN;
+        }
+    }
+    spapr_machine_foreach_device(m, unbind_scope_all, &u);
+    *token = 0;
+    if (u.more) {
+        /* Every nvdimm remembers the token; any of them validates it */
+        *token = ((uint64_t)g_random_int() << 32 | g_random_int()) | 1;
+        spapr_machine_foreach_device(m, set_scope_all_token, token);
+    }
+    *unbound = u.unbound;
+    g_mutex_unlock(&m->lock);
+    return u.more ? NVDIMM_MORE : NVDIMM_OK;
+}
+
+uint64_t spapr_nvdimm_block_gpa(SpaprNvdimm *nv, uint64_t block)
+{
+    return block < nv->nr_blocks
+           ? __atomic_load_n(&nv->block_gpa[block], __ATOMIC_ACQUIRE)
+           : SPAPR_NVDIMM_UNBOUND;
+}
+
 bool spapr_nvdimm_gpa_block(SpaprNvdimm *nv, uint64_t gpa, uint64_t *block)
 {
+    bool found = false;
     guint i;
 
-    for (i = 0; i < nv->bindings->len; i++) {
+    g_mutex_lock(&nv->bindings_lock);
+    for (i = 0; i < nv->bindings->len && !found; i++) {
         NvdimmBinding *b = &g_array_index(nv->bindings, NvdimmBinding, i);
 
         if (gpa >= b->gpa && gpa - b->gpa < b->nblocks * BS) {
             *block = b->block + (gpa - b->gpa) / BS;
-            return true;
+            found = true;
         }
     }
-    return false;
+    g_mutex_unlock(&nv->bindings_lock);
+    return found;
+}
+
+typedef struct GpaLookup {
+    uint64_t gpa;
+    SpaprNvdimm *nv;
+    uint64_t block;
+} GpaLookup;
+
+static void gpa_lookup_one(SpaprDevice *dev, void *opaque)
+{
+    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
+    GpaLookup *q = opaque;
+
+    if (nv && !q->nv && spapr_nvdimm_gpa_block(nv, q->gpa, &q->block)) {
+        q->nv = nv;
+    }
+}
+
+SpaprNvdimm *spapr_nvdimm_by_gpa(SpaprMachine *m, uint64_t gpa,
+                                 uint64_t *block)
+{
+    GpaLookup q = { .gpa = gpa };
+
+    g_mutex_lock(&m->lock);
+    spapr_machine_foreach_device(m, gpa_lookup_one, &q);
+    g_mutex_unlock(&m->lock);
+    *block = q.block;
+    return q.nv;
 }
 
 uint64_t spapr_nvdimm_bound_blocks(SpaprNvdimm *nv)
@@ -406,8 +711,10 @@ uint64_t spapr_nvdimm_bound_blocks(SpaprNvdimm *nv)
     uint64_t n = 0;
     guint i;
 
+    g_mutex_lock(&nv->bindings_lock);
     for (i = 0; i < nv->bindings->len; i++) {
         n += g_array_index(nv->bindings, NvdimmBinding, i).nblocks;
     }
+    g_mutex_unlock(&nv->bindings_lock);
     return n;
 }

@@ -207,6 +207,10 @@ bool spapr_nvdimm_fault_take(SpaprNvdimm *nv, SpaprNvdimmFaultOp op,
     *status = FAULT_STATUS(w);
     trace_spapr_nvdimm_fault(nv->m, nv->parent.id, op_names[op], *status,
                              FAULT_COUNT(w) - 1);
+    if (op == SPAPR_NVDIMM_OP_FLUSH && *status == PAPR_H_HARDWARE) {
+        /* counted as a real failed flush is */
+        nvdimm_stat_add(nv, NVDIMM_STAT_FLUSH_ERRORS, 1);
+    }
     return true;
 }
 

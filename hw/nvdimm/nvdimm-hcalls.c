@@ -8,7 +8,8 @@
  * docs/scm-hcalls.md.  A DRC index that names no connector, an empty
  * connector, a connector of another type, or a PMEM connector holding
  * something else gives H_PARAMETER, except UNBIND_ALL (H_P2, as QEMU).
- * Bindings are changed and looked up under the machine lock.
+ * The handlers only move registers: the device does the work, and its
+ * result becomes an H_* code in scm_status().
  *
  * Injected faults (nvdimm-fault.c) are checked once the DRC is known: a
  * forced BIND_MEM / UNBIND_ALL / FLUSH answer changes nothing and hands
@@ -16,7 +17,59 @@
  */
 #include "nvdimm-internal.h"
 
-#define BS  SPAPR_SCM_BLOCK_SIZE
+/*
+ * Which H_Pn a call answers when the device refuses one of its inputs:
+ * the same refusal is a different register in different calls.
+ */
+typedef struct ScmRegs {
+    int64_t where;              /* block, address or label offset */
+    int64_t length;
+    int64_t count;
+    int64_t target;
+    int64_t token;
+} ScmRegs;
+
+static const ScmRegs read_regs = { .where = PAPR_H_P2, .length = PAPR_H_P3 };
+static const ScmRegs write_regs = { .where = PAPR_H_P2, .length = PAPR_H_P4 };
+static const ScmRegs bind_regs = {
+    .where = PAPR_H_P2, .count = PAPR_H_P3, .target = PAPR_H_P4,
+    .token = PAPR_H_P5,
+};
+static const ScmRegs unbind_regs = {
+    .where = PAPR_H_P2, .count = PAPR_H_P3, .token = PAPR_H_P4,
+};
+static const ScmRegs unbind_all_regs = { .token = PAPR_H_P4 };
+
+/* The one translation of a device result into an H_* code. */
+static int64_t scm_status(NvdimmStatus st, const ScmRegs *regs)
+{
+    switch (st) {
+    case NVDIMM_OK:
+        return PAPR_H_SUCCESS;
+    case NVDIMM_MORE:
+        return PAPR_H_BUSY;
+    case NVDIMM_BAD_WHERE:
+    case NVDIMM_BAD_DATA:       /* data wider than len: P2 as QEMU */
+    case NVDIMM_READONLY:
+        return regs->where;
+    case NVDIMM_BAD_LENGTH:
+        return regs->length;
+    case NVDIMM_BAD_COUNT:
+        return regs->count;
+    case NVDIMM_BAD_TARGET:
+        return regs->target;
+    case NVDIMM_BAD_TOKEN:
+        return regs->token;
+    case NVDIMM_OVERLAP:
+        return PAPR_H_OVERLAP;
+    case NVDIMM_NO_SPACE:
+        return PAPR_H_RESOURCE;
+    case NVDIMM_NOT_FOUND:
+        return PAPR_H_NOT_FOUND;
+    default:
+        return PAPR_H_HARDWARE;
+    }
+}
 
 static SpaprNvdimm *scm_nvdimm(SpaprMachine *m, uint64_t drc)
 {
@@ -32,22 +85,17 @@ static int64_t h_scm_read_metadata(SpaprMachine *m, SpaprCpu *cpu,
                                    uint64_t opcode, uint64_t *args)
 {
     SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
+    NvdimmStatus st;
     uint64_t val;
 
     if (!nv) {
         return PAPR_H_PARAMETER;
     }
-    switch (spapr_nvdimm_label_read(nv, cpu, args[1], args[2], &val)) {
-    case NVDIMM_LABEL_OK:
+    st = spapr_nvdimm_label_read(nv, cpu, args[1], args[2], &val);
+    if (st == NVDIMM_OK) {
         args[0] = val;
-        return PAPR_H_SUCCESS;
-    case NVDIMM_LABEL_BAD_LENGTH:
-        return PAPR_H_P3;
-    case NVDIMM_LABEL_FAULT:
-        return PAPR_H_HARDWARE;
-    default:
-        return PAPR_H_P2;
     }
+    return scm_status(st, &read_regs);
 }
 
 static int64_t h_scm_write_metadata(SpaprMachine *m, SpaprCpu *cpu,
@@ -58,25 +106,21 @@ static int64_t h_scm_write_metadata(SpaprMachine *m, SpaprCpu *cpu,
     if (!nv) {
         return PAPR_H_PARAMETER;
     }
-    switch (spapr_nvdimm_label_write(nv, cpu, args[1], args[3], args[2])) {
-    case NVDIMM_LABEL_OK:
-        return PAPR_H_SUCCESS;
-    case NVDIMM_LABEL_BAD_LENGTH:
-        return PAPR_H_P4;
-    case NVDIMM_LABEL_FAULT:
-        return PAPR_H_HARDWARE;
-    default:
-        /* out of range, read-only device, data wider than len (QEMU) */
-        return PAPR_H_P2;
-    }
+    return scm_status(spapr_nvdimm_label_write(nv, cpu, args[1], args[3],
+                                               args[2]), &write_regs);
+}
+
+static bool scm_done(NvdimmStatus st)
+{
+    return st == NVDIMM_OK || st == NVDIMM_MORE;
 }
 
 static int64_t h_scm_bind_mem(SpaprMachine *m, SpaprCpu *cpu,
                               uint64_t opcode, uint64_t *args)
 {
     SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
-    uint64_t token = 0, gpa = 0, bound = 0;
-    NvdimmBindStatus st;
+    uint64_t token = args[4], gpa = 0, bound = 0;
+    NvdimmStatus st;
     int64_t ret;
 
     if (!nv) {
@@ -90,161 +134,45 @@ static int64_t h_scm_bind_mem(SpaprMachine *m, SpaprCpu *cpu,
         }
         return ret;
     }
-    g_mutex_lock(&m->lock);
-    st = spapr_nvdimm_bind(nv, args[1], args[2], args[3], args[4], &token,
-                           &gpa, &bound);
-    g_mutex_unlock(&m->lock);
-    switch (st) {
-    case NVDIMM_BIND_DONE:
-    case NVDIMM_BIND_MORE:
+    st = spapr_nvdimm_bind(nv, args[1], args[2], args[3], &token, &gpa,
+                           &bound);
+    if (scm_done(st)) {
         /* Linux: token from r4, address from r5; PAPR: count in r6 */
         args[0] = token;
         args[1] = gpa;
         args[2] = bound;
-        return st == NVDIMM_BIND_DONE ? PAPR_H_SUCCESS : PAPR_H_BUSY;
-    case NVDIMM_BIND_BAD_START:
-        return PAPR_H_P2;
-    case NVDIMM_BIND_BAD_COUNT:
-        return PAPR_H_P3;
-    case NVDIMM_BIND_BAD_TARGET:
-        return PAPR_H_P4;
-    case NVDIMM_BIND_BAD_TOKEN:
-        return PAPR_H_P5;
-    case NVDIMM_BIND_OVERLAP:
-        return PAPR_H_OVERLAP;
-    case NVDIMM_BIND_NO_SPACE:
-        return PAPR_H_RESOURCE;
-    default:
-        return PAPR_H_HARDWARE;
     }
+    return scm_status(st, &bind_regs);
 }
 
 static int64_t h_scm_unbind_mem(SpaprMachine *m, SpaprCpu *cpu,
                                 uint64_t opcode, uint64_t *args)
 {
     SpaprNvdimm *nv = scm_nvdimm(m, args[0]);
-    uint64_t gpa = args[1], count = args[2], token = args[3], n, bound;
-    NvdimmBindOp *op;
-    bool more = false, host_error = false;
-    int64_t ret;
+    uint64_t token = args[3], n = 0;
+    NvdimmStatus st;
 
     if (!nv) {
         return PAPR_H_PARAMETER;
     }
-    g_mutex_lock(&m->lock);
-    op = &nv->unbind_op;
-    if (token) {
-        if (!op->token || op->token != token || op->gpa != gpa ||
-            op->count != count) {
-            ret = PAPR_H_P4;
-            goto out;
-        }
-    } else {
-        if (gpa % BS) {
-            ret = PAPR_H_P2;
-            goto out;
-        }
-        if (count == 0 || count > UINT64_MAX / BS ||
-            gpa + (count * BS - 1) < gpa) {
-            ret = PAPR_H_P3;
-            goto out;
-        }
-        bound = spapr_nvdimm_range_bound(nv, gpa, count);
-        if (bound == 0) {
-            ret = PAPR_H_NOT_FOUND;
-            goto out;
-        }
-        if (bound != count) {
-            /* Part of the range is not this device's memory */
-            ret = PAPR_H_P3;
-            goto out;
-        }
-        memset(op, 0, sizeof(*op));
+    st = spapr_nvdimm_unbind(nv, args[1], args[2], &token, &n);
+    if (scm_done(st) || st == NVDIMM_HOST_ERROR) {
+        args[1] = n;
     }
-    n = spapr_nvdimm_unbind_range(nv, gpa, count,
-                                  SPAPR_NVDIMM_UNBIND_BUDGET, &more,
-                                  &host_error);
-    args[1] = n;
-    if (host_error) {
-        memset(op, 0, sizeof(*op));
-        ret = PAPR_H_HARDWARE;
-    } else if (more) {
-        if (!op->token) {
-            op->token = spapr_nvdimm_next_token(nv);
-            op->gpa = gpa;
-            op->count = count;
-        }
-        args[0] = op->token;
-        ret = PAPR_H_BUSY;
-    } else {
-        memset(op, 0, sizeof(*op));
-        args[0] = 0;
-        ret = PAPR_H_SUCCESS;
+    if (scm_done(st)) {
+        args[0] = token;
     }
-out:
-    g_mutex_unlock(&m->lock);
-    return ret;
-}
-
-typedef struct UnbindAll {
-    uint64_t token;             /* the guest's continue token */
-    uint64_t unbound;
-    unsigned int budget;
-    bool token_found;
-    bool more;
-} UnbindAll;
-
-static void find_scope_all_token(SpaprDevice *dev, void *opaque)
-{
-    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
-    UnbindAll *u = opaque;
-
-    if (nv && nv->unbind_scope_all_token == u->token) {
-        u->token_found = true;
-    }
-}
-
-static void unbind_scope_all(SpaprDevice *dev, void *opaque)
-{
-    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
-    UnbindAll *u = opaque;
-    guint before;
-    bool more;
-
-    if (!nv) {
-        return;
-    }
-    nv->unbind_scope_all_token = 0;
-    if (u->more) {
-        return;
-    }
-    before = nv->bindings->len;
-    u->unbound += spapr_nvdimm_unbind_all(nv, u->budget, &more);
-    u->budget -= before - nv->bindings->len;
-    u->more = more;
-}
-
-static void set_scope_all_token(SpaprDevice *dev, void *opaque)
-{
-    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
-
-    if (nv) {
-        nv->unbind_scope_all_token = *(uint64_t *)opaque;
-    }
+    return scm_status(st, &unbind_regs);
 }
 
 static int64_t h_scm_unbind_all(SpaprMachine *m, SpaprCpu *cpu,
                                 uint64_t opcode, uint64_t *args)
 {
-    uint64_t scope = args[0], token = args[2], n;
+    uint64_t scope = args[0], token = args[2], n = 0;
     SpaprNvdimm *nv;
-    UnbindAll u = { .token = token, .budget = SPAPR_NVDIMM_UNBIND_BUDGET };
-    bool more;
-    int64_t ret = PAPR_H_SUCCESS;
+    NvdimmStatus st;
+    int64_t ret;
 
-    if (scope != PAPR_H_UNBIND_SCOPE_ALL && scope != PAPR_H_UNBIND_SCOPE_DRC) {
-        return PAPR_H_PARAMETER;
-    }
     if (scope == PAPR_H_UNBIND_SCOPE_DRC) {
         nv = scm_nvdimm(m, args[1]);
         if (!nv) {
@@ -255,39 +183,17 @@ static int64_t h_scm_unbind_all(SpaprMachine *m, SpaprCpu *cpu,
             args[1] = 0;
             return ret;
         }
-        g_mutex_lock(&m->lock);
-        if (token && token != nv->unbind_all_token) {
-            g_mutex_unlock(&m->lock);
-            return PAPR_H_P4;
-        }
-        n = spapr_nvdimm_unbind_all(nv, SPAPR_NVDIMM_UNBIND_BUDGET, &more);
-        nv->unbind_all_token = more ? spapr_nvdimm_next_token(nv) : 0;
-        args[0] = nv->unbind_all_token;
+        st = spapr_nvdimm_unbind_device(nv, &token, &n);
+    } else if (scope == PAPR_H_UNBIND_SCOPE_ALL) {
+        st = spapr_nvdimm_unbind_machine(m, &token, &n);
+    } else {
+        return PAPR_H_PARAMETER;
+    }
+    if (scm_done(st)) {
+        args[0] = token;
         args[1] = n;
-        g_mutex_unlock(&m->lock);
-        return more ? PAPR_H_BUSY : PAPR_H_SUCCESS;
     }
-
-    g_mutex_lock(&m->lock);
-    if (token) {
-        spapr_machine_foreach_device(m, find_scope_all_token, &u);
-        if (!u.token_found) {
-            g_mutex_unlock(&m->lock);
-            return PAPR_H_P4;
-        }
-    }
-    spapr_machine_foreach_device(m, unbind_scope_all, &u);
-    token = 0;
-    if (u.more) {
-        /* Every nvdimm remembers the token; any of them validates it */
-        token = ((uint64_t)g_random_int() << 32 | g_random_int()) | 1;
-        spapr_machine_foreach_device(m, set_scope_all_token, &token);
-        ret = PAPR_H_BUSY;
-    }
-    args[0] = token;
-    args[1] = u.unbound;
-    g_mutex_unlock(&m->lock);
-    return ret;
+    return scm_status(st, &unbind_all_regs);
 }
 
 static int64_t h_scm_query_block_mem_binding(SpaprMachine *m, SpaprCpu *cpu,
@@ -311,37 +217,19 @@ static int64_t h_scm_query_block_mem_binding(SpaprMachine *m, SpaprCpu *cpu,
     return PAPR_H_SUCCESS;
 }
 
-typedef struct QueryLogical {
-    uint64_t gpa;
-    SpaprNvdimm *nv;
-    uint64_t block;
-} QueryLogical;
-
-static void query_logical(SpaprDevice *dev, void *opaque)
-{
-    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
-    QueryLogical *q = opaque;
-
-    if (nv && !q->nv && spapr_nvdimm_gpa_block(nv, q->gpa, &q->block)) {
-        q->nv = nv;
-    }
-}
-
 static int64_t h_scm_query_logical_mem_binding(SpaprMachine *m,
                                                SpaprCpu *cpu,
                                                uint64_t opcode,
                                                uint64_t *args)
 {
-    QueryLogical q = { .gpa = args[0] };
+    uint64_t block;
+    SpaprNvdimm *nv = spapr_nvdimm_by_gpa(m, args[0], &block);
 
-    g_mutex_lock(&m->lock);
-    spapr_machine_foreach_device(m, query_logical, &q);
-    g_mutex_unlock(&m->lock);
-    if (!q.nv) {
+    if (!nv) {
         return PAPR_H_NOT_FOUND;
     }
-    args[0] = spapr_nvdimm_drc_index(q.nv);
-    args[1] = q.block;
+    args[0] = spapr_nvdimm_drc_index(nv);
+    args[1] = block;
     return PAPR_H_SUCCESS;
 }
 
@@ -403,9 +291,7 @@ static int64_t h_scm_flush(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
         return PAPR_H_PARAMETER;
     }
     if (spapr_nvdimm_fault_take(nv, SPAPR_NVDIMM_OP_FLUSH, &ret)) {
-        if (ret == PAPR_H_HARDWARE) {
-            nvdimm_stat_add(nv, NVDIMM_STAT_FLUSH_ERRORS, 1);
-        } else {
+        if (ret != PAPR_H_HARDWARE) {
             args[0] = args[1];
         }
         return ret;

@@ -1,15 +1,17 @@
 /*
- * spapr-hcall: spapr-nvdimm internals shared by hw/nvdimm and hcall-scm.c
+ * spapr-hcall: spapr-nvdimm internals, private to hw/nvdimm/
  *
  * Copyright (c) 2026 spapr-hcall developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Locking: bindings (block_gpa, regions, bind_op) of every nvdimm of a
- * machine are protected by the machine lock (SpaprMachine.lock), because a
- * hypervisor-chosen address depends on all of them.  Label data needs no
- * lock for readers (a sequence lock makes each access atomic; writers
- * take label_lock).
- * Health and statistics are atomics.  Flush state has its own mutex.
+ * Locking: a device's bindings (block_gpa, bindings, the operations in
+ * progress and their tokens) are under its bindings_lock.  Walking the
+ * machine's devices (choosing a free range, UNBIND_ALL scope ALL, QUERY_
+ * LOGICAL_MEM_BINDING) holds the machine lock, which guards the device
+ * list, and takes each device's bindings_lock in turn (nvdimm-bind.c).
+ * Label data needs no lock for readers (a sequence lock makes each access
+ * atomic; writers take label_lock).  Health, fault injection and
+ * statistics are atomics.  Flush state has its own mutex.
  */
 #ifndef SPAPR_NVDIMM_INTERNAL_H
 #define SPAPR_NVDIMM_INTERNAL_H
@@ -115,7 +117,11 @@ struct SpaprNvdimm {
     /* Per op: injected status << 32 | calls left (0: none) */
     uint64_t fault[SPAPR_NVDIMM_OP__MAX];
 
-    /* Bindings (machine lock) */
+    /*
+     * Bindings: under bindings_lock.  block_gpa is also read without it
+     * (atomic loads, QUERY_BLOCK_MEM_BINDING).
+     */
+    GMutex bindings_lock;
     uint64_t *block_gpa;        /* per block, SPAPR_NVDIMM_UNBOUND if not */
     GArray *bindings;           /* NvdimmBinding, in no particular order */
     NvdimmBindOp bind_op;
@@ -167,61 +173,76 @@ uint64_t nvdimm_stat_sum(SpaprNvdimm *nv, NvdimmStat s);
 SpaprNvdimm *spapr_nvdimm_by_drc(SpaprMachine *m, uint32_t index,
                                  PaprDrcLookup *res);
 
-/* nvdimm-label.c: label area accesses of 1, 2, 4 or 8 bytes (checked). */
-typedef enum NvdimmLabelStatus {
-    NVDIMM_LABEL_OK,
-    NVDIMM_LABEL_BAD_LENGTH,
-    NVDIMM_LABEL_BAD_RANGE,
-    NVDIMM_LABEL_READONLY,
-    NVDIMM_LABEL_BAD_DATA,      /* bits set above 8 * len */
-    NVDIMM_LABEL_FAULT,         /* the backing page faulted (logged) */
-} NvdimmLabelStatus;
-
-NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
-                                          uint64_t offset,
-                                          uint64_t len, uint64_t *val);
-NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
-                                           uint64_t offset,
-                                           uint64_t len, uint64_t val);
-
-/* nvdimm-bind.c (machine lock held by the callers in hcall-scm.c). */
-typedef enum NvdimmBindStatus {
-    NVDIMM_BIND_DONE,
-    NVDIMM_BIND_MORE,           /* H_BUSY, token in *token */
-    NVDIMM_BIND_BAD_START,
-    NVDIMM_BIND_BAD_COUNT,
-    NVDIMM_BIND_BAD_TARGET,     /* unaligned or wrapping */
-    NVDIMM_BIND_BAD_TOKEN,
-    NVDIMM_BIND_OVERLAP,
-    NVDIMM_BIND_NO_SPACE,
-    NVDIMM_BIND_HOST_ERROR,
-} NvdimmBindStatus;
-
-NvdimmBindStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
-                                   uint64_t count, uint64_t target,
-                                   uint64_t token_in, uint64_t *token,
-                                   uint64_t *gpa, uint64_t *bound);
 /*
- * Unbind the bound blocks of [gpa, gpa + count blocks), touching at most
- * @budget mappings (*more set if some are left); returns blocks unbound.
+ * What a device operation answers; nvdimm-hcalls.c turns it into an H_*
+ * code (the H_Pn of a refused input depends on the call's registers).
  */
-uint64_t spapr_nvdimm_unbind_range(SpaprNvdimm *nv, uint64_t gpa,
-                                   uint64_t count, unsigned int budget,
-                                   bool *more, bool *host_error);
-/* Unbind everything (and abandon a bind in progress); returns blocks. */
-uint64_t spapr_nvdimm_unbind_all(SpaprNvdimm *nv, unsigned int budget,
-                                 bool *more);
-uint64_t spapr_nvdimm_range_bound(SpaprNvdimm *nv, uint64_t gpa,
-                                  uint64_t count);
-/* A fresh non-zero continue token. */
-uint64_t spapr_nvdimm_next_token(SpaprNvdimm *nv);
-/* Address of @block or SPAPR_NVDIMM_UNBOUND. */
+typedef enum NvdimmStatus {
+    NVDIMM_OK,
+    NVDIMM_MORE,                /* not finished: continue with the token */
+    NVDIMM_BAD_WHERE,           /* block, address or label offset */
+    NVDIMM_BAD_LENGTH,          /* label access size */
+    NVDIMM_BAD_COUNT,           /* number of blocks */
+    NVDIMM_BAD_TARGET,          /* bind address unaligned or wrapping */
+    NVDIMM_BAD_TOKEN,
+    NVDIMM_BAD_DATA,            /* bits set above 8 * len */
+    NVDIMM_READONLY,
+    NVDIMM_OVERLAP,
+    NVDIMM_NO_SPACE,
+    NVDIMM_NOT_FOUND,
+    NVDIMM_FAULT,               /* a backing page faulted (logged) */
+    NVDIMM_HOST_ERROR,          /* the host could not map (logged) */
+} NvdimmStatus;
+
+/* nvdimm-label.c: label area accesses of 1, 2, 4 or 8 bytes (checked). */
+NvdimmStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
+                                     uint64_t offset, uint64_t len,
+                                     uint64_t *val);
+NvdimmStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
+                                      uint64_t offset, uint64_t len,
+                                      uint64_t val);
+
+/*
+ * nvdimm-bind.c.  The three continue-token state machines: *token is the
+ * guest's token on entry (0: a new operation) and the one to continue
+ * with on NVDIMM_MORE (0 on NVDIMM_OK).  Outputs are set on NVDIMM_OK
+ * and NVDIMM_MORE only, except *unbound, also set on NVDIMM_HOST_ERROR.
+ */
+/* BIND_MEM: *gpa where block @start is bound, *bound blocks so far. */
+NvdimmStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
+                               uint64_t count, uint64_t target,
+                               uint64_t *token, uint64_t *gpa,
+                               uint64_t *bound);
+/* UNBIND_MEM of [gpa, gpa + count blocks), all of it bound to @nv. */
+NvdimmStatus spapr_nvdimm_unbind(SpaprNvdimm *nv, uint64_t gpa,
+                                 uint64_t count, uint64_t *token,
+                                 uint64_t *unbound);
+/* UNBIND_ALL, scope DRC (one device) and scope ALL (every nvdimm). */
+NvdimmStatus spapr_nvdimm_unbind_device(SpaprNvdimm *nv, uint64_t *token,
+                                        uint64_t *unbound);
+NvdimmStatus spapr_nvdimm_unbind_machine(SpaprMachine *m, uint64_t *token,
+                                         uint64_t *unbound);
+/* QUERY_LOGICAL_MEM_BINDING: the nvdimm and block bound at @gpa. */
+SpaprNvdimm *spapr_nvdimm_by_gpa(SpaprMachine *m, uint64_t gpa,
+                                 uint64_t *block);
+/* Address of @block or SPAPR_NVDIMM_UNBOUND (lock-free). */
 uint64_t spapr_nvdimm_block_gpa(SpaprNvdimm *nv, uint64_t block);
 /* Block of @nv containing @gpa, if bound. */
 bool spapr_nvdimm_gpa_block(SpaprNvdimm *nv, uint64_t gpa, uint64_t *block);
 uint64_t spapr_nvdimm_bound_blocks(SpaprNvdimm *nv);
-bool spapr_nvdimm_bind_init(SpaprNvdimm *nv);
-/* Map blocks [block, +n) at @gpa again (a binding from the state). */
+void spapr_nvdimm_bind_init(SpaprNvdimm *nv);
+/* A reset: unbind everything, forget every operation in progress. */
+void spapr_nvdimm_bind_reset(SpaprNvdimm *nv);
+/*
+ * With bindings_lock held: unbind everything (and abandon a bind in
+ * progress), at most @budget mappings; returns blocks.
+ */
+uint64_t spapr_nvdimm_unbind_all(SpaprNvdimm *nv, unsigned int budget,
+                                 bool *more);
+/*
+ * Map blocks [block, +n) at @gpa again (a binding from the state).  The
+ * machine lock (a new claim) and bindings_lock held.
+ */
 bool spapr_nvdimm_bind_restore(SpaprNvdimm *nv, uint64_t gpa,
                                uint64_t block, uint64_t n, GError **errp);
 void spapr_nvdimm_bind_cleanup(SpaprNvdimm *nv);

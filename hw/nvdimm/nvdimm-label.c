@@ -13,7 +13,7 @@
  * a writer ran meanwhile), so a multi-threaded host never sees a torn
  * label word even though Linux serialises its own updates.  The backing
  * page may fault (truncated file, full file system): that access then
- * fails with NVDIMM_LABEL_FAULT and a log line instead of a SIGBUS.
+ * fails with NVDIMM_FAULT and a log line instead of a SIGBUS.
  */
 #include "nvdimm-internal.h"
 
@@ -28,8 +28,8 @@ static bool range_ok(SpaprNvdimm *nv, uint64_t offset, uint64_t len)
     return offset <= nv->label_size && len <= nv->label_size - offset;
 }
 
-static NvdimmLabelStatus label_fault(SpaprNvdimm *nv, uint64_t offset,
-                                     bool write)
+static NvdimmStatus label_fault(SpaprNvdimm *nv, uint64_t offset,
+                                bool write)
 {
     spapr_guarded_take_fault();
     spapr_machine_log(nv->m, SPAPR_LOG_ERROR,
@@ -37,22 +37,22 @@ static NvdimmLabelStatus label_fault(SpaprNvdimm *nv, uint64_t offset,
                       " faulted (backing file truncated or its file "
                       "system full)", nv->parent.id,
                       write ? "write" : "read", offset);
-    return NVDIMM_LABEL_FAULT;
+    return NVDIMM_FAULT;
 }
 
-NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
-                                          uint64_t offset,
-                                          uint64_t len, uint64_t *val)
+NvdimmStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
+                                     uint64_t offset, uint64_t len,
+                                     uint64_t *val)
 {
     const uint8_t *p;
     uint64_t t0;
     uint32_t seq;
 
     if (!len_ok(len)) {
-        return NVDIMM_LABEL_BAD_LENGTH;
+        return NVDIMM_BAD_LENGTH;
     }
     if (!range_ok(nv, offset, len)) {
-        return NVDIMM_LABEL_BAD_RANGE;
+        return NVDIMM_BAD_WHERE;
     }
     t0 = spapr_ticks();
     p = nv->host + nv->data_size + offset;
@@ -73,12 +73,12 @@ NvdimmLabelStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
     nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_READS, 1);
     nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_READ_TICKS,
                         spapr_ticks() - t0);
-    return NVDIMM_LABEL_OK;
+    return NVDIMM_OK;
 }
 
-NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
-                                           uint64_t offset,
-                                           uint64_t len, uint64_t val)
+NvdimmStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
+                                      uint64_t offset, uint64_t len,
+                                      uint64_t val)
 {
     uint8_t *p;
     uint64_t t0;
@@ -86,16 +86,16 @@ NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
     bool ok;
 
     if (!len_ok(len)) {
-        return NVDIMM_LABEL_BAD_LENGTH;
+        return NVDIMM_BAD_LENGTH;
     }
     if (!range_ok(nv, offset, len)) {
-        return NVDIMM_LABEL_BAD_RANGE;
+        return NVDIMM_BAD_WHERE;
     }
     if (nv->readonly) {
-        return NVDIMM_LABEL_READONLY;
+        return NVDIMM_READONLY;
     }
     if (len < 8 && (val >> (8 * len))) {
-        return NVDIMM_LABEL_BAD_DATA;
+        return NVDIMM_BAD_DATA;
     }
     t0 = spapr_ticks();
     p = nv->host + nv->data_size + offset;
@@ -117,5 +117,5 @@ NvdimmLabelStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
     nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_WRITES, 1);
     nvdimm_stat_add_cpu(nv, cpu, NVDIMM_STAT_META_WRITE_TICKS,
                         spapr_ticks() - t0);
-    return NVDIMM_LABEL_OK;
+    return NVDIMM_OK;
 }

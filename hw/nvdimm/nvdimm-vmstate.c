@@ -62,7 +62,7 @@ void spapr_nvdimm_save_state(SpaprDevice *dev, GByteArray *w)
     spapr_state_put_u64(w, nv->persistence_failed_count);
     spapr_state_put_u64(w, spapr_machine_clock_ns(m) - nv->created_ns);
 
-    g_mutex_lock(&m->lock);
+    g_mutex_lock(&nv->bindings_lock);
     spapr_state_put_u64(w, nv->next_token);
     put_op(w, &nv->bind_op);
     put_op(w, &nv->unbind_op);
@@ -76,7 +76,7 @@ void spapr_nvdimm_save_state(SpaprDevice *dev, GByteArray *w)
         spapr_state_put_u64(w, b->block);
         spapr_state_put_u64(w, b->nblocks);
     }
-    g_mutex_unlock(&m->lock);
+    g_mutex_unlock(&nv->bindings_lock);
 
     spapr_state_put_u32(w, NVDIMM_STAT__MAX);
     for (s = 0; s < NVDIMM_STAT__MAX; s++) {
@@ -125,26 +125,34 @@ static bool bindings_ok(SpaprNvdimm *nv, const GArray *bs, GError **errp)
     return true;
 }
 
-bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
-                             bool apply, GError **errp)
-{
-    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
-    SpaprMachine *m = nv->m;
-    uint64_t nr_blocks, label_size, health, pfc, pon_ns, next_token;
-    int64_t now;
-    uint64_t unbind_all, unbind_scope_all, stats[NVDIMM_STAT__MAX] = { 0 };
-    g_autoptr(GArray) bs = g_array_new(FALSE, FALSE, sizeof(NvdimmBinding));
-    NvdimmBindOp bind_op, unbind_op;
-    bool hcall_flush;
-    char uuid[sizeof(nv->uuid)];
-    uint32_t n, i;
-    guint k;
+/* The record after the geometry, read before anything is applied. */
+typedef struct NvdimmRecord {
+    char uuid[sizeof(((SpaprNvdimm *)0)->uuid)];
+    uint64_t health;
+    uint64_t pfc;               /* persistence-failed count */
+    uint64_t pon_ns;
+    uint64_t next_token;
+    NvdimmBindOp bind_op;
+    NvdimmBindOp unbind_op;
+    uint64_t unbind_all;
+    uint64_t unbind_scope_all;
+    GArray *bindings;           /* NvdimmBinding */
+    uint64_t stats[NVDIMM_STAT__MAX];
+} NvdimmRecord;
 
-    nr_blocks = spapr_state_get_u64(r);
-    label_size = spapr_state_get_u64(r);
-    hcall_flush = spapr_state_get_u8(r);
+/*
+ * The geometry must be this device's: false with *errp if it is not.
+ * A short record is left for the caller to report (r->bad).
+ */
+static bool load_geometry(SpaprNvdimm *nv, SpaprStateReader *r,
+                          GError **errp)
+{
+    uint64_t nr_blocks = spapr_state_get_u64(r);
+    uint64_t label_size = spapr_state_get_u64(r);
+    bool hcall_flush = spapr_state_get_u8(r);
+
     if (r->bad) {
-        return true;                /* the caller reports the record */
+        return true;
     }
     if (nr_blocks != nv->nr_blocks || label_size != nv->label_size) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
@@ -161,17 +169,25 @@ bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
                     nv->hcall_flush ? "set" : "not set");
         return false;
     }
-    if (!spapr_state_get_str(r, uuid, sizeof(uuid))) {
-        return true;
+    return true;
+}
+
+/* Identity, operations in progress, bindings, statistics (or r->bad). */
+static void load_record(SpaprStateReader *r, NvdimmRecord *rec)
+{
+    uint32_t n, i;
+
+    if (!spapr_state_get_str(r, rec->uuid, sizeof(rec->uuid))) {
+        return;
     }
-    health = spapr_state_get_u64(r);
-    pfc = spapr_state_get_u64(r);
-    pon_ns = spapr_state_get_u64(r);
-    next_token = spapr_state_get_u64(r);
-    get_op(r, &bind_op);
-    get_op(r, &unbind_op);
-    unbind_all = spapr_state_get_u64(r);
-    unbind_scope_all = spapr_state_get_u64(r);
+    rec->health = spapr_state_get_u64(r);
+    rec->pfc = spapr_state_get_u64(r);
+    rec->pon_ns = spapr_state_get_u64(r);
+    rec->next_token = spapr_state_get_u64(r);
+    get_op(r, &rec->bind_op);
+    get_op(r, &rec->unbind_op);
+    rec->unbind_all = spapr_state_get_u64(r);
+    rec->unbind_scope_all = spapr_state_get_u64(r);
     n = spapr_state_get_u32(r);
     for (i = 0; i < n && !r->bad; i++) {
         NvdimmBinding b;
@@ -179,15 +195,88 @@ bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
         b.gpa = spapr_state_get_u64(r);
         b.block = spapr_state_get_u64(r);
         b.nblocks = spapr_state_get_u64(r);
-        g_array_append_val(bs, b);
+        g_array_append_val(rec->bindings, b);
     }
     /* A newer source may count more: those are dropped */
-    spapr_state_get_u64_array(r, stats, NVDIMM_STAT__MAX);
-    if (r->bad) {
-        return true;
+    spapr_state_get_u64_array(r, rec->stats, NVDIMM_STAT__MAX);
+}
+
+/* Replace this device's bindings and operations with the record's. */
+static bool apply_bindings(SpaprNvdimm *nv, const NvdimmRecord *rec,
+                           GError **errp)
+{
+    bool ok = true;
+    guint k;
+
+    /* New claims on the address space: the machine lock, as a bind */
+    g_mutex_lock(&nv->m->lock);
+    g_mutex_lock(&nv->bindings_lock);
+    /* Whatever this device had (a loadvm over a running guest) goes */
+    spapr_nvdimm_unbind_all(nv, UINT_MAX, NULL);
+    for (k = 0; k < rec->bindings->len && ok; k++) {
+        NvdimmBinding *b = &g_array_index(rec->bindings, NvdimmBinding, k);
+
+        ok = spapr_nvdimm_bind_restore(nv, b->gpa, b->block, b->nblocks,
+                                       errp);
     }
-    if (!g_uuid_string_is_valid(uuid) || !op_ok(nv, &bind_op) ||
-        !op_ok(nv, &unbind_op)) {
+    if (ok) {
+        nv->next_token = rec->next_token;
+        nv->bind_op = rec->bind_op;
+        nv->unbind_op = rec->unbind_op;
+        nv->unbind_all_token = rec->unbind_all;
+        nv->unbind_scope_all_token = rec->unbind_scope_all;
+    }
+    g_mutex_unlock(&nv->bindings_lock);
+    g_mutex_unlock(&nv->m->lock);
+    return ok;
+}
+
+/* Identity, health, power-on time and statistics from the record. */
+static void apply_identity(SpaprNvdimm *nv, const NvdimmRecord *rec)
+{
+    SpaprMachine *m = nv->m;
+    int64_t now;
+    unsigned int i;
+
+    if (strcmp(rec->uuid, nv->uuid)) {
+        /* The guest read the source's UUID; it must not change under it */
+        spapr_machine_log(m, SPAPR_LOG_WARNING, "nvdimm '%s': UUID %s "
+                          "from the source replaces %s", nv->parent.id,
+                          rec->uuid, nv->uuid);
+        memcpy(nv->uuid, rec->uuid, sizeof(nv->uuid));
+    }
+    __atomic_store_n(&nv->health, rec->health, __ATOMIC_RELAXED);
+    __atomic_store_n(&nv->persistence_failed_count, rec->pfc,
+                     __ATOMIC_RELAXED);
+    /*
+     * Powered on for as long as on the source; a stream claiming more
+     * than this clock's whole range is clamped, so power-on time stays a
+     * difference that fits (and no signed overflow on a corrupt one).
+     */
+    now = spapr_machine_clock_ns(m);
+    nv->created_ns = now - (int64_t)MIN(rec->pon_ns, (uint64_t)MAX(now, 0));
+    memset(nv->cpu_stats, 0, nv->nr_cpu_stats * sizeof(*nv->cpu_stats));
+    for (i = 0; i < NVDIMM_STAT__MAX; i++) {
+        __atomic_store_n(&nv->stats[i], rec->stats[i], __ATOMIC_RELAXED);
+    }
+}
+
+bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
+                             bool apply, GError **errp)
+{
+    SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
+    g_autoptr(GArray) bs = g_array_new(FALSE, FALSE, sizeof(NvdimmBinding));
+    NvdimmRecord rec = { .bindings = bs };
+
+    if (!load_geometry(nv, r, errp)) {
+        return false;
+    }
+    load_record(r, &rec);
+    if (r->bad) {
+        return true;                /* the caller reports the record */
+    }
+    if (!g_uuid_string_is_valid(rec.uuid) || !op_ok(nv, &rec.bind_op) ||
+        !op_ok(nv, &rec.unbind_op)) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "malformed identity or operation in progress");
         return false;
@@ -200,46 +289,9 @@ bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
     if (!apply) {
         return true;
     }
-
-    /* Whatever this device had (a loadvm over a running guest) goes */
-    g_mutex_lock(&m->lock);
-    spapr_nvdimm_unbind_all(nv, UINT_MAX, NULL);
-    for (k = 0; k < bs->len; k++) {
-        NvdimmBinding *b = &g_array_index(bs, NvdimmBinding, k);
-
-        if (!spapr_nvdimm_bind_restore(nv, b->gpa, b->block, b->nblocks,
-                                       errp)) {
-            g_mutex_unlock(&m->lock);
-            return false;
-        }
+    if (!apply_bindings(nv, &rec, errp)) {
+        return false;
     }
-    nv->next_token = next_token;
-    nv->bind_op = bind_op;
-    nv->unbind_op = unbind_op;
-    nv->unbind_all_token = unbind_all;
-    nv->unbind_scope_all_token = unbind_scope_all;
-    g_mutex_unlock(&m->lock);
-
-    if (strcmp(uuid, nv->uuid)) {
-        /* The guest read the source's UUID; it must not change under it */
-        spapr_machine_log(m, SPAPR_LOG_WARNING, "nvdimm '%s': UUID %s "
-                          "from the source replaces %s", dev->id, uuid,
-                          nv->uuid);
-        memcpy(nv->uuid, uuid, sizeof(nv->uuid));
-    }
-    __atomic_store_n(&nv->health, health, __ATOMIC_RELAXED);
-    __atomic_store_n(&nv->persistence_failed_count, pfc, __ATOMIC_RELAXED);
-    /* modulo 2^64: a corrupt power-on time must not be signed overflow */
-    /*
-     * Powered on for as long as on the source; a stream claiming more
-     * than this clock's whole range is clamped, so power-on time stays a
-     * difference that fits.
-     */
-    now = spapr_machine_clock_ns(m);
-    nv->created_ns = now - (int64_t)MIN(pon_ns, (uint64_t)MAX(now, 0));
-    memset(nv->cpu_stats, 0, nv->nr_cpu_stats * sizeof(*nv->cpu_stats));
-    for (i = 0; i < NVDIMM_STAT__MAX; i++) {
-        __atomic_store_n(&nv->stats[i], stats[i], __ATOMIC_RELAXED);
-    }
+    apply_identity(nv, &rec);
     return true;
 }

@@ -448,6 +448,7 @@ static void nvdimm_release(SpaprNvdimm *nv)
     g_free(nv->mem_path);
     g_free(nv->state_path);
     g_mutex_clear(&nv->label_lock);
+    g_mutex_clear(&nv->bindings_lock);
     spapr_device_cleanup(&nv->parent);
     g_free(nv->cpu_stats);
     g_free(nv);
@@ -462,12 +463,7 @@ static void spapr_nvdimm_reset(SpaprDevice *dev)
     /* A flush the guest asked for still completes; its token dies */
     spapr_nvdimm_flush_drain(nv->flush, true);
     /* A reset guest starts unbound and binds again (PAPR: after IPL) */
-    g_mutex_lock(&m->lock);
-    spapr_nvdimm_unbind_all(nv, UINT_MAX, NULL);
-    memset(&nv->unbind_op, 0, sizeof(nv->unbind_op));
-    nv->unbind_all_token = 0;
-    nv->unbind_scope_all_token = 0;
-    g_mutex_unlock(&m->lock);
+    spapr_nvdimm_bind_reset(nv);
     nvdimm_stat_add(nv, NVDIMM_STAT_RESET_COUNT, 1);
     nvdimm_stat_add(nv, NVDIMM_STAT_RESET_TIME,
                     spapr_machine_clock_ns(m) - t0);
@@ -479,7 +475,9 @@ static void spapr_nvdimm_finalize(SpaprDevice *dev)
     g_autoptr(GError) err = NULL;
 
     spapr_nvdimm_flush_drain(nv->flush, true);
+    g_mutex_lock(&nv->bindings_lock);
     spapr_nvdimm_unbind_all(nv, UINT_MAX, NULL);
+    g_mutex_unlock(&nv->bindings_lock);
     if (!nv->readonly) {
         /* Clean only once everything reached the file */
         if (nv->fd >= 0 && fdatasync(nv->fd) < 0) {
@@ -555,6 +553,7 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
     nv->m = m;
     nv->fd = -1;
     g_mutex_init(&nv->label_lock);
+    g_mutex_init(&nv->bindings_lock);
     nv->label_size = cfg->label_size;
     nv->unarmed = cfg->unarmed;
     nv->readonly = cfg->readonly;

@@ -208,7 +208,7 @@ static void test_file_persistence(void)
     uuid = g_strdup(spapr_nvdimm_uuid(nv));
     g_assert_cmpint(spapr_nvdimm_label_write(nv, NULL, LABEL - 8, 8,
                                              0x0102030405060708ULL), ==,
-                    NVDIMM_LABEL_OK);
+                    NVDIMM_OK);
     nv->host[12345] = 0xab;
     spapr_machine_free(m);
 
@@ -218,7 +218,7 @@ static void test_file_persistence(void)
     g_assert_no_error(err);
     g_assert_cmpstr(spapr_nvdimm_uuid(nv), ==, uuid);
     g_assert_cmpint(spapr_nvdimm_label_read(nv, NULL, LABEL - 8, 8, &v), ==,
-                    NVDIMM_LABEL_OK);
+                    NVDIMM_OK);
     g_assert_cmphex(v, ==, 0x0102030405060708ULL);
     g_assert_cmphex(nv->host[12345], ==, 0xab);
     g_assert_cmpuint(spapr_nvdimm_persistence_failed_count(nv), ==, 0);
@@ -277,10 +277,10 @@ static void test_readonly(void)
     g_assert_no_error(err);
     g_assert_true(spapr_nvdimm_is_readonly(nv));
     g_assert_cmpint(spapr_nvdimm_label_read(nv, NULL, 0, 4, &v), ==,
-                    NVDIMM_LABEL_OK);
+                    NVDIMM_OK);
     g_assert_cmphex(v, ==, 0xdeadbeef);
     g_assert_cmpint(spapr_nvdimm_label_write(nv, NULL, 0, 4, 1), ==,
-                    NVDIMM_LABEL_READONLY);
+                    NVDIMM_READONLY);
     /* A store to the private mapping never reaches the file */
     nv->host[0] = 0x55;
     spapr_machine_free(m);
@@ -339,11 +339,11 @@ static void test_host_backend(void)
                     "5b2a47b4-9d3c-4c7e-8a3f-2e1d0c9b8a71");
     /* Labels live in the host's memory, at the end of the backend */
     g_assert_cmpint(spapr_nvdimm_label_read(nv, NULL, 0, 1, &v), ==,
-                    NVDIMM_LABEL_OK);
+                    NVDIMM_OK);
     g_assert_cmphex(v, ==, 0x5a);
     g_assert_cmpint(spapr_nvdimm_label_write(nv, NULL, 8, 8,
                                              0x1122334455667788ULL), ==,
-                    NVDIMM_LABEL_OK);
+                    NVDIMM_OK);
     g_assert_cmphex(host[size - LABEL + 8], ==, 0x11);
     spapr_machine_free(m);
 
