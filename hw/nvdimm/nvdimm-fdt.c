@@ -7,6 +7,8 @@
  * The container always exists (QEMU does the same), so a hot-plugged
  * NVDIMM has a parent.  Each child carries what Linux's papr_scm reads,
  * plus what QEMU writes for compatibility; see docs/device-tree.md.
+ * The builder (fdt-build.c) calls the pieces declared in fdt-internal.h;
+ * spapr_fdt_add_pmem_node() is public.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +18,16 @@
 /* FORM1 associativity: count, three domains, then the NUMA node */
 #define PMEM_ASSOC_CELLS    5
 
+/* libfdt style: return the first error (a negative FDT_ERR_*) */
+#define FDT_TRY(expr)                   \
+    do {                                \
+        int ret_ = (expr);              \
+                                        \
+        if (ret_ < 0) {                 \
+            return ret_;                \
+        }                               \
+    } while (0)
+
 bool spapr_fdt_pmem_container_prop_owned(const char *name)
 {
     return !strcmp(name, "#address-cells") || !strcmp(name, "#size-cells") ||
@@ -24,13 +36,9 @@ bool spapr_fdt_pmem_container_prop_owned(const char *name)
 
 int spapr_fdt_pmem_container_props(void *sw)
 {
-    int ret;
-
-    ret = fdt_property_u32(sw, "#address-cells", 1);
-    ret = ret ? ret : fdt_property_u32(sw, "#size-cells", 0);
-    ret = ret ? ret : fdt_property_string(sw, "device_type",
-                                          "ibm,persistent-memory");
-    return ret;
+    FDT_TRY(fdt_property_u32(sw, "#address-cells", 1));
+    FDT_TRY(fdt_property_u32(sw, "#size-cells", 0));
+    return fdt_property_string(sw, "device_type", "ibm,persistent-memory");
 }
 
 static int pmem_node(void *sw, SpaprNvdimm *nv)
@@ -42,36 +50,34 @@ static int pmem_node(void *sw, SpaprNvdimm *nv)
         cpu_to_fdt32(spapr_nvdimm_numa_node(nv)),
     };
     char name[32];
-    int ret;
 
     snprintf(name, sizeof(name), "ibm,pmemory@%x", drc);
-    ret = fdt_begin_node(sw, name);
-    ret = ret ? ret : fdt_property_u32(sw, "reg", drc);
-    ret = ret ? ret : fdt_property_string(sw, "compatible", "ibm,pmemory");
-    ret = ret ? ret : fdt_property_string(sw, "device_type", "ibm,pmemory");
-    ret = ret ? ret : fdt_property(sw, "ibm,associativity", assoc,
-                                   sizeof(assoc));
-    ret = ret ? ret : fdt_property_string(sw, "ibm,unit-guid",
-                                          spapr_nvdimm_uuid(nv));
-    ret = ret ? ret : fdt_property_u32(sw, "ibm,my-drc-index", drc);
-    ret = ret ? ret : fdt_property_u64(sw, "ibm,block-size",
-                                       spapr_nvdimm_block_size(nv));
-    ret = ret ? ret : fdt_property_u64(sw, "ibm,number-of-blocks",
-                                       spapr_nvdimm_nr_blocks(nv));
+    FDT_TRY(fdt_begin_node(sw, name));
+    FDT_TRY(fdt_property_u32(sw, "reg", drc));
+    FDT_TRY(fdt_property_string(sw, "compatible", "ibm,pmemory"));
+    FDT_TRY(fdt_property_string(sw, "device_type", "ibm,pmemory"));
+    FDT_TRY(fdt_property(sw, "ibm,associativity", assoc, sizeof(assoc)));
+    FDT_TRY(fdt_property_string(sw, "ibm,unit-guid",
+                                spapr_nvdimm_uuid(nv)));
+    FDT_TRY(fdt_property_u32(sw, "ibm,my-drc-index", drc));
+    FDT_TRY(fdt_property_u64(sw, "ibm,block-size",
+                             spapr_nvdimm_block_size(nv)));
+    FDT_TRY(fdt_property_u64(sw, "ibm,number-of-blocks",
+                             spapr_nvdimm_nr_blocks(nv)));
     /* A cell: the device refuses labels of 4 GiB or more */
-    if (!ret && label) {
-        ret = fdt_property_u32(sw, "ibm,metadata-size", (uint32_t)label);
+    if (label) {
+        FDT_TRY(fdt_property_u32(sw, "ibm,metadata-size", (uint32_t)label));
     }
-    ret = ret ? ret : fdt_property_string(sw, "ibm,pmem-application",
-                                          "operating-system");
+    FDT_TRY(fdt_property_string(sw, "ibm,pmem-application",
+                                "operating-system"));
     /* Without it Linux makes a volatile region */
-    ret = ret ? ret : fdt_property(sw, "ibm,cache-flush-required", NULL, 0);
-    if (!ret && spapr_nvdimm_hcall_flush_required(nv)) {
-        ret = fdt_property(sw, "ibm,hcall-flush-required", NULL, 0);
+    FDT_TRY(fdt_property(sw, "ibm,cache-flush-required", NULL, 0));
+    if (spapr_nvdimm_hcall_flush_required(nv)) {
+        FDT_TRY(fdt_property(sw, "ibm,hcall-flush-required", NULL, 0));
     }
-    ret = ret ? ret : fdt_property_u64(sw, "ibm,persistence-failed-count",
-                                  spapr_nvdimm_persistence_failed_count(nv));
-    return ret ? ret : fdt_end_node(sw);
+    FDT_TRY(fdt_property_u64(sw, "ibm,persistence-failed-count",
+                             spapr_nvdimm_persistence_failed_count(nv)));
+    return fdt_end_node(sw);
 }
 
 typedef struct PmemCtx {
@@ -148,6 +154,17 @@ static int copy_node(const void *from, int src, void *to, int parent)
     return node;
 }
 
+/* A blob of @size bytes at @sw holding the node of @nv under its root. */
+static int pmem_node_blob(void *sw, size_t size, SpaprNvdimm *nv)
+{
+    FDT_TRY(fdt_create(sw, size));
+    FDT_TRY(fdt_finish_reservemap(sw));
+    FDT_TRY(fdt_begin_node(sw, ""));
+    FDT_TRY(pmem_node(sw, nv));
+    FDT_TRY(fdt_end_node(sw));
+    return fdt_finish(sw);
+}
+
 int spapr_fdt_add_pmem_node(SpaprMachine *m, uint32_t drc_index, void *fdt,
                             int parent, GError **errp)
 {
@@ -164,13 +181,8 @@ int spapr_fdt_add_pmem_node(SpaprMachine *m, uint32_t drc_index, void *fdt,
         return -1;
     }
     sw = g_malloc0(size);
-    ret = fdt_create(sw, size);
-    ret = ret ? ret : fdt_finish_reservemap(sw);
-    ret = ret ? ret : fdt_begin_node(sw, "");
-    ret = ret ? ret : pmem_node(sw, nv);
-    ret = ret ? ret : fdt_end_node(sw);
-    ret = ret ? ret : fdt_finish(sw);
-    if (!ret) {
+    ret = pmem_node_blob(sw, size, nv);
+    if (ret >= 0) {
         ret = copy_node(sw, fdt_first_subnode(sw, 0), fdt, parent);
     }
     if (ret < 0) {

@@ -61,7 +61,7 @@ bool spapr_fdt_hypervisor_wanted(SpaprMachine *m);
 int spapr_fdt_hypervisor_props(void *sw);
 bool spapr_fdt_hypervisor_prop_owned(const char *name);
 
-/* ---- fdt-nvdimm.c ---- */
+/* ---- hw/nvdimm/nvdimm-fdt.c (the NVDIMM feature's own node) ---- */
 #define SPAPR_FDT_PMEM_NODE         "ibm,persistent-memory"
 int spapr_fdt_pmem_container_props(void *sw);
 bool spapr_fdt_pmem_container_prop_owned(const char *name);
