@@ -16,8 +16,13 @@
  * completes by then is answered at once with its real status.  Otherwise
  * the guest gets a busy code chosen from the expected remaining time (an
  * average of recent sync durations) and polls with the token.
+ *
+ * Every duration here is host time, on one clock (host_ns()): how long
+ * fdatasync() really takes, whatever the machine clock does (it is
+ * virtual, and may stand still, under -accel qtest).
  */
 #include <errno.h>
+#include <time.h>
 #include <unistd.h>
 #include "nvdimm-internal.h"
 #include "trace-events.h"
@@ -25,6 +30,15 @@
 #define FLUSH_MAX_TOKENS        4096
 #define FLUSH_FAST_WAIT_NS      50000           /* 50 us */
 #define FLUSH_INITIAL_EST_NS    2000000         /* 2 ms until measured */
+
+/* The host's monotonic clock, in ns. */
+static int64_t host_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 static inline void cpu_relax(void)
 {
@@ -53,7 +67,7 @@ struct NvdimmFlush {
     bool queued;                /* a worker job is queued, not started */
     bool syncing;
     uint64_t running_target;    /* seq the running sync covers */
-    int64_t sync_start_us;
+    int64_t sync_start_ns;      /* host_ns() */
     int64_t est_ns;             /* expected duration of one sync */
     GHashTable *tokens;         /* token -> FlushReq */
     uint64_t next_token;
@@ -75,12 +89,11 @@ static void flush_worker(void *opaque)
     target = f->requested;
     f->syncing = true;
     f->running_target = target;
-    f->sync_start_us = g_get_monotonic_time();
+    f->sync_start_ns = t0 = host_ns();
     g_mutex_unlock(&f->lock);
 
-    t0 = spapr_machine_clock_ns(nv->m);
     r = fdatasync(nv->fd) < 0 ? errno : 0;
-    ns = spapr_machine_clock_ns(nv->m) - t0;
+    ns = host_ns() - t0;
     status = r ? PAPR_H_HARDWARE : PAPR_H_SUCCESS;
     nvdimm_stat_add(nv, NVDIMM_STAT_SYNCS, 1);
     nvdimm_stat_add(nv, NVDIMM_STAT_SYNC_NS, ns);
@@ -170,7 +183,7 @@ static int64_t busy_code(NvdimmFlush *f, FlushReq *req)
     int64_t left_ns = f->est_ns;
 
     if (f->syncing) {
-        int64_t ran = (g_get_monotonic_time() - f->sync_start_us) * 1000;
+        int64_t ran = host_ns() - f->sync_start_ns;
         int64_t cur = MAX(f->est_ns - ran, 0);
 
         /* Covered by the running sync, or waiting for the next one */
@@ -248,10 +261,10 @@ int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
      * path exists to avoid; spinning bounds the call to fast_wait_ns.
      */
     seq = req->seq;
-    deadline = g_get_monotonic_time() + f->fast_wait_ns / 1000;
+    deadline = host_ns() + f->fast_wait_ns;
     g_mutex_unlock(&f->lock);
     while (__atomic_load_n(&f->completed, __ATOMIC_ACQUIRE) < seq &&
-           g_get_monotonic_time() < deadline) {
+           host_ns() < deadline) {
         cpu_relax();
     }
     g_mutex_lock(&f->lock);

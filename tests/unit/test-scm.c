@@ -468,6 +468,77 @@ static void test_flush(void)
     scm_remove_backend(path);
 }
 
+/* A host whose clock stands still: spapr-hv's -accel qtest clock */
+static bool frozen_mem(void *o, uint64_t gpa, void *buf, uint64_t len)
+{
+    return false;
+}
+
+static bool frozen_mem_write(void *o, uint64_t gpa, const void *buf,
+                             uint64_t len)
+{
+    return false;
+}
+
+static bool frozen_map(void *o, const char *name, uint64_t gpa,
+                       uint64_t size, void *host, GError **errp)
+{
+    return true;
+}
+
+static void frozen_unmap(void *o, uint64_t gpa, uint64_t size)
+{
+}
+
+static int64_t frozen_clock(void *o)
+{
+    return 42 * 1000000000LL;
+}
+
+static void frozen_log(void *o, SpaprLogLevel level, const char *msg)
+{
+}
+
+/*
+ * Sync durations are host time: sync-ns grows with each fdatasync() even
+ * when the machine clock does not move (it read 0 when the estimator
+ * timed syncs on the machine clock), and the guest-visible power-on time
+ * stays on the machine clock.
+ */
+static void test_flush_frozen_clock(void)
+{
+    static const SpaprHostOps ops = {
+        .mem_read = frozen_mem, .mem_write = frozen_mem_write,
+        .map = frozen_map, .unmap = frozen_unmap,
+        .clock_ns = frozen_clock, .log = frozen_log,
+    };
+    SpaprMachineConfig cfg = { .ops = &ops };
+    g_autofree char *path = scm_tmp_path("frozen.img");
+    GError *err = NULL;
+    SpaprMachine *m = spapr_machine_new(&cfg, &err);
+    SpaprNvdimm *nv;
+    uint64_t syncs, ns, before;
+    unsigned int polls, i;
+    bool known;
+
+    g_assert_no_error(err);
+    g_assert_true(spapr_hcall_register_scm(m, &err));
+    nv = scm_nvdimm_new(m, "f", path, 1, 0);
+    before = g_get_monotonic_time();
+    for (i = 0; i < 3; i++) {
+        memset(nv->host + i * MIB, 0x5a, MIB);
+        g_assert_cmpint(scm_flush(m, DRC(0), &polls), ==, PAPR_H_SUCCESS);
+    }
+    g_assert_true(spapr_nvdimm_get_stat(nv, "syncs", &syncs));
+    g_assert_true(spapr_nvdimm_get_stat(nv, "sync-ns", &ns));
+    g_assert_cmpuint(syncs, >=, 1);
+    g_assert_cmpuint(ns, >, 0);
+    g_assert_cmpuint(ns, <=, (g_get_monotonic_time() - before + 1) * 1000);
+    g_assert_cmpuint(spapr_nvdimm_stat_value(nv, "PonSecs ", &known), ==, 0);
+    spapr_machine_free(m);
+    scm_remove_backend(path);
+}
+
 typedef struct FlushThread {
     SpaprMachine *m;
     int n;
@@ -996,6 +1067,7 @@ int main(int argc, char **argv)
     g_test_add_func("/scm/health", test_health);
     g_test_add_func("/scm/stats", test_stats);
     g_test_add_func("/scm/flush", test_flush);
+    g_test_add_func("/scm/flush-frozen-clock", test_flush_frozen_clock);
     g_test_add_func("/scm/inject/health", test_inject_health);
     g_test_add_func("/scm/inject/bind", test_inject_bind);
     g_test_add_func("/scm/inject/unbind-all", test_inject_unbind_all);
