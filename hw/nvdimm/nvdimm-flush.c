@@ -212,77 +212,106 @@ static int64_t busy_code(NvdimmFlush *f, FlushReq *req)
     return PAPR_H_LONG_BUSY_ORDER_100_MSEC;
 }
 
-int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
-                                   uint64_t *token)
+/* Queue a sync unless one is queued or running (it re-queues).  Lock. */
+static void flush_kick(NvdimmFlush *f)
+{
+    if (!f->queued && !f->syncing) {
+        f->queued = true;
+        spapr_workers_push(f->nv->m->workers, flush_worker, f);
+    }
+}
+
+/*
+ * A new request: its token, or 0 if the guest already holds too many
+ * (it forgot them: it retries from scratch).  Lock held.
+ */
+static uint64_t flush_submit(NvdimmFlush *f)
 {
     FlushReq *req;
-    uint64_t tok = token_in;
-    uint64_t seq;
-    int64_t deadline, status;
+    uint64_t tok, *key;
 
-    if (!token_in && !f->can_sync) {
-        return PAPR_H_UNSUPPORTED;
+    if (g_hash_table_size(f->tokens) >= FLUSH_MAX_TOKENS) {
+        return 0;
     }
-    g_mutex_lock(&f->lock);
-    if (!token_in) {
-        uint64_t *key;
+    do {
+        tok = ++f->next_token;
+    } while (!tok || g_hash_table_contains(f->tokens, &tok));
+    req = g_new0(FlushReq, 1);
+    req->seq = ++f->requested;
+    key = g_new(uint64_t, 1);
+    *key = tok;
+    g_hash_table_insert(f->tokens, key, req);
+    /* one job per device at a time */
+    flush_kick(f);
+    nvdimm_stat_add(f->nv, NVDIMM_STAT_FLUSHES, 1);
+    return tok;
+}
 
-        if (g_hash_table_size(f->tokens) >= FLUSH_MAX_TOKENS) {
-            /* The guest forgot its tokens: make it retry from scratch */
-            g_mutex_unlock(&f->lock);
-            *token = 0;
-            return PAPR_H_BUSY;
-        }
-        do {
-            tok = ++f->next_token;
-        } while (!tok || g_hash_table_contains(f->tokens, &tok));
-        req = g_new0(FlushReq, 1);
-        req->seq = ++f->requested;
-        key = g_new(uint64_t, 1);
-        *key = tok;
-        g_hash_table_insert(f->tokens, key, req);
-        /* one job per device at a time: a running sync re-queues */
-        if (!f->queued && !f->syncing) {
-            f->queued = true;
-            spapr_workers_push(f->nv->m->workers, flush_worker, f);
-        }
-        nvdimm_stat_add(f->nv, NVDIMM_STAT_FLUSHES, 1);
-    } else {
-        req = g_hash_table_lookup(f->tokens, &tok);
-        if (!req) {
-            g_mutex_unlock(&f->lock);
-            return PAPR_H_P2;
-        }
-    }
-    /*
-     * Fast path: spin (lock released) rather than sleep on the condition
-     * variable.  A sleeping vCPU thread wakes up a scheduler or host tick
-     * late (1.5 ms seen on an idle VM), which is the very latency the fast
-     * path exists to avoid; spinning bounds the call to fast_wait_ns.
-     */
-    seq = req->seq;
-    deadline = host_ns() + f->fast_wait_ns;
+/*
+ * Fast path: spin (lock released) until request @seq is served or
+ * fast_wait_ns is over, rather than sleep on the condition variable.  A
+ * sleeping vCPU thread wakes up a scheduler or host tick late (1.5 ms
+ * seen on an idle VM), which is the very latency the fast path exists to
+ * avoid.  Called and returns with the lock held.
+ */
+static void flush_fast_wait(NvdimmFlush *f, uint64_t seq)
+{
+    int64_t deadline = host_ns() + f->fast_wait_ns;
+
     g_mutex_unlock(&f->lock);
     while (__atomic_load_n(&f->completed, __ATOMIC_ACQUIRE) < seq &&
            host_ns() < deadline) {
         cpu_relax();
     }
     g_mutex_lock(&f->lock);
+}
+
+/* The answer to request @tok now: its status once, or a busy code. */
+static int64_t flush_answer(NvdimmFlush *f, uint64_t tok, uint64_t *token)
+{
     /* Another vCPU polling the same token may have consumed it */
-    req = g_hash_table_lookup(f->tokens, &tok);
+    FlushReq *req = g_hash_table_lookup(f->tokens, &tok);
+    int64_t status;
+
     if (!req) {
-        g_mutex_unlock(&f->lock);
         return PAPR_H_P2;
     }
     if (req->done) {
         status = req->status;
         g_hash_table_remove(f->tokens, &tok);
-        g_mutex_unlock(&f->lock);
         return status;
     }
-    status = busy_code(f, req);
-    g_mutex_unlock(&f->lock);
     *token = tok;
+    return busy_code(f, req);
+}
+
+int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
+                                   uint64_t *token)
+{
+    FlushReq *req;
+    uint64_t tok = token_in;
+    int64_t status;
+
+    if (!token_in && !f->can_sync) {
+        return PAPR_H_UNSUPPORTED;
+    }
+    g_mutex_lock(&f->lock);
+    if (!tok) {
+        tok = flush_submit(f);
+        if (!tok) {
+            g_mutex_unlock(&f->lock);
+            *token = 0;
+            return PAPR_H_BUSY;
+        }
+    }
+    req = g_hash_table_lookup(f->tokens, &tok);
+    if (!req) {
+        g_mutex_unlock(&f->lock);
+        return PAPR_H_P2;
+    }
+    flush_fast_wait(f, req->seq);
+    status = flush_answer(f, tok, token);
+    g_mutex_unlock(&f->lock);
     return status;
 }
 
@@ -356,10 +385,7 @@ bool spapr_nvdimm_flush_load(NvdimmFlush *f, SpaprStateReader *r,
     if (apply) {
         if (resubmit) {
             f->requested++;
-            if (!f->queued && !f->syncing) {
-                f->queued = true;
-                spapr_workers_push(f->nv->m->workers, flush_worker, f);
-            }
+            flush_kick(f);
         }
         g_mutex_unlock(&f->lock);
     }

@@ -203,14 +203,15 @@ static uint64_t get_be64(const uint8_t *p)
     return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
 }
 
-int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
-                                uint64_t size, uint64_t *bad_id)
+/*
+ * Check the request header at @gpa: the number of ids asked for in
+ * *count (0: all), and the bytes the answer takes in *need.
+ */
+static int64_t stats_check_header(SpaprMachine *m, uint64_t gpa,
+                                  uint64_t size, uint64_t *count,
+                                  uint64_t *need)
 {
-    SpaprMachine *m = nv->m;
-    g_autofree uint8_t *buf = NULL;
     uint8_t hdr[STATS_HDR_SIZE];
-    uint64_t need, count, i;
-    bool known;
 
     if (size < STATS_HDR_SIZE) {
         return PAPR_H_P3;
@@ -225,14 +226,64 @@ int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
         get_be32(hdr + 8) != STATS_VERSION) {
         return PAPR_H_P2;
     }
-    count = get_be32(hdr + 12);
-    if (count > STATS_MAX_REQUEST) {
+    *count = get_be32(hdr + 12);
+    if (*count > STATS_MAX_REQUEST) {
         return PAPR_H_P3;
     }
-    need = STATS_HDR_SIZE +
-           STATS_ENTRY_SIZE * (count ? count : G_N_ELEMENTS(stat_defs));
-    if (size < need) {
-        return PAPR_H_P3;
+    *need = STATS_HDR_SIZE +
+            STATS_ENTRY_SIZE * (*count ? *count : G_N_ELEMENTS(stat_defs));
+    return size < *need ? PAPR_H_P3 : PAPR_H_SUCCESS;
+}
+
+/* The @count ids the guest asked for, or H_PARTIAL at an unknown one. */
+static int64_t stats_fill_asked(SpaprNvdimm *nv, uint8_t *buf,
+                                uint64_t count, uint64_t *bad_id)
+{
+    uint64_t i;
+    bool known;
+
+    for (i = 0; i < count; i++) {
+        uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
+
+        spapr_nvdimm_stat_value(nv, (const char *)e, &known);
+        if (!known) {
+            *bad_id = get_be64(e);
+            return PAPR_H_PARTIAL;
+        }
+    }
+    for (i = 0; i < count; i++) {
+        uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
+
+        put_be64(e + 8, spapr_nvdimm_stat_value(nv, (const char *)e,
+                                                &known));
+    }
+    return PAPR_H_SUCCESS;
+}
+
+/* Count 0: every statistic, ids filled in. */
+static void stats_fill_every(SpaprNvdimm *nv, uint8_t *buf)
+{
+    size_t i;
+
+    put_be32(buf + 12, G_N_ELEMENTS(stat_defs));
+    for (i = 0; i < G_N_ELEMENTS(stat_defs); i++) {
+        uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
+
+        memcpy(e, stat_defs[i].id, 8);
+        put_be64(e + 8, stat_value(nv, &stat_defs[i]));
+    }
+}
+
+int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
+                                uint64_t size, uint64_t *bad_id)
+{
+    SpaprMachine *m = nv->m;
+    g_autofree uint8_t *buf = NULL;
+    uint64_t need = 0, count = 0;
+    int64_t ret = stats_check_header(m, gpa, size, &count, &need);
+
+    if (ret != PAPR_H_SUCCESS) {
+        return ret;
     }
     /* Every byte touched must be guest memory before anything is written */
     buf = g_malloc(need);
@@ -240,29 +291,12 @@ int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
         return spapr_guest_access_status(m, gpa, PAPR_H_P2);
     }
     if (count) {
-        for (i = 0; i < count; i++) {
-            uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
-
-            spapr_nvdimm_stat_value(nv, (const char *)e, &known);
-            if (!known) {
-                *bad_id = get_be64(e);
-                return PAPR_H_PARTIAL;
-            }
-        }
-        for (i = 0; i < count; i++) {
-            uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
-
-            put_be64(e + 8, spapr_nvdimm_stat_value(nv, (const char *)e,
-                                                    &known));
+        ret = stats_fill_asked(nv, buf, count, bad_id);
+        if (ret != PAPR_H_SUCCESS) {
+            return ret;
         }
     } else {
-        put_be32(buf + 12, G_N_ELEMENTS(stat_defs));
-        for (i = 0; i < G_N_ELEMENTS(stat_defs); i++) {
-            uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
-
-            memcpy(e, stat_defs[i].id, 8);
-            put_be64(e + 8, stat_value(nv, &stat_defs[i]));
-        }
+        stats_fill_every(nv, buf);
     }
     if (!spapr_guest_write(m, gpa, buf, need)) {
         return spapr_guest_access_status(m, gpa, PAPR_H_P2);

@@ -185,23 +185,16 @@ static bool check_not_busy(SpaprNvdimm *nv, const struct stat *st,
     return true;
 }
 
-/*
- * A new or empty file is sized to @size (sparse: costs nothing until
- * touched).  An existing non-empty file must have exactly the configured
- * size, else the label area would silently move; size 0 in the
- * configuration means "the file's size".
- */
-static bool open_file(SpaprNvdimm *nv, uint64_t *size, GError **errp)
+/* Open the backend file; *created if this call made it. */
+static int open_backend_fd(SpaprNvdimm *nv, bool *created, GError **errp)
 {
-    struct stat st;
-    void *p;
     int fd = -1;
-    bool created = false;
 
+    *created = false;
     if (!nv->readonly) {
         /* Know whether the file is ours, to remove it if sizing fails */
         fd = open(nv->mem_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        created = fd >= 0;
+        *created = fd >= 0;
     }
     if (fd < 0) {
         fd = open(nv->mem_path,
@@ -212,62 +205,105 @@ static bool open_file(SpaprNvdimm *nv, uint64_t *size, GError **errp)
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
                     "cannot open nvdimm backend '%s': %s", nv->mem_path,
                     g_strerror(errno));
-        return false;
     }
+    return fd;
+}
+
+/*
+ * The open file must be a regular file no other nvdimm uses, of the
+ * configured size (*size 0: the file's), or empty (*file_size 0).
+ */
+static bool check_file(SpaprNvdimm *nv, int fd, uint64_t *size,
+                       uint64_t *file_size, GError **errp)
+{
+    struct stat st;
+
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
                     "nvdimm backend '%s' is not a regular file",
                     nv->mem_path);
-        goto fail;
+        return false;
     }
     if (!check_not_busy(nv, &st, errp)) {
-        goto fail;
+        return false;
     }
     nv->file_dev = st.st_dev;
     nv->file_ino = st.st_ino;
+    *file_size = st.st_size;
     if (*size == 0) {
         *size = st.st_size;
     }
     if (!check_geometry(*size, nv->label_size, errp)) {
         g_prefix_error(errp, "nvdimm backend '%s': ", nv->mem_path);
-        goto fail;
+        return false;
     }
-    if (st.st_size != 0 && (uint64_t)st.st_size != *size) {
+    if (*file_size != 0 && *file_size != *size) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "nvdimm backend '%s' holds %" PRIu64 " bytes but the "
                     "device is configured with %" PRIu64, nv->mem_path,
-                    (uint64_t)st.st_size, *size);
-        goto fail;
+                    *file_size, *size);
+        return false;
     }
-    if (st.st_size == 0) {
+    return true;
+}
+
+/* Size an empty file, and with prealloc=on allocate its blocks. */
+static bool size_file(SpaprNvdimm *nv, int fd, uint64_t size,
+                      uint64_t file_size, GError **errp)
+{
+    int ret;
+
+    if (file_size == 0) {
         if (nv->readonly) {
             g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                         "read-only nvdimm backend '%s' is empty",
                         nv->mem_path);
-            goto fail;
+            return false;
         }
-        if (ftruncate(fd, *size) < 0) {
+        if (ftruncate(fd, size) < 0) {
             g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
                         "cannot size nvdimm backend '%s' to %" PRIu64
-                        ": %s", nv->mem_path, *size, g_strerror(errno));
-            goto fail;
+                        ": %s", nv->mem_path, size, g_strerror(errno));
+            return false;
         }
     }
-    if (nv->prealloc && !nv->readonly) {
-        /*
-         * prealloc=on: reserve every block now, so a full file system is
-         * an error here and not a failed store later (holes are filled,
-         * data already in the file is kept).
-         */
-        int ret = posix_fallocate(fd, 0, *size);
+    if (!nv->prealloc || nv->readonly) {
+        return true;
+    }
+    /*
+     * prealloc=on: reserve every block now, so a full file system is an
+     * error here and not a failed store later (holes are filled, data
+     * already in the file is kept).
+     */
+    ret = posix_fallocate(fd, 0, size);
+    if (ret) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
+                    "cannot preallocate %" PRIu64 " bytes for nvdimm "
+                    "backend '%s': %s", size, nv->mem_path, g_strerror(ret));
+        return false;
+    }
+    return true;
+}
 
-        if (ret) {
-            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
-                        "cannot preallocate %" PRIu64 " bytes for nvdimm "
-                        "backend '%s': %s", *size, nv->mem_path,
-                        g_strerror(ret));
-            goto fail;
-        }
+/*
+ * A new or empty file is sized to @size (sparse: costs nothing until
+ * touched).  An existing non-empty file must have exactly the configured
+ * size, else the label area would silently move; size 0 in the
+ * configuration means "the file's size".
+ */
+static bool open_file(SpaprNvdimm *nv, uint64_t *size, GError **errp)
+{
+    uint64_t file_size;
+    bool created;
+    void *p;
+    int fd = open_backend_fd(nv, &created, errp);
+
+    if (fd < 0) {
+        return false;
+    }
+    if (!check_file(nv, fd, size, &file_size, errp) ||
+        !size_file(nv, fd, *size, file_size, errp)) {
+        goto fail;
     }
     /*
      * Read-only: a private mapping, so a guest store to the bound region
@@ -507,48 +543,50 @@ static const SpaprDeviceClass spapr_nvdimm_class = {
     .load_state = spapr_nvdimm_load_state,
 };
 
-SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
-                                 const SpaprNvdimmConfig *cfg,
-                                 GError **errp)
+/* The configuration on its own, before anything is opened. */
+static bool check_config(SpaprMachine *m, const SpaprNvdimmConfig *cfg,
+                         GError **errp)
 {
-    SpaprNvdimm *nv;
-    uint64_t size = cfg->size;
-
     if (!cfg->id || !*cfg->id) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "an nvdimm needs an id");
-        return NULL;
+        return false;
     }
     if (cfg->uuid && !g_uuid_string_is_valid(cfg->uuid)) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "nvdimm '%s': '%s' is not a UUID", cfg->id, cfg->uuid);
-        return NULL;
+        return false;
     }
     if (spapr_machine_find_device(m, cfg->id)) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_EXISTS,
                     "duplicate device id '%s'", cfg->id);
-        return NULL;
+        return false;
     }
     if (cfg->state_path && !cfg->host) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "nvdimm '%s': a state path is for a host-supplied "
                     "backend (a file backend keeps <file>.state)", cfg->id);
-        return NULL;
+        return false;
     }
     if (cfg->host && (cfg->mem_path || cfg->readonly)) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "nvdimm '%s': a host-supplied backend excludes a "
                     "mem_path and read-only", cfg->id);
-        return NULL;
+        return false;
     }
-    if (!cfg->mem_path || cfg->size) {
-        if (!check_geometry(cfg->size, cfg->label_size, errp)) {
-            g_prefix_error(errp, "nvdimm '%s': ", cfg->id);
-            return NULL;
-        }
+    if ((!cfg->mem_path || cfg->size) &&
+        !check_geometry(cfg->size, cfg->label_size, errp)) {
+        g_prefix_error(errp, "nvdimm '%s': ", cfg->id);
+        return false;
     }
+    return true;
+}
 
-    nv = g_new0(SpaprNvdimm, 1);
+/* A device with no backend yet. */
+static SpaprNvdimm *nvdimm_new(SpaprMachine *m, const SpaprNvdimmConfig *cfg)
+{
+    SpaprNvdimm *nv = g_new0(SpaprNvdimm, 1);
+
     spapr_device_init(&nv->parent, &spapr_nvdimm_class, cfg->id);
     nv->m = m;
     nv->fd = -1;
@@ -565,77 +603,115 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
     nv->bind_chunk_blocks = SPAPR_NVDIMM_BIND_CHUNK_BLOCKS;
     nv->health = cfg->unarmed ? SPAPR_NVDIMM_HEALTH_UNARMED : 0;
     spapr_nvdimm_fault_init(nv);
+    return nv;
+}
 
-    if (cfg->host) {
-        /* The host mapped it; flushes sync its file when there is one */
-        nv->host = cfg->host;
-        nv->fd = cfg->host_fd >= 0 ? cfg->host_fd : -1;
-        nv->host_owned = true;
-        nv->size = size;
-        nv->hcall_flush = cfg->hcall_flush;
-        if (cfg->state_path) {
-            /* The host's backend, our persistence record */
-            nv->state_path = g_strdup(cfg->state_path);
-            state_remove_stale_temp(nv);
-            if (!state_load(nv, cfg->uuid, errp) ||
-                !state_save(nv, true, errp)) {
-                goto fail;
-            }
-        } else {
-            set_uuid(nv, cfg->uuid);
-        }
-    } else if (cfg->mem_path) {
-        nv->mem_path = g_strdup(cfg->mem_path);
-        nv->state_path = g_strdup_printf("%s.state", cfg->mem_path);
-        nv->hcall_flush = cfg->hcall_flush;
-        if (!open_file(nv, &size, errp)) {
-            goto fail;
-        }
-        nv->size = size;
-        if (!nv->readonly) {
-            state_remove_stale_temp(nv);
-        }
-        if (!state_load(nv, cfg->uuid, errp)) {
-            goto fail;
-        }
-        if (!nv->readonly && !state_save(nv, true, errp)) {
-            goto fail;
-        }
-    } else {
-        nv->size = size;
-        /* Nothing to flush to: never ask the guest for H_SCM_FLUSH */
-        nv->hcall_flush = false;
-        if (!open_ram(nv, errp)) {
-            goto fail;
-        }
+/* The host mapped it; flushes sync its file when there is one. */
+static bool open_host_backend(SpaprNvdimm *nv, const SpaprNvdimmConfig *cfg,
+                              GError **errp)
+{
+    nv->host = cfg->host;
+    nv->fd = cfg->host_fd >= 0 ? cfg->host_fd : -1;
+    nv->host_owned = true;
+    nv->size = cfg->size;
+    nv->hcall_flush = cfg->hcall_flush;
+    if (!cfg->state_path) {
         set_uuid(nv, cfg->uuid);
+        return true;
+    }
+    /* The host's backend, our persistence record */
+    nv->state_path = g_strdup(cfg->state_path);
+    state_remove_stale_temp(nv);
+    return state_load(nv, cfg->uuid, errp) && state_save(nv, true, errp);
+}
+
+static bool open_file_backend(SpaprNvdimm *nv, const SpaprNvdimmConfig *cfg,
+                              GError **errp)
+{
+    uint64_t size = cfg->size;
+
+    nv->mem_path = g_strdup(cfg->mem_path);
+    nv->state_path = g_strdup_printf("%s.state", cfg->mem_path);
+    nv->hcall_flush = cfg->hcall_flush;
+    if (!open_file(nv, &size, errp)) {
+        return false;
+    }
+    nv->size = size;
+    if (!nv->readonly) {
+        state_remove_stale_temp(nv);
+    }
+    if (!state_load(nv, cfg->uuid, errp)) {
+        return false;
+    }
+    return nv->readonly || state_save(nv, true, errp);
+}
+
+static bool open_ram_backend(SpaprNvdimm *nv, const SpaprNvdimmConfig *cfg,
+                             GError **errp)
+{
+    nv->size = cfg->size;
+    /* Nothing to flush to: never ask the guest for H_SCM_FLUSH */
+    nv->hcall_flush = false;
+    if (!open_ram(nv, errp)) {
+        return false;
+    }
+    set_uuid(nv, cfg->uuid);
+    return true;
+}
+
+/* Into a PMEM DRC (created if needed), and into the machine. */
+static bool plug(SpaprNvdimm *nv, uint32_t slot, GError **errp)
+{
+    SpaprMachine *m = nv->m;
+
+    if (!pick_slot(m, slot, &nv->drc, &nv->drc_created, errp)) {
+        return false;
+    }
+    if (papr_drc_attach(nv->drc, &nv->parent, errp)) {
+        if (spapr_machine_add_device(m, &nv->parent, errp)) {
+            return true;
+        }
+        papr_drc_detach(nv->drc);
+    }
+    if (nv->drc_created) {
+        papr_drc_delete(spapr_machine_drcs(m), nv->drc->index, NULL);
+    }
+    return false;
+}
+
+SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
+                                 const SpaprNvdimmConfig *cfg,
+                                 GError **errp)
+{
+    SpaprNvdimm *nv;
+    bool ok;
+
+    if (!check_config(m, cfg, errp)) {
+        return NULL;
+    }
+    nv = nvdimm_new(m, cfg);
+    if (cfg->host) {
+        ok = open_host_backend(nv, cfg, errp);
+    } else if (cfg->mem_path) {
+        ok = open_file_backend(nv, cfg, errp);
+    } else {
+        ok = open_ram_backend(nv, cfg, errp);
+    }
+    if (!ok) {
+        nvdimm_release(nv);
+        return NULL;
     }
     nv->data_size = nv->size - nv->label_size;
     nv->nr_blocks = nv->data_size / SPAPR_SCM_BLOCK_SIZE;
     spapr_nvdimm_bind_init(nv);
     nv->flush = spapr_nvdimm_flush_new(nv);
-
-    if (!pick_slot(m, cfg->slot, &nv->drc, &nv->drc_created, errp)) {
-        goto fail;
-    }
-    if (!papr_drc_attach(nv->drc, &nv->parent, errp)) {
-        goto fail_drc;
-    }
-    if (!spapr_machine_add_device(m, &nv->parent, errp)) {
-        papr_drc_detach(nv->drc);
-        goto fail_drc;
+    if (!plug(nv, cfg->slot, errp)) {
+        nvdimm_release(nv);
+        return NULL;
     }
     trace_spapr_nvdimm_create(m, cfg->id, nv->drc->index, nv->nr_blocks,
                               nv->label_size, nv->fd >= 0);
     return nv;
-
-fail_drc:
-    if (nv->drc_created) {
-        papr_drc_delete(spapr_machine_drcs(m), nv->drc->index, NULL);
-    }
-fail:
-    nvdimm_release(nv);
-    return NULL;
 }
 
 /* ---- Properties ---- */
