@@ -26,7 +26,8 @@ struct SpaprHostOps {
     /*
      * Make @size bytes of host memory at @host visible to the guest at
      * [@gpa, @gpa + @size).  Fails with SPAPR_ERROR_OVERLAP when the range
-     * collides with RAM or another mapping.
+     * collides with RAM or another mapping.  map() and unmap() may run
+     * on several vCPU threads at once, for different NVDIMMs' ranges.
      */
     bool (*map)(void *opaque, const char *name, uint64_t gpa, uint64_t size,
                 void *host, GError **errp);
