@@ -40,6 +40,12 @@ static const ScmRegs unbind_regs = {
 };
 static const ScmRegs unbind_all_regs = { .token = PAPR_H_P4 };
 
+/* Which input was refused: 0 (no such input of this call) cannot be. */
+static int64_t scm_bad(int64_t reg)
+{
+    return reg ?: PAPR_H_PARAMETER;
+}
+
 /* The one translation of a device result into an H_* code. */
 static int64_t scm_status(NvdimmStatus st, const ScmRegs *regs)
 {
@@ -51,15 +57,15 @@ static int64_t scm_status(NvdimmStatus st, const ScmRegs *regs)
     case NVDIMM_BAD_WHERE:
     case NVDIMM_BAD_DATA:       /* data wider than len: P2 as QEMU */
     case NVDIMM_READONLY:
-        return regs->where;
+        return scm_bad(regs->where);
     case NVDIMM_BAD_LENGTH:
-        return regs->length;
+        return scm_bad(regs->length);
     case NVDIMM_BAD_COUNT:
-        return regs->count;
+        return scm_bad(regs->count);
     case NVDIMM_BAD_TARGET:
-        return regs->target;
+        return scm_bad(regs->target);
     case NVDIMM_BAD_TOKEN:
-        return regs->token;
+        return scm_bad(regs->token);
     case NVDIMM_OVERLAP:
         return PAPR_H_OVERLAP;
     case NVDIMM_NO_SPACE:
