@@ -51,6 +51,21 @@ static void test_defaults(void)
     spapr_machine_free(m);
 }
 
+/* RAM that cannot be mapped fails the host, and a machine making one */
+static void test_no_ram(void)
+{
+    SpaprStandaloneHostConfig hc = { .ram_size = 1ULL << 62 };
+    SpaprMachineConfig cfg = { .ram_size = 1ULL << 62 };
+    GError *err = NULL;
+
+    g_assert_null(spapr_standalone_host_new(&hc, &err));
+    g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_IO);
+    g_clear_error(&err);
+    g_assert_null(spapr_machine_new(&cfg, &err));
+    g_assert_error(err, SPAPR_ERROR, SPAPR_ERROR_IO);
+    g_clear_error(&err);
+}
+
 /* A program replaces the clock and the log; memory stays the host's */
 static void test_overrides(void)
 {
@@ -155,6 +170,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/host/defaults", test_defaults);
+    g_test_add_func("/host/no-ram", test_no_ram);
     g_test_add_func("/host/overrides", test_overrides);
     g_test_add_func("/host/alloc-standalone", test_alloc_standalone);
     g_test_add_func("/host/alloc-hosted", test_alloc_hosted);
