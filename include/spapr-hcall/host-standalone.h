@@ -44,7 +44,7 @@ typedef struct SpaprStandaloneHostConfig {
      * except for trace lines (they carry their event name).
      */
     SpaprHostLogFn log;
-    /* Passed to @clock_ns and @log. */
+    /* Passed to @clock_ns and @log, which any thread may call. */
     void *opaque;
 } SpaprStandaloneHostConfig;
 
@@ -62,7 +62,8 @@ SpaprMemMap *spapr_standalone_host_memmap(SpaprStandaloneHost *h);
 
 /*
  * The host's SpaprHostOps: give them to spapr_machine_new() with the host
- * as the opaque pointer.  All of them are set, including range_free.
+ * as the opaque pointer.  All are set but mark_dirty (nothing here
+ * tracks dirty memory).
  */
 extern const SpaprHostOps spapr_standalone_host_ops;
 
