@@ -13,18 +13,18 @@
  * here; nvdimm-hcalls.c turns their results into H_* codes.
  *
  * Locking: a device's bindings (block_gpa, bindings, the operations in
- * progress and their tokens) are under its bindings_lock.  Choosing a
- * free range walks every device of the machine, so it runs under the
- * machine lock (which guards the device list), taking each device's
- * bindings_lock in turn; holding the machine lock until the range is
- * reserved keeps two devices from choosing the same one.  So the order
- * is machine lock, then one bindings_lock: never two at a time.
+ * progress and their tokens) are under its bindings_lock.  Checking a
+ * range for the machine's allocator (nvdimm_gpa_busy) walks every device
+ * of the machine, so it runs under the machine lock (which guards the
+ * device list), taking each device's bindings_lock in turn; holding the
+ * machine lock until the range is reserved keeps two devices from
+ * choosing the same one.  So the order is machine lock, then one
+ * bindings_lock: never two at a time.
  */
 #include "nvdimm-internal.h"
 #include "trace-events.h"
 
 #define BS  SPAPR_SCM_BLOCK_SIZE
-#define ROUND_UP(n, d) (((n) + (d) - 1) / (d) * (d))
 
 void spapr_nvdimm_bind_init(SpaprNvdimm *nv)
 {
@@ -101,51 +101,15 @@ static void check_device(SpaprDevice *dev, void *opaque)
     g_mutex_unlock(&nv->bindings_lock);
 }
 
-/* True if [gpa, +len) is free of RAM, bindings and other mappings. */
-static bool range_free(SpaprNvdimm *nv, uint64_t gpa, uint64_t len,
-                       uint64_t *skip_to)
+/* The machine's allocator asks: is [gpa, +len) bound or reserved? */
+static bool nvdimm_gpa_busy(void *opaque, uint64_t gpa, uint64_t len,
+                            uint64_t *skip_to)
 {
-    SpaprMachine *m = nv->m;
-    SpaprMemMap *map = spapr_machine_memmap(m);
     RangeCheck rc = { gpa, len, false, 0 };
-    uint64_t ram = spapr_machine_ram_size(m);
 
-    if (ram && gpa < ram) {
-        *skip_to = ram;
-        return false;
-    }
-    spapr_machine_foreach_device(m, check_device, &rc);
-    if (rc.clash) {
-        *skip_to = rc.max_end;
-        return false;
-    }
-    if (map && !spapr_memmap_range_free(map, gpa, len)) {
-        /* Some other region: step one block and look again */
-        *skip_to = gpa + BS;
-        return false;
-    }
-    return true;
-}
-
-/* First fit in the device window, 256 MiB aligned. */
-static bool choose_gpa(SpaprNvdimm *nv, uint64_t len, uint64_t *gpa)
-{
-    uint64_t base, size, end, c, skip;
-
-    spapr_machine_device_window(nv->m, &base, &size);
-    end = base + size;
-    c = ROUND_UP(base, BS);
-    while (c >= base && c < end && len <= end - c) {
-        if (range_free(nv, c, len, &skip)) {
-            *gpa = c;
-            return true;
-        }
-        if (skip <= c) {
-            skip = c + BS;
-        }
-        c = ROUND_UP(skip, BS);
-    }
-    return false;
+    spapr_machine_foreach_device(opaque, check_device, &rc);
+    *skip_to = rc.max_end;
+    return rc.clash;
 }
 
 static bool any_bound(SpaprNvdimm *nv, uint64_t start, uint64_t count)
@@ -247,7 +211,6 @@ static NvdimmStatus bind_prepare(SpaprNvdimm *nv, uint64_t start,
                                  uint64_t *addr)
 {
     NvdimmStatus st = bind_check_args(nv, start, count, target);
-    uint64_t skip;
     bool bound;
 
     if (st != NVDIMM_OK) {
@@ -262,10 +225,12 @@ static NvdimmStatus bind_prepare(SpaprNvdimm *nv, uint64_t start,
         return NVDIMM_OVERLAP;
     }
     if (target == SPAPR_SCM_BIND_ANY_ADDR) {
-        return choose_gpa(nv, count * BS, addr) ? NVDIMM_OK
-                                                : NVDIMM_NO_SPACE;
+        return spapr_machine_alloc_gpa(nv->m, count * BS, nvdimm_gpa_busy,
+                                       nv->m, addr) ? NVDIMM_OK
+                                                    : NVDIMM_NO_SPACE;
     }
-    if (!range_free(nv, target, count * BS, &skip)) {
+    if (!spapr_machine_gpa_free(nv->m, target, count * BS, nvdimm_gpa_busy,
+                                nv->m)) {
         return NVDIMM_OVERLAP;
     }
     *addr = target;
