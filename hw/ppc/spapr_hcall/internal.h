@@ -37,6 +37,16 @@
     (SPAPR_ABI_SLOTS_EPAPR + SPAPR_ABI_SLOTS_BEAT + SPAPR_ABI_SLOTS_PS3 + \
      SPAPR_ABI_SLOTS_KVM_X86 + SPAPR_ABI_SLOTS_KVM_S390 + SPAPR_ABI_SLOTS_XEN)
 
+/*
+ * hcall-names.c: the name tables (built from hcall-defs.h), sorted by
+ * value; @opcodes picks the opcode table, else the status table.
+ */
+typedef struct SpaprNamedValue {
+    int64_t value;
+    const char *name;
+} SpaprNamedValue;
+const SpaprNamedValue *spapr_hcall_name_table(bool opcodes, size_t *n);
+
 typedef struct SpaprHcallCounter {
     uint64_t calls;
     uint64_t errors;
