@@ -1,5 +1,6 @@
 /*
- * Unit tests: the opcode and status name tables (hcall-names.c)
+ * Unit tests: the opcode and status name tables (hcall-names.c) and the
+ * register names of the hcall rows (hcall-regs.c)
  *
  * Copyright (c) 2026 spapr-hcall developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -151,6 +152,87 @@ static void test_header_complete(void)
     g_assert_cmpuint(seen, ==, nstatus + nopcode);
 }
 
+/* Every PAPR row of our sets names its registers, within nargs/nrets */
+static void check_set_regs(const SpaprHcallInfo *set, size_t n)
+{
+    size_t r;
+    unsigned int i;
+
+    for (r = 0; r < n; r++) {
+        const SpaprHcallRegs *regs = set[r].regs;
+
+        g_assert_nonnull(regs);
+        g_assert_true(spapr_hcall_builtin(set[r].opcode) == &set[r]);
+        for (i = 0; i < SPAPR_HCALL_NR_ARGS; i++) {
+            g_assert_true((regs->args[i] != NULL) == (i < set[r].nargs));
+            g_assert_true((spapr_hcall_arg_name(&set[r], i) != NULL) ==
+                          (i < set[r].nargs));
+        }
+        for (i = 0; i < SPAPR_HCALL_NR_ARGS && regs->outs[i].name; i++) {
+            g_assert_cmpuint(regs->outs[i].reg, <, set[r].nrets);
+            g_assert_cmpuint(regs->outs[i].when, !=, 0);
+            g_assert_cmpuint(regs->outs[i].if_arg_zero, <=, set[r].nargs);
+        }
+    }
+}
+
+static void test_set_regs(void)
+{
+    check_set_regs(spapr_hcall_set_scm, spapr_hcall_set_scm_len);
+    check_set_regs(spapr_hcall_set_debug, spapr_hcall_set_debug_len);
+    g_assert_true(spapr_hcall_builtin(SPAPR_H_EPAPR) ==
+                  &spapr_hcall_set_epapr[0]);
+    g_assert_null(spapr_hcall_builtin(PAPR_H_CEDE));
+    g_assert_null(spapr_hcall_builtin(0x3E5));
+}
+
+static const char *out_name(uint64_t opcode, unsigned int i, int64_t status,
+                            uint64_t arg1)
+{
+    uint64_t args[SPAPR_HCALL_NR_ARGS] = { 0x90000000, arg1 };
+
+    return spapr_hcall_out_name(spapr_hcall_builtin(opcode), i, status, args);
+}
+
+/* The "outputs valid when" rules the rows carry */
+static void test_out_rules(void)
+{
+    static const SpaprHcallInfo bare = {
+        .opcode = 0x3E4, .name = "H_BARE", .nargs = 2, .nrets = 2,
+    };
+    uint64_t args[SPAPR_HCALL_NR_ARGS] = { 0 };
+
+    g_assert_cmpstr(out_name(PAPR_H_SCM_BIND_MEM, 1, PAPR_H_SUCCESS, 0),
+                    ==, "addr");
+    g_assert_cmpstr(out_name(PAPR_H_SCM_BIND_MEM, 0,
+                             PAPR_H_LONG_BUSY_ORDER_1_MSEC, 0), ==, "token");
+    g_assert_null(out_name(PAPR_H_SCM_BIND_MEM, 0, PAPR_H_BUSY, 0));
+    g_assert_null(out_name(PAPR_H_SCM_BIND_MEM, 0, PAPR_H_PARAMETER, 0));
+    g_assert_null(out_name(PAPR_H_SCM_BIND_MEM, 3, PAPR_H_SUCCESS, 0));
+    g_assert_null(out_name(PAPR_H_SCM_UNBIND_ALL, 0, PAPR_H_SUCCESS, 0));
+    g_assert_cmpstr(out_name(PAPR_H_SCM_UNBIND_ALL, 1, PAPR_H_SUCCESS, 0),
+                    ==, "unbound");
+    g_assert_null(out_name(PAPR_H_SCM_FLUSH, 0, PAPR_H_SUCCESS, 0));
+    g_assert_cmpstr(out_name(PAPR_H_SCM_FLUSH, 0,
+                             PAPR_H_LONG_BUSY_ORDER_10_MSEC, 0), ==, "token");
+    g_assert_cmpstr(out_name(PAPR_H_SCM_PERFORMANCE_STATS, 0,
+                             PAPR_H_SUCCESS, 0), ==, "size");
+    g_assert_null(out_name(PAPR_H_SCM_PERFORMANCE_STATS, 0, PAPR_H_SUCCESS,
+                           0x100000));
+    g_assert_cmpstr(out_name(PAPR_H_SCM_PERFORMANCE_STATS, 0, PAPR_H_PARTIAL,
+                             0x100000), ==, "bad-id");
+    /* rows without names: r4.. after the usual statuses */
+    g_assert_cmpstr(spapr_hcall_out_name(&bare, 1, PAPR_H_PARTIAL, args),
+                    ==, "r5");
+    g_assert_null(spapr_hcall_out_name(&bare, 2, PAPR_H_SUCCESS, args));
+    g_assert_null(spapr_hcall_out_name(&bare, 0, PAPR_H_HARDWARE, args));
+    g_assert_null(spapr_hcall_arg_name(&bare, 0));
+    g_assert_cmpstr(spapr_hcall_out_name(NULL, 8, PAPR_H_SUCCESS, args),
+                    ==, "r12");
+    g_assert_null(spapr_hcall_out_name(NULL, 9, PAPR_H_SUCCESS, args));
+    g_assert_null(spapr_hcall_arg_name(NULL, 0));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -159,5 +241,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hcall-names/round-trip", test_round_trip);
     g_test_add_func("/hcall-names/unnamed", test_unnamed);
     g_test_add_func("/hcall-names/header-complete", test_header_complete);
+    g_test_add_func("/hcall-regs/sets", test_set_regs);
+    g_test_add_func("/hcall-regs/out-rules", test_out_rules);
     return g_test_run();
 }
