@@ -8,7 +8,7 @@
  * hcall sets (SpaprHcallRegs); tools decode calls through these
  * functions, never through lists of their own.
  */
-#include "internal.h"
+#include "spapr-hcall/spapr-hcall.h"
 
 static const char *const reg_names[SPAPR_HCALL_NR_ARGS] = {
     "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12",
