@@ -87,7 +87,8 @@ struct SpaprMachine {
     SpaprCpu **cpus;
     unsigned int nr_cpus;
 
-    GMutex lock;                    /* devices, hcall registration */
+    /* device list and hcall table writes, stats_base */
+    GMutex lock;
     GPtrArray *devices;
     PaprDrcRegistry *drcs;
 
