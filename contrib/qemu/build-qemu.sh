@@ -18,10 +18,10 @@
 # relinks, in seconds, on every version's build.  The library is built from
 # this work tree with meson (static, PIC, release) in
 # $SPAPR_CACHE/spapr-lib-<hash of the repo path>/, partially linked into one
-# relocatable object whose only global symbols are those listed in
-# contrib/qemu/glue-api.syms (the library's drc/machine helpers would
-# otherwise clash with QEMU's spapr_drc_* symbols), and staged with the
-# public headers in <build>/spapr-hcall/.  When the staged object changes,
+# relocatable object (no symbol is hidden: the library's names do not clash
+# with QEMU's, which scripts/check-qemu-names.py checks against this QEMU's
+# headers before every glue build), and staged with the public headers in
+# <build>/spapr-hcall/.  When the staged object changes,
 # the binary is deleted and ninja relinks it (seconds); a header change
 # recompiles only the files that include it (the glue).
 #
@@ -70,6 +70,11 @@ QEMU_MESON=system
 . "$vdir/version.conf"
 
 src=$("$repo/tests/guest/fetch-qemu-source.sh" "$QV" | tail -1)
+if [ "$GLUE" = 1 ] && ! python3 "$repo/scripts/check-qemu-names.py" "$src" \
+        "$repo"/include/spapr-hcall/*.h >&2; then
+    echo "build-qemu.sh: the library's public names clash with QEMU $QV's" >&2
+    exit 1
+fi
 [ -f "$src/configure" ] || { log "no QEMU source at $src"; exit 1; }
 srcver=$(cat "$src/../.spapr-complete")
 PYTHON_ARGS=()
@@ -123,7 +128,6 @@ stage_library() {
     ninja -C "$LIBB" libspapr-hcall.a >&2
     obj="$LIBB/spapr-hcall.o"
     ld -r --whole-archive "$LIBB/libspapr-hcall.a" -o "$obj.tmp"
-    objcopy --keep-global-symbols="$here/glue-api.syms" "$obj.tmp"
     mv "$obj.tmp" "$obj"
     mkdir -p "$dst/include/spapr-hcall"
     changed=0

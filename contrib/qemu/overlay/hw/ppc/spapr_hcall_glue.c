@@ -54,12 +54,10 @@
 #include <libfdt.h>
 
 /*
- * The library's headers.  QEMU's spapr.h already defines the PAPR
- * constants (same names, same values): keep the library's copy out, and
- * let the library's 256 MiB block size replace QEMU's identical macro.
+ * The library's headers: its names never clash with QEMU's (PAPR_H_* for
+ * the PAPR constants, PaprDrc for its DRC registry; checked by
+ * scripts/check-qemu-names.py), so both sets can be included here.
  */
-#define SPAPR_HCALL_HCALL_DEFS_H
-#undef SPAPR_MEMORY_BLOCK_SIZE
 #include "spapr-hcall/types.h"
 #include "spapr-hcall/host-ops.h"
 #include "spapr-hcall/machine.h"
