@@ -53,6 +53,7 @@ typedef struct Worker {
     uint64_t bound[NR_NVDIMMS];
     uint64_t unbound[NR_NVDIMMS];
     uint64_t torn;
+    unsigned int nv;            /* the guest model's current nvdimm */
 } Worker;
 
 static uint64_t rnd(Worker *w)
@@ -76,6 +77,20 @@ static int64_t call(Worker *w, int op, uint64_t *args)
     return rc;
 }
 
+/* The papr_scm guest model's transport: count calls and unbound blocks */
+static int64_t worker_hcall(void *opaque, uint64_t opcode, uint64_t *args)
+{
+    Worker *w = opaque;
+    int op = opcode == PAPR_H_SCM_UNBIND_MEM ? OP_UNBIND :
+             opcode == PAPR_H_SCM_UNBIND_ALL ? OP_UNBIND_ALL : OP_FLUSH;
+    int64_t rc = call(w, op, args);
+
+    if (op != OP_FLUSH && (rc == PAPR_H_SUCCESS || rc == PAPR_H_BUSY)) {
+        w->unbound[w->nv] += args[1];
+    }
+    return rc;
+}
+
 static bool uniform(uint64_t v)
 {
     return v == (v & 0xff) * 0x0101010101010101ULL;
@@ -84,6 +99,7 @@ static bool uniform(uint64_t v)
 static gpointer worker_main(gpointer opaque)
 {
     Worker *w = opaque;
+    PaprScmGuest g = { .hcall = worker_hcall, .opaque = w };
     uint64_t i;
 
     for (i = 0; i < w->calls; i++) {
@@ -92,7 +108,6 @@ static gpointer worker_main(gpointer opaque)
         uint64_t drc = DRC(nv), blk = (r >> 8) % NR_BLOCKS;
         unsigned int pick = (r >> 16) % 1000;
         uint64_t off = (r >> 32) & 1 ? TORN_OFF_B : TORN_OFF_A;
-        int64_t rc;
 
         if (pick < 400) {
             /* label traffic on nvdimm 0 only: readers meet writers */
@@ -128,35 +143,12 @@ static gpointer worker_main(gpointer opaque)
             a[0] = drc;
             a[1] = blk;
             if (call(w, OP_QUERY_BLOCK, a) == PAPR_H_SUCCESS) {
-                uint64_t gpa = a[0];
-
-                memset(a, 0, sizeof(a));
-                a[0] = drc;
-                a[1] = gpa;
-                a[2] = 1;
-                do {
-                    rc = call(w, OP_UNBIND, a);
-                    if (rc == PAPR_H_SUCCESS || rc == PAPR_H_BUSY) {
-                        w->unbound[nv] += a[1];
-                    }
-                    a[3] = a[0];        /* token */
-                    a[0] = drc;
-                    a[1] = gpa;
-                    a[2] = 1;
-                } while (rc == PAPR_H_BUSY);
+                w->nv = nv;
+                papr_scm_guest_unbind(&g, drc, a[0], 1);
             }
         } else if (pick < 790) {
-            a[0] = 2;                   /* scope: one DRC */
-            a[1] = drc;
-            do {
-                rc = call(w, OP_UNBIND_ALL, a);
-                if (rc == PAPR_H_SUCCESS || rc == PAPR_H_BUSY) {
-                    w->unbound[nv] += a[1];
-                }
-                a[2] = a[0];
-                a[0] = 2;
-                a[1] = drc;
-            } while (rc == PAPR_H_BUSY);
+            w->nv = nv;
+            papr_scm_guest_unbind_all(&g, PAPR_H_UNBIND_SCOPE_DRC, drc);
         } else if (pick < 850) {
             a[0] = drc;
             a[1] = blk;
@@ -177,14 +169,7 @@ static gpointer worker_main(gpointer opaque)
             spapr_guest_stl_be(w->m, STATS_GPA(w->index) + 12, 0);
             call(w, OP_STATS, a);
         } else {
-            uint64_t token = 0;
-
-            do {
-                a[0] = drc;
-                a[1] = token;
-                rc = call(w, OP_FLUSH, a);
-                token = a[0];
-            } while (rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc));
+            papr_scm_guest_flush(&g, drc);
         }
     }
     return NULL;
