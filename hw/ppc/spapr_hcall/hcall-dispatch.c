@@ -465,7 +465,6 @@ static void sum_counter(SpaprMachine *m, size_t off, SpaprHcallStats *out)
 {
     const uint64_t *base = (const uint64_t *)&m->stats_base;
     size_t w = WORD_OF(off);
-
     size_t e = w + WORD_OF(offsetof(SpaprHcallCounter, errors));
     size_t t = w + WORD_OF(offsetof(SpaprHcallCounter, total_ns));
 
