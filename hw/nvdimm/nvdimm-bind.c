@@ -16,7 +16,6 @@
 #include "trace-events.h"
 
 #define BS  SPAPR_SCM_BLOCK_SIZE
-#define ROUND_UP(n, d) (((n) + (d) - 1) / (d) * (d))
 
 bool spapr_nvdimm_bind_init(SpaprNvdimm *nv)
 {
@@ -91,51 +90,15 @@ static void check_device(SpaprDevice *dev, void *opaque)
     }
 }
 
-/* True if [gpa, +len) is free of RAM, bindings and other mappings. */
-static bool range_free(SpaprNvdimm *nv, uint64_t gpa, uint64_t len,
-                       uint64_t *skip_to)
+/* The machine's allocator asks: is [gpa, +len) bound or reserved? */
+static bool nvdimm_gpa_busy(void *opaque, uint64_t gpa, uint64_t len,
+                            uint64_t *skip_to)
 {
-    SpaprMachine *m = nv->m;
-    SpaprMemMap *map = spapr_machine_memmap(m);
     RangeCheck rc = { gpa, len, false, 0 };
-    uint64_t ram = spapr_machine_ram_size(m);
 
-    if (ram && gpa < ram) {
-        *skip_to = ram;
-        return false;
-    }
-    spapr_machine_foreach_device(m, check_device, &rc);
-    if (rc.clash) {
-        *skip_to = rc.max_end;
-        return false;
-    }
-    if (map && !spapr_memmap_range_free(map, gpa, len)) {
-        /* Some other region: step one block and look again */
-        *skip_to = gpa + BS;
-        return false;
-    }
-    return true;
-}
-
-/* First fit in the device window, 256 MiB aligned. */
-static bool choose_gpa(SpaprNvdimm *nv, uint64_t len, uint64_t *gpa)
-{
-    uint64_t base, size, end, c, skip;
-
-    spapr_machine_device_window(nv->m, &base, &size);
-    end = base + size;
-    c = ROUND_UP(base, BS);
-    while (c >= base && c < end && len <= end - c) {
-        if (range_free(nv, c, len, &skip)) {
-            *gpa = c;
-            return true;
-        }
-        if (skip <= c) {
-            skip = c + BS;
-        }
-        c = ROUND_UP(skip, BS);
-    }
-    return false;
+    spapr_machine_foreach_device(opaque, check_device, &rc);
+    *skip_to = rc.max_end;
+    return rc.clash;
 }
 
 static bool any_bound(SpaprNvdimm *nv, uint64_t start, uint64_t count)
@@ -204,7 +167,7 @@ NvdimmBindStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
 {
     NvdimmBindOp *op = &nv->bind_op;
     g_autoptr(GError) err = NULL;
-    uint64_t n, skip, addr;
+    uint64_t n, addr;
 
     if (token_in) {
         if (!op->token || op->token != token_in || op->start != start ||
@@ -228,11 +191,13 @@ NvdimmBindStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
             return NVDIMM_BIND_OVERLAP;
         }
         if (target == SPAPR_SCM_BIND_ANY_ADDR) {
-            if (!choose_gpa(nv, count * BS, &addr)) {
+            if (!spapr_machine_alloc_gpa(nv->m, count * BS,
+                                         nvdimm_gpa_busy, nv->m, &addr)) {
                 return NVDIMM_BIND_NO_SPACE;
             }
         } else {
-            if (!range_free(nv, target, count * BS, &skip)) {
+            if (!spapr_machine_gpa_free(nv->m, target, count * BS,
+                                        nvdimm_gpa_busy, nv->m)) {
                 return NVDIMM_BIND_OVERLAP;
             }
             addr = target;

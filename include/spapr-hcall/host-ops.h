@@ -5,8 +5,9 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * The library never touches guest memory, clocks or log files directly.
- * The standalone machine implements these ops over a SpaprMemMap; the QEMU
- * glue (contrib/qemu/) implements them over QEMU's address space.
+ * The standalone host (host-standalone.h) implements these ops over a
+ * SpaprMemMap; the QEMU glue (contrib/qemu/) implements them over QEMU's
+ * address space.
  */
 #ifndef SPAPR_HCALL_HOST_OPS_H
 #define SPAPR_HCALL_HOST_OPS_H
@@ -46,6 +47,16 @@ struct SpaprHostOps {
      * count them.  Called from vCPU threads.
      */
     void (*mark_dirty)(void *opaque, void *host, uint64_t len);
+
+    /*
+     * Optional.  True if no byte of [@gpa, @gpa + @size) is in use in
+     * guest physical space (RAM, device memory, MMIO, map()ped ranges),
+     * so a map() there would not collide.  The machine asks before it
+     * places device memory (SCM binds); without it only the machine's RAM
+     * and the library's own records count, and a collision shows up as a
+     * map() failure instead.  Called from vCPU threads.
+     */
+    bool (*range_free)(void *opaque, uint64_t gpa, uint64_t size);
 };
 
 #endif

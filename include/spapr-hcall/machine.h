@@ -48,9 +48,9 @@ struct SpaprCpu {
 
 typedef struct SpaprMachineConfig {
     /*
-     * Host ops and their opaque pointer.  NULL ops: the machine is
-     * standalone, owns a SpaprMemMap and allocates @ram_size bytes of
-     * anonymous RAM at guest physical address 0.
+     * Host ops and their opaque pointer.  NULL ops: the machine makes
+     * (and frees) a standalone host of its own (host-standalone.h) with
+     * @ram_size bytes of RAM at guest physical address 0.
      */
     const SpaprHostOps *ops;
     void *opaque;
@@ -58,8 +58,9 @@ typedef struct SpaprMachineConfig {
     unsigned int nr_cpus;       /* 1 if 0 */
     /*
      * Guest physical window where the hypervisor places device memory it
-     * chooses the address of (SCM binds with target all-ones).  Defaults
-     * to [max(ram_size, 4 GiB) rounded up to 1 TiB, + 64 TiB).
+     * chooses the address of (SCM binds with target all-ones), skipping
+     * what the host's range_free op reports in use.  Defaults to
+     * [max(ram_size, 4 GiB) rounded up to 1 TiB, + 64 TiB).
      */
     uint64_t device_window_base;
     uint64_t device_window_size;
@@ -88,7 +89,7 @@ unsigned int spapr_machine_nr_cpus(SpaprMachine *m);
 SpaprCpu *spapr_machine_cpu(SpaprMachine *m, unsigned int index);
 
 uint64_t spapr_machine_ram_size(SpaprMachine *m);
-/* The standalone memory map, or NULL when the machine is hosted. */
+/* Its own standalone host's memory map (NULL ops), else NULL. */
 SpaprMemMap *spapr_machine_memmap(SpaprMachine *m);
 void spapr_machine_device_window(SpaprMachine *m, uint64_t *base,
                                  uint64_t *size);

@@ -4,10 +4,11 @@
  * Copyright (c) 2026 spapr-hcall developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Used by the standalone machine as its guest memory.  Regions never
- * overlap; accesses may span adjacent regions but never a hole, and never
- * touch host memory outside a region.  Thread-safe: lookups take a read
- * lock, add/remove a write lock.
+ * Plain data: the standalone host (host-standalone.h) keeps its guest
+ * physical address space in one; it has no clock, log or host ops.
+ * Regions never overlap; accesses may span adjacent regions but never a
+ * hole, and never touch host memory outside a region.  Thread-safe:
+ * lookups take a read lock, add/remove a write lock.
  */
 #ifndef SPAPR_HCALL_MEMMAP_H
 #define SPAPR_HCALL_MEMMAP_H
@@ -47,8 +48,5 @@ bool spapr_memmap_write(SpaprMemMap *map, uint64_t gpa, const void *buf,
 unsigned int spapr_memmap_count(SpaprMemMap *map);
 bool spapr_memmap_region(SpaprMemMap *map, unsigned int i,
                          SpaprMemRegionInfo *out);
-
-/* Host ops over a SpaprMemMap; pass the map as the opaque pointer. */
-extern const SpaprHostOps spapr_memmap_host_ops;
 
 #endif

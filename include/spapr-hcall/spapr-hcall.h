@@ -11,6 +11,7 @@
 #include "spapr-hcall/hcall-defs.h"
 #include "spapr-hcall/host-ops.h"
 #include "spapr-hcall/memmap.h"
+#include "spapr-hcall/host-standalone.h"
 #include "spapr-hcall/device.h"
 #include "spapr-hcall/drc.h"
 #include "spapr-hcall/hcall.h"

@@ -421,31 +421,6 @@ typedef struct LogSink {
     GPtrArray *lines;
 } LogSink;
 
-static bool sink_read(void *o, uint64_t gpa, void *buf, uint64_t len)
-{
-    return false;
-}
-
-static bool sink_write(void *o, uint64_t gpa, const void *buf, uint64_t len)
-{
-    return false;
-}
-
-static bool sink_map(void *o, const char *name, uint64_t gpa, uint64_t size,
-                     void *host, GError **errp)
-{
-    return true;
-}
-
-static void sink_unmap(void *o, uint64_t gpa, uint64_t size)
-{
-}
-
-static int64_t sink_clock(void *o)
-{
-    return g_get_monotonic_time() * 1000;
-}
-
 static void sink_log(void *o, SpaprLogLevel level, const char *msg)
 {
     LogSink *s = o;
@@ -455,15 +430,14 @@ static void sink_log(void *o, SpaprLogLevel level, const char *msg)
     }
 }
 
-static const SpaprHostOps sink_ops = {
-    .mem_read = sink_read, .mem_write = sink_write, .map = sink_map,
-    .unmap = sink_unmap, .clock_ns = sink_clock, .log = sink_log,
-};
-
 static void test_trace(void)
 {
     LogSink sink = { g_ptr_array_new_with_free_func(g_free) };
-    SpaprMachineConfig cfg = { .ops = &sink_ops, .opaque = &sink };
+    SpaprStandaloneHostConfig hc = { .log = sink_log, .opaque = &sink };
+    SpaprStandaloneHost *host = spapr_standalone_host_new(&hc, NULL);
+    SpaprMachineConfig cfg = {
+        .ops = &spapr_standalone_host_ops, .opaque = host,
+    };
     SpaprMachine *m = spapr_machine_new(&cfg, NULL);
     SpaprHcallInfo info = row(0x3E4, h_echo);
     uint64_t args[SPAPR_HCALL_NR_ARGS] = { 1, 2, (uint64_t)PAPR_H_P2 };
@@ -500,6 +474,7 @@ static void test_trace(void)
     g_assert_cmpstr(spapr_trace_event_name(0), ==, "spapr_hcall");
     g_assert_null(spapr_trace_event_name(1000));
     spapr_machine_free(m);
+    spapr_standalone_host_free(host);
     g_ptr_array_unref(sink.lines);
 }
 

@@ -4,9 +4,10 @@
  * Copyright (c) 2026 spapr-hcall developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * The program hosts the library through its own SpaprHostOps so that it
- * can own the memory map and run a virtual clock that only moves on
- * qtest's clock_step/clock_set (as QEMU's qtest accelerator does).
+ * The program hosts the library on the library's standalone host (guest
+ * RAM and memory map), replacing only its clock and log: the clock is
+ * virtual under -accel qtest and only moves on qtest's clock_step/
+ * clock_set (as QEMU's qtest accelerator does).
  */
 #ifndef SPAPR_HV_MACHINE_H
 #define SPAPR_HV_MACHINE_H
@@ -16,9 +17,7 @@
 
 typedef struct HvMachine {
     SpaprMachine *m;
-    SpaprMemMap *map;
-    void *ram;
-    uint64_t ram_size;
+    SpaprStandaloneHost *host;  /* guest RAM and memory map */
     bool virtual_clock;
     int64_t vclock_ns;          /* when virtual_clock */
     int64_t start_ns;           /* host monotonic at creation */

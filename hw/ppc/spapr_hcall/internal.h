@@ -78,8 +78,8 @@ struct SpaprMachine {
     const SpaprHostOps *ops;
     void *opaque;
 
-    SpaprMemMap *memmap;            /* standalone only */
-    void *ram;                      /* standalone only */
+    /* The host the machine made itself (NULL ops in the config) */
+    SpaprStandaloneHost *own_host;
     uint64_t ram_size;
     uint64_t devwin_base;
     uint64_t devwin_size;
@@ -126,6 +126,25 @@ struct SpaprMachine {
     /* Background work of the devices (workers.c); no thread until used */
     SpaprWorkers *workers;
 };
+
+/*
+ * machine.c: where device memory goes in guest physical space (SCM
+ * binds).  The policy is the machine's: 256 MiB blocks, first fit in the
+ * device window, never over the machine's RAM or what the host reports in
+ * use (SpaprHostOps.range_free; the standalone host's region map).  @busy,
+ * if not NULL, adds the caller's own ranges that are promised but not
+ * mapped yet: it returns true if [gpa, + size) hits one, and sets
+ * *skip_to to the end of what it hit.
+ */
+typedef bool (*SpaprGpaBusyFn)(void *opaque, uint64_t gpa, uint64_t size,
+                               uint64_t *skip_to);
+/* True if [gpa, + size) is free for device memory; size > 0, no wrap. */
+bool spapr_machine_gpa_free(SpaprMachine *m, uint64_t gpa, uint64_t size,
+                            SpaprGpaBusyFn busy, void *opaque);
+/* The lowest free, block-aligned @size bytes of the device window. */
+bool spapr_machine_alloc_gpa(SpaprMachine *m, uint64_t size,
+                             SpaprGpaBusyFn busy, void *opaque,
+                             uint64_t *gpa);
 
 /* workers.c: a bounded pool of threads, started on demand (thread-safe) */
 #define SPAPR_MACHINE_WORKER_THREADS    4

@@ -4,10 +4,8 @@
  * Copyright (c) 2026 spapr-hcall developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include "internal.h"
 #include "trace-events.h"
@@ -49,89 +47,59 @@ uint64_t spapr_machine_ticks_to_ns(SpaprMachine *m, uint64_t ticks)
     return (uint64_t)((long double)ticks * dns / dt);
 }
 
-static bool setup_ram(SpaprMachine *m, uint64_t size, GError **errp)
+static bool check_config(const SpaprMachineConfig *cfg, GError **errp)
 {
-    void *ram;
-
-    if (size == 0) {
-        return true;
-    }
-    /* Anonymous and lazily populated: untouched guest RAM costs nothing */
-    ram = mmap(NULL, size, PROT_READ | PROT_WRITE,
-               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (ram == MAP_FAILED) {
-        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_IO,
-                    "cannot allocate %" PRIu64 " bytes of guest RAM: %s",
-                    size, g_strerror(errno));
-        return false;
-    }
-    if (!spapr_memmap_add(m->memmap, "ram", 0, size, ram, errp)) {
-        munmap(ram, size);
-        return false;
-    }
-    m->ram = ram;
-    return true;
-}
-
-SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
-{
-    SpaprMachineConfig def = { 0 };
-    SpaprMachine *m;
-    const char *env;
-    unsigned int i;
-
-    if (!cfg) {
-        cfg = &def;
-    }
     if (cfg->ram_size % SPAPR_HCALL_MEMORY_BLOCK_SIZE) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "RAM size %" PRIu64 " is not a multiple of 256 MiB",
                     cfg->ram_size);
-        return NULL;
+        return false;
     }
     if (cfg->nr_cpus > 1024) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "%u vCPUs requested, at most 1024 are supported",
                     cfg->nr_cpus);
-        return NULL;
+        return false;
     }
     if (cfg->pmem_slots > SPAPR_MACHINE_MAX_PMEM_SLOTS) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "%u PMEM slots requested, at most %u are supported",
                     cfg->pmem_slots, SPAPR_MACHINE_MAX_PMEM_SLOTS);
-        return NULL;
+        return false;
     }
     if (cfg->device_window_size &&
         cfg->device_window_base + cfg->device_window_size <
         cfg->device_window_base) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "device window wraps around the address space");
-        return NULL;
+        return false;
     }
+    return true;
+}
 
-    m = g_new0(SpaprMachine, 1);
-    g_mutex_init(&m->lock);
-    m->workers = spapr_workers_new(SPAPR_MACHINE_WORKER_THREADS);
-    m->devices = g_ptr_array_new();
-    m->drcs = papr_drc_registry_new();
-    for (i = 0; i < cfg->pmem_slots; i++) {
-        /* Cannot fail: fresh registry, ids far below 2^28 */
-        papr_drc_new(m->drcs, PAPR_DRC_TYPE_PMEM, i, NULL);
-    }
-    m->nocpu_stats = spapr_cpu_stats_new();
+/* The host's ops, or a standalone host of our own with the RAM in it */
+static bool setup_host(SpaprMachine *m, const SpaprMachineConfig *cfg,
+                       GError **errp)
+{
+    SpaprStandaloneHostConfig hc = { .ram_size = cfg->ram_size };
+
     if (cfg->ops) {
         m->ops = cfg->ops;
         m->opaque = cfg->opaque;
-    } else {
-        m->memmap = spapr_memmap_new();
-        m->ops = &spapr_memmap_host_ops;
-        m->opaque = m->memmap;
-        if (!setup_ram(m, cfg->ram_size, errp)) {
-            spapr_machine_free(m);
-            return NULL;
-        }
+        return true;
     }
-    m->ram_size = cfg->ram_size;
+    m->own_host = spapr_standalone_host_new(&hc, errp);
+    if (!m->own_host) {
+        return false;
+    }
+    m->ops = &spapr_standalone_host_ops;
+    m->opaque = m->own_host;
+    return true;
+}
+
+static void setup_device_window(SpaprMachine *m,
+                                const SpaprMachineConfig *cfg)
+{
     if (cfg->device_window_size) {
         m->devwin_base = cfg->device_window_base;
         m->devwin_size = cfg->device_window_size;
@@ -139,8 +107,13 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
         m->devwin_base = ROUND_UP(MAX(cfg->ram_size, 4ULL << 30), TIB);
         m->devwin_size = 64 * TIB;
     }
+}
 
-    m->nr_cpus = cfg->nr_cpus ? cfg->nr_cpus : 1;
+static void setup_cpus(SpaprMachine *m, unsigned int nr_cpus)
+{
+    unsigned int i;
+
+    m->nr_cpus = nr_cpus ? nr_cpus : 1;
     m->cpus = g_new0(SpaprCpu *, m->nr_cpus);
     for (i = 0; i < m->nr_cpus; i++) {
         SpaprCpu *cpu = g_new0(SpaprCpu, 1);
@@ -151,10 +124,13 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
         cpu->stats = spapr_cpu_stats_new();
         m->cpus[i] = cpu;
     }
+}
 
-    m->ticks0 = spapr_ticks();
-    m->ticks0_ns = monotonic_ns();
-    env = g_getenv(SPAPR_TRACE_ENV);
+/* $SPAPR_HCALL_TRACE (a bad one is only a warning), then @trace */
+static bool setup_trace(SpaprMachine *m, const char *trace, GError **errp)
+{
+    const char *env = g_getenv(SPAPR_TRACE_ENV);
+
     if (env && *env) {
         g_autoptr(GError) err = NULL;
 
@@ -166,12 +142,49 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
                               SPAPR_TRACE_ENV, err->message);
         }
     }
-    if (cfg->trace && *cfg->trace) {
-        if (!spapr_trace_check_patterns(cfg->trace, errp)) {
-            spapr_machine_free(m);
-            return NULL;
+    if (trace && *trace) {
+        if (!spapr_trace_check_patterns(trace, errp)) {
+            return false;
         }
-        spapr_trace_enable(m, cfg->trace);
+        spapr_trace_enable(m, trace);
+    }
+    return true;
+}
+
+SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
+{
+    SpaprMachineConfig def = { 0 };
+    SpaprMachine *m;
+    unsigned int i;
+
+    if (!cfg) {
+        cfg = &def;
+    }
+    if (!check_config(cfg, errp)) {
+        return NULL;
+    }
+    m = g_new0(SpaprMachine, 1);
+    g_mutex_init(&m->lock);
+    m->workers = spapr_workers_new(SPAPR_MACHINE_WORKER_THREADS);
+    m->devices = g_ptr_array_new();
+    m->drcs = papr_drc_registry_new();
+    for (i = 0; i < cfg->pmem_slots; i++) {
+        /* Cannot fail: fresh registry, ids far below 2^28 */
+        papr_drc_new(m->drcs, PAPR_DRC_TYPE_PMEM, i, NULL);
+    }
+    m->nocpu_stats = spapr_cpu_stats_new();
+    if (!setup_host(m, cfg, errp)) {
+        spapr_machine_free(m);
+        return NULL;
+    }
+    m->ram_size = cfg->ram_size;
+    setup_device_window(m, cfg);
+    setup_cpus(m, cfg->nr_cpus);
+    m->ticks0 = spapr_ticks();
+    m->ticks0_ns = monotonic_ns();
+    if (!setup_trace(m, cfg->trace, errp)) {
+        spapr_machine_free(m);
+        return NULL;
     }
     return m;
 }
@@ -200,12 +213,8 @@ void spapr_machine_free(SpaprMachine *m)
     }
     g_free(m->cpus);
     g_free(m->nocpu_stats);
-    if (m->memmap) {
-        spapr_memmap_free(m->memmap);
-    }
-    if (m->ram) {
-        munmap(m->ram, m->ram_size);
-    }
+    /* after the devices: they unmap themselves through it */
+    spapr_standalone_host_free(m->own_host);
     g_mutex_clear(&m->lock);
     g_free(m);
 }
@@ -255,7 +264,7 @@ uint64_t spapr_machine_ram_size(SpaprMachine *m)
 
 SpaprMemMap *spapr_machine_memmap(SpaprMachine *m)
 {
-    return m->memmap;
+    return m->own_host ? spapr_standalone_host_memmap(m->own_host) : NULL;
 }
 
 void spapr_machine_device_window(SpaprMachine *m, uint64_t *base,
@@ -263,6 +272,58 @@ void spapr_machine_device_window(SpaprMachine *m, uint64_t *base,
 {
     *base = m->devwin_base;
     *size = m->devwin_size;
+}
+
+/* ---- Guest physical space: where device memory goes ---- */
+
+#define GPA_ALIGN   SPAPR_HCALL_MEMORY_BLOCK_SIZE
+
+/* On false, *skip_to is where the next candidate may start. */
+static bool gpa_free(SpaprMachine *m, uint64_t gpa, uint64_t size,
+                     SpaprGpaBusyFn busy, void *opaque, uint64_t *skip_to)
+{
+    if (m->ram_size && gpa < m->ram_size) {
+        *skip_to = m->ram_size;
+        return false;
+    }
+    if (busy && busy(opaque, gpa, size, skip_to)) {
+        return false;
+    }
+    if (m->ops->range_free && !m->ops->range_free(m->opaque, gpa, size)) {
+        /* The host does not say how far: step one block, look again */
+        *skip_to = gpa + GPA_ALIGN;
+        return false;
+    }
+    return true;
+}
+
+bool spapr_machine_gpa_free(SpaprMachine *m, uint64_t gpa, uint64_t size,
+                            SpaprGpaBusyFn busy, void *opaque)
+{
+    uint64_t skip;
+
+    return gpa_free(m, gpa, size, busy, opaque, &skip);
+}
+
+bool spapr_machine_alloc_gpa(SpaprMachine *m, uint64_t size,
+                             SpaprGpaBusyFn busy, void *opaque,
+                             uint64_t *gpa)
+{
+    uint64_t base = m->devwin_base, end = base + m->devwin_size;
+    uint64_t c = ROUND_UP(base, GPA_ALIGN), skip;
+
+    /* c < base: ROUND_UP wrapped past 2^64 */
+    while (c >= base && c < end && size <= end - c) {
+        if (gpa_free(m, c, size, busy, opaque, &skip)) {
+            *gpa = c;
+            return true;
+        }
+        if (skip <= c) {
+            skip = c + GPA_ALIGN;
+        }
+        c = ROUND_UP(skip, GPA_ALIGN);
+    }
+    return false;
 }
 
 PaprDrcRegistry *spapr_machine_drcs(SpaprMachine *m)

@@ -1,17 +1,16 @@
 /*
- * spapr-hcall: guest physical memory map for the standalone machine
+ * spapr-hcall: a guest physical memory map (regions, lookup, range checks)
  *
  * Copyright (c) 2026 spapr-hcall developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * Regions live in an array sorted by base address; a lookup is a binary
  * search.  Maps change rarely (RAM at creation, SCM binds) and are read on
- * every guest access, hence the reader/writer lock.
+ * every guest access, hence the reader/writer lock.  Plain data: the host
+ * that owns guest memory (host-standalone.c) decides what goes in.
  */
 #include <string.h>
-#include <time.h>
 #include "internal.h"
-#include <stdio.h>
 
 typedef struct MemRegion {
     char *name;
@@ -255,52 +254,3 @@ bool spapr_memmap_region(SpaprMemMap *map, unsigned int i,
     g_rw_lock_reader_unlock(&map->lock);
     return ok;
 }
-
-/* ---- SpaprHostOps over a memory map ---- */
-
-static bool ops_read(void *opaque, uint64_t gpa, void *buf, uint64_t len)
-{
-    return spapr_memmap_read(opaque, gpa, buf, len);
-}
-
-static bool ops_write(void *opaque, uint64_t gpa, const void *buf,
-                      uint64_t len)
-{
-    return spapr_memmap_write(opaque, gpa, buf, len);
-}
-
-static bool ops_map(void *opaque, const char *name, uint64_t gpa,
-                    uint64_t size, void *host, GError **errp)
-{
-    return spapr_memmap_add(opaque, name, gpa, size, host, errp);
-}
-
-static void ops_unmap(void *opaque, uint64_t gpa, uint64_t size)
-{
-    spapr_memmap_remove(opaque, gpa, size);
-}
-
-static int64_t ops_clock_ns(void *opaque)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void ops_log(void *opaque, SpaprLogLevel level, const char *msg)
-{
-    /* Trace lines carry their event name already: no prefix */
-    fprintf(stderr, "%s%s\n",
-            level == SPAPR_LOG_TRACE ? "" : spapr_log_level_prefix(level),
-            msg);
-}
-
-const SpaprHostOps spapr_memmap_host_ops = {
-    .mem_read = ops_read,
-    .mem_write = ops_write,
-    .map = ops_map,
-    .unmap = ops_unmap,
-    .clock_ns = ops_clock_ns,
-    .log = ops_log,
-};

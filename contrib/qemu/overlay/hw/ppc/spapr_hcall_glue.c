@@ -212,6 +212,26 @@ static void glue_unmap(void *opaque, uint64_t gpa, uint64_t size)
     g_free_rcu(map, rcu);
 }
 
+/*
+ * Where the library may place an SCM binding: nothing of QEMU's (RAM,
+ * DIMMs, MMIO windows, our own mappings) in the range, the same test
+ * glue_map() makes.
+ */
+static bool glue_range_free(void *opaque, uint64_t gpa, uint64_t size)
+{
+    MemoryRegionSection sec;
+
+    if (!size || gpa + size < gpa) {
+        return false;
+    }
+    sec = memory_region_find(get_system_memory(), gpa, size);
+    if (sec.mr) {
+        memory_region_unref(sec.mr);
+        return false;
+    }
+    return true;
+}
+
 static int64_t glue_clock_ns(void *opaque)
 {
     return qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
@@ -257,6 +277,7 @@ static const SpaprHostOps glue_ops = {
     .clock_ns = glue_clock_ns,
     .log = glue_log,
     .mark_dirty = glue_mark_dirty,
+    .range_free = glue_range_free,
 };
 
 /* ---- Hcalls ---- */
