@@ -56,7 +56,7 @@ void bench_dispatch(void);
 void bench_dispatch(void)
 {
     static const SpaprHcallInfo nop = {
-        PAPR_H_SCM_HEALTH, "H_NOP", h_nop, "hcall-bench", 0, 0,
+        PAPR_H_SCM_HEALTH, "H_NOP", h_nop, "hcall-bench", 0, 0, NULL,
     };
     SpaprMachine *m = spapr_machine_new(NULL, NULL);
     SpaprCpu *cpu = spapr_machine_cpu(m, 0);

@@ -6,6 +6,11 @@
  *
  * Numbers come from the PAPR/LoPAPR text as implemented by Linux and QEMU.
  * Return codes are signed; r3 carries them as a 64-bit two's complement.
+ *
+ * This header is the only list: scripts/hcall-names.py builds the name
+ * tables of spapr_hcall_status_name() and friends from the sections below
+ * (a new section must be listed there).  The printed name drops the PAPR_
+ * prefix; a line that says "no name" (a range bound) gets none.
  */
 #ifndef SPAPR_HCALL_HCALL_DEFS_H
 #define SPAPR_HCALL_HCALL_DEFS_H
@@ -25,14 +30,14 @@
 #define PAPR_H_PARTIAL_STORE              16
 #define PAPR_H_PENDING                    17
 #define PAPR_H_CONTINUE                   18
-#define PAPR_H_LONG_BUSY_START_RANGE      9900
+#define PAPR_H_LONG_BUSY_START_RANGE      9900    /* bound: no name */
 #define PAPR_H_LONG_BUSY_ORDER_1_MSEC     9900
 #define PAPR_H_LONG_BUSY_ORDER_10_MSEC    9901
 #define PAPR_H_LONG_BUSY_ORDER_100_MSEC   9902
 #define PAPR_H_LONG_BUSY_ORDER_1_SEC      9903
 #define PAPR_H_LONG_BUSY_ORDER_10_SEC     9904
 #define PAPR_H_LONG_BUSY_ORDER_100_SEC    9905
-#define PAPR_H_LONG_BUSY_END_RANGE        9905
+#define PAPR_H_LONG_BUSY_END_RANGE        9905    /* bound: no name */
 #define PAPR_H_TOO_HARD                   9999
 
 #define PAPR_H_IS_LONG_BUSY(x) \
@@ -114,7 +119,7 @@
 #define PAPR_H_PARTITION_PAGE_TABLE_NOT_DEFINED (-86)
 #define PAPR_H_GUEST_VCPU_STATE_NOT_HV_OWNED    (-87)
 #define PAPR_H_UNSUPPORTED_FLAG_START     (-256)
-#define PAPR_H_UNSUPPORTED_FLAG_END       (-511)
+#define PAPR_H_UNSUPPORTED_FLAG_END       (-511)  /* bound: no name */
 #define PAPR_H_MULTI_THREADS_ACTIVE       (-9005)
 #define PAPR_H_OUTSTANDING_COP_OPS        (-9006)
 

@@ -36,6 +36,45 @@
 typedef int64_t (*SpaprHcallFn)(SpaprMachine *m, SpaprCpu *cpu,
                                 uint64_t opcode, uint64_t *args);
 
+/*
+ * What an hcall's registers mean, for tools and logs: cold data that
+ * dispatch never reads.  An output register carries a value only after
+ * some statuses (SPAPR_HCALL_WHEN_*), and sometimes only when an argument
+ * was zero (H_SCM_PERFORMANCE_STATS returns the size for a NULL buffer).
+ */
+#define SPAPR_HCALL_WHEN_SUCCESS    0x1     /* H_SUCCESS */
+#define SPAPR_HCALL_WHEN_LONG_BUSY  0x2     /* H_LONG_BUSY_* */
+#define SPAPR_HCALL_WHEN_PARTIAL    0x4     /* H_PARTIAL */
+/* Any status after which a handler writes its outputs */
+#define SPAPR_HCALL_WHEN_DONE \
+    (SPAPR_HCALL_WHEN_SUCCESS | SPAPR_HCALL_WHEN_LONG_BUSY | \
+     SPAPR_HCALL_WHEN_PARTIAL)
+
+typedef struct SpaprHcallOut {
+    const char *name;           /* "token" */
+    uint8_t reg;                /* 0 = r4 */
+    uint8_t when;               /* SPAPR_HCALL_WHEN_* */
+    uint8_t if_arg_zero;        /* 1 + argument that must be 0; 0: none */
+} SpaprHcallOut;
+
+typedef struct SpaprHcallRegs {
+    const char *args[SPAPR_HCALL_NR_ARGS];  /* r4..; NULL: no name */
+    /*
+     * Output rules, up to the first with a NULL name; the first rule
+     * that matches a register names it.  A register without a rule
+     * carries nothing a caller should read.
+     */
+    SpaprHcallOut outs[SPAPR_HCALL_NR_ARGS];
+} SpaprHcallRegs;
+
+/* Row initialisers: .regs = SPAPR_HCALL_REGS(SPAPR_HCALL_ARGS(...), ...) */
+#define SPAPR_HCALL_REGS(...)   (&(const SpaprHcallRegs){ __VA_ARGS__ })
+#define SPAPR_HCALL_ARGS(...)   .args = { __VA_ARGS__ }
+#define SPAPR_HCALL_OUTS(...)   .outs = { __VA_ARGS__ }
+#define SPAPR_HCALL_OUT(reg, name, when) { (name), (reg), (when), 0 }
+#define SPAPR_HCALL_OUT_IF_ZERO(reg, name, when, arg) \
+    { (name), (reg), (when), (arg) + 1 }
+
 /* One row of the hcall table.  Tables are static const data. */
 struct SpaprHcallInfo {
     uint64_t opcode;
@@ -44,7 +83,27 @@ struct SpaprHcallInfo {
     const char *hcall_set;      /* ibm,hypertas-functions word: "hcall-scm" */
     unsigned int nargs;         /* argument registers read, from r4 */
     unsigned int nrets;         /* output registers written, from r4 */
+    const SpaprHcallRegs *regs; /* register names, or NULL */
 };
+
+/*
+ * Decoding a call of @info (NULL: an unknown hcall).  The name of
+ * argument @i (0 = r4), or NULL if it has none.
+ */
+const char *spapr_hcall_arg_name(const SpaprHcallInfo *info, unsigned int i);
+/*
+ * The name of output @i (0 = r4) after a call that returned @status with
+ * arguments @args (as on entry), or NULL if the register carries nothing
+ * then.  A row without names gives "r4".."r12" for its nrets outputs
+ * after SPAPR_HCALL_WHEN_DONE statuses (@info NULL: for any output).
+ */
+const char *spapr_hcall_out_name(const SpaprHcallInfo *info, unsigned int i,
+                                 int64_t status, const uint64_t *args);
+/*
+ * The row of @opcode in this library's own hcall sets (hcall-sets.h),
+ * registered or not; NULL if no set implements it.
+ */
+const SpaprHcallInfo *spapr_hcall_builtin(uint64_t opcode);
 
 /* Most hcalls a machine may register at once. */
 #define SPAPR_HCALL_MAX_REGISTERED  256

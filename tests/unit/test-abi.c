@@ -387,7 +387,7 @@ static int64_t h_probe_status(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
 static void test_ps3(void)
 {
     static const SpaprHcallInfo probe = {
-        200, "probe", h_probe_status, "ps3", 1, 0,
+        200, "probe", h_probe_status, "ps3", 1, 0, NULL,
     };
     Call *c = call_new(SPAPR_ABI_PS3);
 
@@ -741,7 +741,7 @@ static void test_plumbing(void)
         const SpaprHcallInfo row = {
             abi->vendors[0].vendor ? (uint64_t)abi->vendors[0].vendor
                                      << abi->vendor_shift | 2 : 2,
-            "echo", h_echo, "test", 9, 0,
+            "echo", h_echo, "test", 9, 0, NULL,
         };
 
         for (wide = 0; wide <= 1; wide++) {
@@ -860,8 +860,8 @@ static void test_stats_trace(void)
 static void test_register(void)
 {
     static const SpaprHcallInfo bad[] = {
-        { 3, "ok", h_echo, "t", 0, 0 },
-        { 16, "past the x86 slots", h_echo, "t", 0, 0 },
+        { 3, "ok", h_echo, "t", 0, 0, NULL },
+        { 16, "past the x86 slots", h_echo, "t", 0, 0, NULL },
     };
     TestHost *h;
     SpaprMachine *m = th_machine(&h);

@@ -212,7 +212,7 @@ static int64_t h_probe(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
 }
 
 static const SpaprHcallInfo probe_info = {
-    SPAPR_H_EPAPR, "PROBE", h_probe, "hcall-probe", 9, 8,
+    SPAPR_H_EPAPR, "PROBE", h_probe, "hcall-probe", 9, 8, NULL,
 };
 
 static void check_plumbing(bool le, bool narrow)

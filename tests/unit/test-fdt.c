@@ -313,10 +313,11 @@ static int64_t h_dummy(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
 
 static const SpaprHcallInfo fake_sets[] = {
     { PAPR_H_SCM_READ_METADATA, "H_SCM_READ_METADATA", h_dummy, "hcall-scm",
-      0, 0 },
-    { PAPR_H_SCM_BIND_MEM, "H_SCM_BIND_MEM", h_dummy, "hcall-scm", 0, 0 },
+      0, 0, NULL },
+    { PAPR_H_SCM_BIND_MEM, "H_SCM_BIND_MEM", h_dummy, "hcall-scm", 0, 0,
+      NULL },
     { PAPR_KVMPPC_H_LOGICAL_MEMOP, "KVMPPC_H_LOGICAL_MEMOP", h_dummy,
-      "hcall-memop1", 0, 0 },
+      "hcall-memop1", 0, 0, NULL },
 };
 
 static void test_hypertas(void)

@@ -127,7 +127,7 @@ static int64_t h_store_index(SpaprMachine *m, SpaprCpu *cpu, uint64_t op,
 }
 
 static const SpaprHcallInfo store_row = {
-    0x3E4, "H_STORE", h_store_index, "hcall-test", 1, 0,
+    0x3E4, "H_STORE", h_store_index, "hcall-test", 1, 0, NULL,
 };
 
 /* Two machines in one process share nothing */

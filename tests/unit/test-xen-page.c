@@ -284,6 +284,7 @@ static void test_vmcall_selftest(void)
 {
     static const SpaprHcallInfo row = {
         SPAPR_XEN_HYPERVISOR_XEN_VERSION, "selftest", h_selftest, "xen", 6, 0,
+        NULL,
     };
     static const uint8_t regs[] = {
         SPAPR_X86_RDI, SPAPR_X86_RSI, SPAPR_X86_RDX, SPAPR_X86_R10,

@@ -4,47 +4,12 @@
  * Copyright (c) 2026 spapr-hcall developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Register names per hcall follow the PAPR/Linux usage documented in
- * docs (r4.. inputs, r4.. outputs as QEMU writes them).
+ * Register names and when an output means something come from the
+ * library's hcall rows (spapr_hcall_arg_name(), spapr_hcall_out_name()).
  */
 #include <stdarg.h>
 #include <string.h>
 #include "hcall-table.h"
-
-typedef struct HcallDecode {
-    uint64_t opcode;
-    const char *in[5];
-    const char *out[3];         /* NULL entries: not written */
-} HcallDecode;
-
-static const HcallDecode decoders[] = {
-    { PAPR_H_LOGICAL_CI_LOAD, { "size", "addr" }, { "val" } },
-    { PAPR_H_LOGICAL_CI_STORE, { "size", "addr", "val" }, { NULL } },
-    { PAPR_H_SCM_READ_METADATA, { "drc", "off", "len" }, { "data" } },
-    { PAPR_H_SCM_WRITE_METADATA, { "drc", "off", "data", "len" }, { NULL } },
-    { PAPR_H_SCM_BIND_MEM, { "drc", "start", "n", "target", "token" },
-      { "token", "addr", "bound" } },
-    { PAPR_H_SCM_UNBIND_MEM, { "drc", "addr", "n", "token" },
-      { NULL, "unbound" } },
-    { PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, { "drc", "block" }, { "addr" } },
-    { PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING, { "addr" }, { "drc", "block" } },
-    { PAPR_H_SCM_UNBIND_ALL, { "scope", "drc", "token" }, { NULL, "unbound" } },
-    { PAPR_H_SCM_HEALTH, { "drc" }, { "bits", "mask" } },
-    { PAPR_H_SCM_PERFORMANCE_STATS, { "drc", "buf", "size" }, { "size" } },
-    { PAPR_H_SCM_FLUSH, { "drc", "token" }, { "token" } },
-};
-
-static const HcallDecode *find_decoder(uint64_t opcode)
-{
-    size_t i;
-
-    for (i = 0; i < G_N_ELEMENTS(decoders); i++) {
-        if (decoders[i].opcode == opcode) {
-            return &decoders[i];
-        }
-    }
-    return NULL;
-}
 
 static void print_row(const SpaprHcallInfo *info, void *opaque)
 {
@@ -111,28 +76,30 @@ static void print_header(HvCallLog *log)
     }
 }
 
-static void print_run(HvCallLog *log)
+/*
+ * The row that names @opcode's registers: the registered one, else the
+ * library's own; NULL if neither has names.
+ */
+static const SpaprHcallInfo *naming_row(const SpaprHcallInfo *info,
+                                        uint64_t opcode)
 {
-    Run *r = &log->run;
-    const SpaprHcallInfo *info = spapr_hcall_lookup(log->m, r->opcode);
-    const HcallDecode *d = find_decoder(r->opcode);
-    const char *name = spapr_hcall_opcode_name(r->opcode);
-    unsigned int nargs = info ? info->nargs : (d ? 4 : 2);
-    unsigned int nrets = info ? info->nrets : 0, i;
-    g_autofree char *st = status_str(r->ret);
-    g_autofree char *nm = NULL;
-    GString *in, *out;
+    const SpaprHcallInfo *own;
 
-    if (!log->have_run) {
-        return;
+    if (info && info->regs) {
+        return info;
     }
-    in = g_string_new(NULL);
-    out = g_string_new(NULL);
-    print_header(log);
-    nm = name ? g_strdup(name) : g_strdup_printf("0x%" PRIx64, r->opcode);
+    own = spapr_hcall_builtin(opcode);
+    return own && own->regs ? own : NULL;
+}
+
+static void append_inputs(GString *in, const Run *r,
+                          const SpaprHcallInfo *names, unsigned int nargs)
+{
+    unsigned int i;
+
     for (i = 0; i < nargs && i < SPAPR_HCALL_NR_ARGS; i++) {
         g_autofree char *v = fmt_val(r->first_in[i]);
-        const char *an = d && i < 5 && d->in[i] ? d->in[i] : NULL;
+        const char *an = spapr_hcall_arg_name(names, i);
 
         if (r->count > 1 && r->first_in[i] != r->last_in[i]) {
             g_autofree char *l = fmt_val(r->last_in[i]);
@@ -146,37 +113,51 @@ static void print_run(HvCallLog *log)
                                    i + 4, v);
         }
     }
-    /* outputs are only meaningful on success or for long-busy tokens */
-    for (i = 0; r->count == 1 && i < nrets && i < 3; i++) {
-        const char *on = d ? d->out[i] : NULL;
+}
+
+/*
+ * The registered row's outputs (3 at most) that @names says carry a value
+ * after this status.
+ */
+static void append_outputs(GString *out, const Run *r,
+                           const SpaprHcallInfo *info,
+                           const SpaprHcallInfo *names)
+{
+    unsigned int i;
+
+    for (i = 0; r->count == 1 && info && i < info->nrets && i < 3; i++) {
+        const char *on = spapr_hcall_out_name(names ? names : info, i,
+                                              r->ret, r->first_in);
         g_autofree char *v = fmt_val(r->first_out[i]);
 
-        if (d && !on) {
-            continue;
-        }
-        if (r->ret != PAPR_H_SUCCESS && !PAPR_H_IS_LONG_BUSY(r->ret) &&
-            r->ret != PAPR_H_PARTIAL) {
-            continue;
-        }
-        if (r->opcode == PAPR_H_SCM_FLUSH && !PAPR_H_IS_LONG_BUSY(r->ret)) {
-            continue;       /* the token is only written while busy */
-        }
-        /* stats: r4 is the size only for the NULL-buffer query */
-        if (r->opcode == PAPR_H_SCM_PERFORMANCE_STATS &&
-            (r->first_in[1] || r->ret == PAPR_H_PARTIAL)) {
-            on = r->ret == PAPR_H_PARTIAL ? "bad-id" : NULL;
-            if (!on) {
-                continue;
-            }
-        }
         if (on) {
             g_string_append_printf(out, "%s%s=%s", out->len ? " " : "",
                                    on, v);
-        } else {
-            g_string_append_printf(out, "%sr%u=%s", out->len ? " " : "",
-                                   i + 4, v);
         }
     }
+}
+
+static void print_run(HvCallLog *log)
+{
+    Run *r = &log->run;
+    const SpaprHcallInfo *info = spapr_hcall_lookup(log->m, r->opcode);
+    const SpaprHcallInfo *names = naming_row(info, r->opcode);
+    const char *name = spapr_hcall_opcode_name(r->opcode);
+    /* an unregistered call: as many inputs as a decodable call uses */
+    unsigned int nargs = info ? info->nargs : (names ? 4 : 2);
+    g_autofree char *st = status_str(r->ret);
+    g_autofree char *nm = NULL;
+    GString *in, *out;
+
+    if (!log->have_run) {
+        return;
+    }
+    in = g_string_new(NULL);
+    out = g_string_new(NULL);
+    print_header(log);
+    nm = name ? g_strdup(name) : g_strdup_printf("0x%" PRIx64, r->opcode);
+    append_inputs(in, r, names, nargs);
+    append_outputs(out, r, info, names);
     if (r->count > 1) {
         g_string_append_printf(out, "(x%u calls)", r->count);
     }

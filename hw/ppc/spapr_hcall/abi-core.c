@@ -273,8 +273,8 @@ int spapr_abi_slot(const SpaprAbi *abi, uint64_t nr)
     return -1;
 }
 
-static char *format_regs(const SpaprAbi *abi, const SpaprAbiRegList *list,
-                         unsigned int n, const uint64_t *vals)
+char *spapr_abi_format_regs(const SpaprAbi *abi, const SpaprAbiRegList *list,
+                            unsigned int n, const uint64_t *vals)
 {
     GString *s = g_string_new(NULL);
     unsigned int i;
@@ -379,7 +379,7 @@ SpaprAbiEnd spapr_abi_call(SpaprMachine *m, SpaprCpu *cpu,
     info = &m->rows[row - 1];
     tracing = spapr_trace_on(m, TRACE_SPAPR_ABI_CALL);
     if (tracing) {
-        in_s = format_regs(abi, in, info->nargs, args);
+        in_s = spapr_abi_format_regs(abi, in, info->nargs, args);
     }
     ret = spapr_hcall_run_row(m, cpu, row - 1, nr, args);
     for (i = 0; i < MIN(info->nrets, abi->outs.n); i++) {
@@ -393,7 +393,7 @@ SpaprAbiEnd spapr_abi_call(SpaprMachine *m, SpaprCpu *cpu,
         }
     }
     if (tracing) {
-        out_s = format_regs(abi, &abi->outs, info->nrets, args);
+        out_s = spapr_abi_format_regs(abi, &abi->outs, info->nrets, args);
         trace_spapr_abi_call(m, abi->name, cpu ? cpu->index : UINT32_MAX,
                              info->name, nr, in_s, ret, out_s);
     }

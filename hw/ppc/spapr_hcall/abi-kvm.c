@@ -63,9 +63,9 @@ SpaprX86Insn spapr_kvm_x86_fix_insn(uint8_t insn[3], bool amd, bool quirk)
 
 const SpaprHcallInfo spapr_abi_rows_kvm_x86[] = {
     { SPAPR_KVM_HC_VAPIC_POLL_IRQ, "KVM_HC_VAPIC_POLL_IRQ", h_vapic_poll_irq,
-      "kvm-x86", 0, 0 },
+      "kvm-x86", 0, 0, NULL },
     { SPAPR_KVM_HC_MAP_GPA_RANGE, "KVM_HC_MAP_GPA_RANGE", h_map_gpa_range,
-      "kvm-x86", 3, 0 },
+      "kvm-x86", 3, 0, NULL },
 };
 const size_t spapr_abi_rows_kvm_x86_len =
     G_N_ELEMENTS(spapr_abi_rows_kvm_x86);
@@ -114,11 +114,11 @@ static int64_t h_diag500_storage_limit(SpaprMachine *m, SpaprCpu *cpu,
 
 const SpaprHcallInfo spapr_abi_rows_kvm_s390[] = {
     { SPAPR_DIAG500_VIRTIO_NOTIFY, "DIAG500_VIRTIO_NOTIFY",
-      h_diag500_virtio_notify, "kvm-s390", 1, 0 },
+      h_diag500_virtio_notify, "kvm-s390", 1, 0, NULL },
     { SPAPR_DIAG500_VIRTIO_CCW_NOTIFY, "DIAG500_VIRTIO_CCW_NOTIFY",
-      h_diag500_ccw_notify, "kvm-s390", 3, 0 },
+      h_diag500_ccw_notify, "kvm-s390", 3, 0, NULL },
     { SPAPR_DIAG500_STORAGE_LIMIT, "DIAG500_STORAGE_LIMIT",
-      h_diag500_storage_limit, "kvm-s390", 0, 0 },
+      h_diag500_storage_limit, "kvm-s390", 0, 0, NULL },
 };
 const size_t spapr_abi_rows_kvm_s390_len =
     G_N_ELEMENTS(spapr_abi_rows_kvm_s390);

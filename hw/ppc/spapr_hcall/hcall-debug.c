@@ -44,9 +44,13 @@ static int64_t h_logical_ci_store(SpaprMachine *m, SpaprCpu *cpu,
 
 const SpaprHcallInfo spapr_hcall_set_debug[] = {
     { PAPR_H_LOGICAL_CI_LOAD, "H_LOGICAL_CI_LOAD", h_logical_ci_load,
-      "hcall-debug", 2, 1 },
+      "hcall-debug", 2, 1,
+      SPAPR_HCALL_REGS(SPAPR_HCALL_ARGS("size", "addr"),
+                       SPAPR_HCALL_OUTS(SPAPR_HCALL_OUT(0, "val",
+                                                SPAPR_HCALL_WHEN_DONE))) },
     { PAPR_H_LOGICAL_CI_STORE, "H_LOGICAL_CI_STORE", h_logical_ci_store,
-      "hcall-debug", 3, 0 },
+      "hcall-debug", 3, 0,
+      SPAPR_HCALL_REGS(SPAPR_HCALL_ARGS("size", "addr", "val")) },
 };
 const size_t spapr_hcall_set_debug_len = G_N_ELEMENTS(spapr_hcall_set_debug);
 

@@ -304,18 +304,6 @@ static SpaprCpuStats *stats_of(SpaprMachine *m, SpaprCpu *cpu)
     return cpu ? cpu->stats : m->nocpu_stats;
 }
 
-static char *format_regs(const uint64_t *regs, unsigned int n)
-{
-    GString *s = g_string_new(NULL);
-    unsigned int i;
-
-    for (i = 0; i < n; i++) {
-        g_string_append_printf(s, "%sr%u=0x%" PRIx64, i ? " " : "", i + 4,
-                               regs[i]);
-    }
-    return g_string_free(s, FALSE);
-}
-
 /* Run @info's handler and count it, timed when timing is on. */
 static int64_t run_counted(SpaprMachine *m, SpaprCpu *cpu,
                            const SpaprHcallInfo *info, SpaprHcallCounter *ctr,
@@ -344,15 +332,18 @@ static int64_t run_traced(SpaprMachine *m, SpaprCpu *cpu,
                           uint64_t *args, void *ctr)
 {
     bool tracing = spapr_trace_on(m, TRACE_SPAPR_HCALL);
+    /* register names as the convention's table has them: r4.. */
+    const SpaprAbi *papr = spapr_abi_get(SPAPR_ABI_PAPR);
     g_autofree char *in = NULL;
     int64_t ret;
 
     if (tracing) {
-        in = format_regs(args, info->nargs);
+        in = spapr_abi_format_regs(papr, &papr->args[1], info->nargs, args);
     }
     ret = run_counted(m, cpu, info, ctr, opcode, args);
     if (tracing) {
-        g_autofree char *out = format_regs(args, info->nrets);
+        g_autofree char *out = spapr_abi_format_regs(papr, &papr->outs,
+                                                     info->nrets, args);
         const char *sname = spapr_hcall_status_name(ret);
 
         trace_spapr_hcall(m, cpu ? cpu->index : UINT32_MAX, info->name,

@@ -107,7 +107,7 @@ static int64_t h_map_magic_page(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
 /* Registered only with the device: otherwise the table refuses it */
 static const SpaprHcallInfo magic_row = {
     KVM_HCALL_TOKEN(SPAPR_KVM_HC_PPC_MAP_MAGIC_PAGE), "KVM_HC_PPC_MAP_MAGIC_PAGE",
-    h_map_magic_page, "hcall-epapr", 2, 1,
+    h_map_magic_page, "hcall-epapr", 2, 1, NULL,
 };
 
 bool spapr_epapr_enable_magic_page(SpaprMachine *m, GError **errp)
@@ -215,8 +215,9 @@ static int64_t h_ev_idle(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
 
 const SpaprHcallInfo spapr_abi_rows_epapr[] = {
     { KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES), "KVM_HC_FEATURES", h_kvm_features,
-      "hcall-epapr", 0, 1 },
-    { EV_HCALL_TOKEN(EV_IDLE), "EV_IDLE", h_ev_idle, "hcall-epapr", 0, 0 },
+      "hcall-epapr", 0, 1, NULL },
+    { EV_HCALL_TOKEN(EV_IDLE), "EV_IDLE", h_ev_idle, "hcall-epapr", 0, 0,
+      NULL },
 };
 const size_t spapr_abi_rows_epapr_len = G_N_ELEMENTS(spapr_abi_rows_epapr);
 
@@ -249,7 +250,7 @@ static int64_t h_epapr(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
 const SpaprHcallInfo spapr_hcall_set_epapr[] = {
     /* reads r4..r12 (r11 token, r12 saved r3), writes r4..r11 */
     { SPAPR_H_EPAPR, "H_EPAPR", h_epapr, "hcall-epapr",
-      SPAPR_HCALL_NR_ARGS, SPAPR_EPAPR_NR_OUT },
+      SPAPR_HCALL_NR_ARGS, SPAPR_EPAPR_NR_OUT, NULL },
 };
 const size_t spapr_hcall_set_epapr_len = G_N_ELEMENTS(spapr_hcall_set_epapr);
 

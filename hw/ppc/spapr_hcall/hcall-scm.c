@@ -417,25 +417,55 @@ static int64_t h_scm_flush(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
     return ret;
 }
 
+/* Row shorthands for the register names (hcall.h) */
+#define ARGS(...)       SPAPR_HCALL_ARGS(__VA_ARGS__)
+#define OUTS(...)       SPAPR_HCALL_OUTS(__VA_ARGS__)
+#define OUT(reg, name)  SPAPR_HCALL_OUT(reg, name, SPAPR_HCALL_WHEN_DONE)
+
 const SpaprHcallInfo spapr_hcall_set_scm[] = {
     { PAPR_H_SCM_READ_METADATA, "H_SCM_READ_METADATA", h_scm_read_metadata,
-      "hcall-scm", 3, 1 },
+      "hcall-scm", 3, 1,
+      SPAPR_HCALL_REGS(ARGS("drc", "off", "len"), OUTS(OUT(0, "data"))) },
     { PAPR_H_SCM_WRITE_METADATA, "H_SCM_WRITE_METADATA", h_scm_write_metadata,
-      "hcall-scm", 4, 0 },
+      "hcall-scm", 4, 0,
+      SPAPR_HCALL_REGS(ARGS("drc", "off", "data", "len")) },
     { PAPR_H_SCM_BIND_MEM, "H_SCM_BIND_MEM", h_scm_bind_mem,
-      "hcall-scm", 5, 3 },
+      "hcall-scm", 5, 3,
+      SPAPR_HCALL_REGS(ARGS("drc", "start", "n", "target", "token"),
+                       OUTS(OUT(0, "token"), OUT(1, "addr"),
+                            OUT(2, "bound"))) },
     { PAPR_H_SCM_UNBIND_MEM, "H_SCM_UNBIND_MEM", h_scm_unbind_mem,
-      "hcall-scm", 4, 2 },
+      "hcall-scm", 4, 2,
+      /* r4 is written (the token) but Linux reads only the count */
+      SPAPR_HCALL_REGS(ARGS("drc", "addr", "n", "token"),
+                       OUTS(OUT(1, "unbound"))) },
     { PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, "H_SCM_QUERY_BLOCK_MEM_BINDING",
-      h_scm_query_block_mem_binding, "hcall-scm", 2, 1 },
+      h_scm_query_block_mem_binding, "hcall-scm", 2, 1,
+      SPAPR_HCALL_REGS(ARGS("drc", "block"), OUTS(OUT(0, "addr"))) },
     { PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING, "H_SCM_QUERY_LOGICAL_MEM_BINDING",
-      h_scm_query_logical_mem_binding, "hcall-scm", 1, 2 },
+      h_scm_query_logical_mem_binding, "hcall-scm", 1, 2,
+      SPAPR_HCALL_REGS(ARGS("addr"),
+                       OUTS(OUT(0, "drc"), OUT(1, "block"))) },
     { PAPR_H_SCM_UNBIND_ALL, "H_SCM_UNBIND_ALL", h_scm_unbind_all,
-      "hcall-scm", 3, 2 },
-    { PAPR_H_SCM_HEALTH, "H_SCM_HEALTH", h_scm_health, "hcall-scm", 1, 2 },
+      "hcall-scm", 3, 2,
+      SPAPR_HCALL_REGS(ARGS("scope", "drc", "token"),
+                       OUTS(OUT(1, "unbound"))) },
+    { PAPR_H_SCM_HEALTH, "H_SCM_HEALTH", h_scm_health, "hcall-scm", 1, 2,
+      SPAPR_HCALL_REGS(ARGS("drc"), OUTS(OUT(0, "bits"), OUT(1, "mask"))) },
     { PAPR_H_SCM_PERFORMANCE_STATS, "H_SCM_PERFORMANCE_STATS",
-      h_scm_performance_stats, "hcall-scm", 3, 1 },
-    { PAPR_H_SCM_FLUSH, "H_SCM_FLUSH", h_scm_flush, "hcall-scm", 2, 1 },
+      h_scm_performance_stats, "hcall-scm", 3, 1,
+      /* r4: the size, for a NULL buffer; the bad stat id on H_PARTIAL */
+      SPAPR_HCALL_REGS(ARGS("drc", "buf", "size"),
+                       OUTS(SPAPR_HCALL_OUT(0, "bad-id",
+                                            SPAPR_HCALL_WHEN_PARTIAL),
+                            SPAPR_HCALL_OUT_IF_ZERO(0, "size",
+                                SPAPR_HCALL_WHEN_SUCCESS |
+                                SPAPR_HCALL_WHEN_LONG_BUSY, 1))) },
+    { PAPR_H_SCM_FLUSH, "H_SCM_FLUSH", h_scm_flush, "hcall-scm", 2, 1,
+      /* r4: the continue-token of a flush still in progress */
+      SPAPR_HCALL_REGS(ARGS("drc", "token"),
+                       OUTS(SPAPR_HCALL_OUT(0, "token",
+                                            SPAPR_HCALL_WHEN_LONG_BUSY))) },
 };
 const size_t spapr_hcall_set_scm_len = G_N_ELEMENTS(spapr_hcall_set_scm);
 

@@ -37,6 +37,16 @@
     (SPAPR_ABI_SLOTS_EPAPR + SPAPR_ABI_SLOTS_BEAT + SPAPR_ABI_SLOTS_PS3 + \
      SPAPR_ABI_SLOTS_KVM_X86 + SPAPR_ABI_SLOTS_KVM_S390 + SPAPR_ABI_SLOTS_XEN)
 
+/*
+ * hcall-names.c: the name tables (built from hcall-defs.h), sorted by
+ * value; @opcodes picks the opcode table, else the status table.
+ */
+typedef struct SpaprNamedValue {
+    int64_t value;
+    const char *name;
+} SpaprNamedValue;
+const SpaprNamedValue *spapr_hcall_name_table(bool opcodes, size_t *n);
+
 typedef struct SpaprHcallCounter {
     uint64_t calls;
     uint64_t errors;
@@ -190,6 +200,12 @@ static inline unsigned int spapr_slot_row(SpaprMachine *m, int slot)
 
 /* Slot of @nr in convention @abi (abi-core.c), or -1. */
 int spapr_abi_slot(const SpaprAbi *abi, uint64_t nr);
+/*
+ * The first @n registers of @list with their values, "r4=0x1 r5=0x2", as
+ * the trace events print them (the PAPR and the other conventions' alike).
+ */
+char *spapr_abi_format_regs(const SpaprAbi *abi, const SpaprAbiRegList *list,
+                            unsigned int n, const uint64_t *vals);
 
 /* Slot of a row: PAPR opcode or another convention's number, or -1. */
 static inline int spapr_row_slot(unsigned int abi, uint64_t nr)
