@@ -429,7 +429,8 @@ static int64_t h_count_me(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
 }
 
 static const SpaprHcallInfo count_me = {
-    RESET_OPCODE, "H_COUNT_ME", h_count_me, "hcall-test", 1, 1,
+    .opcode = RESET_OPCODE, .name = "H_COUNT_ME", .fn = h_count_me,
+    .hcall_set = "hcall-test", .nargs = 1, .nrets = 1,
 };
 
 static gpointer reset_worker_main(gpointer opaque)
@@ -584,7 +585,9 @@ static void test_register_live(void)
     }
     for (i = 0; i < REG_COUNT; i++) {
         rows[i] = (SpaprHcallInfo) {
-            REG_FIRST + 4 * i, "H_ECHO", h_echo_opcode, "hcall-test", 1, 1,
+            .opcode = REG_FIRST + 4 * i, .name = "H_ECHO",
+            .fn = h_echo_opcode, .hcall_set = "hcall-test",
+            .nargs = 1, .nrets = 1,
         };
         g_assert_true(spapr_hcall_register(m, &rows[i], &err));
         g_usleep(100);
