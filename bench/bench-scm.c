@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include "bench.h"
+#include "papr-scm-guest.h"
 #include "spapr-hcall/nvdimm.h"
 
 #define LABEL       (128ULL << 10)
@@ -26,6 +27,7 @@ typedef struct Bench {
     SpaprMachine *m;
     SpaprCpu *cpu;
     char *dir;
+    double worst;               /* longest single hcall of the guest model */
 } Bench;
 
 static SpaprNvdimm *bench_setup(Bench *b, unsigned int nr_cpus,
@@ -43,6 +45,7 @@ static SpaprNvdimm *bench_setup(Bench *b, unsigned int nr_cpus,
     b->m = spapr_machine_new(&cfg, &err);
     b->cpu = spapr_machine_cpu(b->m, 0);
     b->dir = g_dir_make_tmp("spapr-bench-XXXXXX", NULL);
+    b->worst = 0;
     if (file) {
         path = g_build_filename(b->dir, "nv0.img", NULL);
         nc.mem_path = path;
@@ -69,6 +72,25 @@ static void bench_teardown(Bench *b)
 static int64_t call(Bench *b, uint64_t op, uint64_t *args)
 {
     return spapr_hcall(b->m, b->cpu, op, args);
+}
+
+/* The papr_scm guest model's transport: each call timed into b->worst */
+static int64_t timed_hcall(void *opaque, uint64_t opcode, uint64_t *args)
+{
+    Bench *b = opaque;
+    double c0 = bench_now_ns();
+    int64_t ret = call(b, opcode, args);
+
+    b->worst = MAX(b->worst, bench_now_ns() - c0);
+    return ret;
+}
+
+/* What Linux's flush loop does: sleep the hinted time on long busy */
+static void linux_wait(void *opaque, int64_t rc)
+{
+    if (PAPR_H_IS_LONG_BUSY(rc)) {
+        g_usleep(spapr_hcall_long_busy_msecs(rc) * 1000);
+    }
 }
 
 /* Row 2: a 128 KiB label area read 8 bytes per hcall, as Linux does */
@@ -129,51 +151,31 @@ void bench_bind_1tib(void)
     SpaprNvdimm *nv;
     uint32_t drc;
     uint64_t rss0 = rss_kib(), rss1, blocks;
-    double tb[BENCH_RUNS], tu[BENCH_RUNS], worst = 0, tmmap[BENCH_RUNS];
+    double tb[BENCH_RUNS], tu[BENCH_RUNS], tmmap[BENCH_RUNS];
     unsigned int r, calls_bind = 0, calls_unbind = 0;
+    PaprScmGuest g = { .hcall = timed_hcall, .opaque = &b };
 
     nv = bench_setup(&b, 1, 1ULL << 40, true);
     drc = spapr_nvdimm_drc_index(nv);
     blocks = spapr_nvdimm_nr_blocks(nv);
     rss1 = rss_kib();
     for (r = 0; r < BENCH_RUNS; r++) {
-        uint64_t token = 0;
+        uint64_t gpa;
         int64_t ret;
         double t0 = bench_now_ns();
 
-        calls_bind = calls_unbind = 0;
-        do {
-            uint64_t args[SPAPR_HCALL_NR_ARGS] = {
-                drc, 0, blocks, SPAPR_SCM_BIND_ANY_ADDR, token,
-            };
-            double c0 = bench_now_ns();
-
-            ret = call(&b, PAPR_H_SCM_BIND_MEM, args);
-            worst = MAX(worst, bench_now_ns() - c0);
-            token = args[0];
-            calls_bind++;
-        } while (ret == PAPR_H_BUSY);
+        ret = papr_scm_guest_bind(&g, drc, 0, blocks,
+                                  SPAPR_SCM_BIND_ANY_ADDR, &gpa);
+        calls_bind = g.calls;
         tb[r] = (bench_now_ns() - t0) / 1000;
         if (ret != PAPR_H_SUCCESS) {
             fprintf(stderr, "BIND_MEM: %" PRId64 "\n", ret);
             exit(1);
         }
         t0 = bench_now_ns();
-        token = 0;
-        do {
-            uint64_t args[SPAPR_HCALL_NR_ARGS] = {
-                PAPR_H_UNBIND_SCOPE_DRC, drc, token,
-            };
-            double c0 = bench_now_ns();
-
-            ret = call(&b, PAPR_H_SCM_UNBIND_ALL, args);
-            worst = MAX(worst, bench_now_ns() - c0);
-            if (PAPR_H_IS_LONG_BUSY(ret)) {
-                ret = PAPR_H_BUSY;
-            }
-            token = args[0];
-            calls_unbind++;
-        } while (ret == PAPR_H_BUSY);
+        /* no wait: retried at once on long busy too */
+        ret = papr_scm_guest_unbind_all(&g, PAPR_H_UNBIND_SCOPE_DRC, drc);
+        calls_unbind = g.calls;
         tu[r] = (bench_now_ns() - t0) / 1000;
         if (ret != PAPR_H_SUCCESS) {
             fprintf(stderr, "UNBIND_ALL: %" PRId64 "\n", ret);
@@ -194,7 +196,7 @@ void bench_bind_1tib(void)
     printf("|   | 1 TiB: %u BIND_MEM calls, %u UNBIND_ALL calls, longest "
            "single hcall %.1f us, RSS after creating the device +%" PRIu64
            " KiB, after %u bind/unbind cycles +%" PRIu64 " KiB | | | | "
-           "< 100 us per hcall |\n", calls_bind, calls_unbind, worst / 1000,
+           "< 100 us per hcall |\n", calls_bind, calls_unbind, b.worst / 1000,
            rss1 - rss0, BENCH_RUNS, rss_kib() - rss0);
     bench_row("4a", "bind 1 TiB (all hcalls)", bench_median(tb, BENCH_RUNS),
               "us", "mmap+munmap 1 TiB", bench_median(tmmap, BENCH_RUNS),
@@ -208,20 +210,12 @@ void bench_bind_1tib(void)
 /* Bind everything at a hypervisor-chosen address; returns that address */
 static uint64_t bind_all(Bench *b, uint32_t drc, uint64_t blocks)
 {
-    uint64_t token = 0, addr = 0;
+    PaprScmGuest g = { .hcall = timed_hcall, .opaque = b };
+    uint64_t addr;
     int64_t ret;
 
-    do {
-        uint64_t args[SPAPR_HCALL_NR_ARGS] = {
-            drc, 0, blocks, SPAPR_SCM_BIND_ANY_ADDR, token,
-        };
-
-        ret = call(b, PAPR_H_SCM_BIND_MEM, args);
-        token = args[0];
-        if (!addr) {
-            addr = args[1];
-        }
-    } while (ret == PAPR_H_BUSY);
+    ret = papr_scm_guest_bind(&g, drc, 0, blocks, SPAPR_SCM_BIND_ANY_ADDR,
+                              &addr);
     if (ret != PAPR_H_SUCCESS) {
         fprintf(stderr, "bind: %" PRId64 "\n", ret);
         exit(1);
@@ -241,14 +235,17 @@ void bench_flush(void)
     g_autofree uint8_t *buf = g_malloc(FLUSH_MIB << 20);
     g_autofree char *path = g_build_filename(b.dir, "ref.img", NULL);
     g_autofree char *nvpath = g_build_filename(b.dir, "nv0.img", NULL);
-    double tf[BENCH_RUNS], ts[BENCH_RUNS], tm[BENCH_RUNS], worst = 0;
+    double tf[BENCH_RUNS], ts[BENCH_RUNS], tm[BENCH_RUNS];
     unsigned int r, polls = 0;
+    PaprScmGuest g = {
+        .hcall = timed_hcall, .wait = linux_wait, .opaque = &b,
+    };
     int fd, nvfd;
 
     fd = open(path, O_RDWR | O_CREAT, 0600);
     nvfd = open(nvpath, O_RDWR);
+    b.worst = 0;                /* the binds are not counted */
     for (r = 0; r < BENCH_RUNS; r++) {
-        uint64_t token = 0;
         int64_t ret;
         double t0;
 
@@ -258,21 +255,8 @@ void bench_flush(void)
             exit(1);
         }
         t0 = bench_now_ns();
-        for (;;) {
-            uint64_t args[SPAPR_HCALL_NR_ARGS] = { drc, token };
-            double c0 = bench_now_ns();
-
-            ret = call(&b, PAPR_H_SCM_FLUSH, args);
-            worst = MAX(worst, bench_now_ns() - c0);
-            polls++;
-            if (PAPR_H_IS_LONG_BUSY(ret)) {
-                /* What Linux's flush loop does: sleep the hinted time */
-                g_usleep(spapr_hcall_long_busy_msecs(ret) * 1000);
-            } else if (ret != PAPR_H_BUSY) {
-                break;
-            }
-            token = args[0];
-        }
+        ret = papr_scm_guest_flush(&g, drc);
+        polls += g.calls;
         tf[r] = (bench_now_ns() - t0) / 1e6;
         if (ret != PAPR_H_SUCCESS) {
             fprintf(stderr, "FLUSH: %" PRId64 "\n", ret);
@@ -310,7 +294,7 @@ void bench_flush(void)
               "ms", "fdatasync after the same stores through the mapping",
               bench_median(tm, BENCH_RUNS), "protocol overhead");
     printf("|   | longest single H_SCM_FLUSH call: %.1f us (%u calls in "
-           "%u flushes) | | | | < 50 us |\n", worst / 1000, polls,
+           "%u flushes) | | | | < 50 us |\n", b.worst / 1000, polls,
            BENCH_RUNS);
     bench_teardown(&b);
 }

@@ -12,10 +12,10 @@
  * statistics, tracing and registration rules of the PAPR calls.  See
  * docs/abis.md.
  *
- * Concurrency: spapr_abi_call() may run concurrently on different vCPUs
+ * Threading: spapr_abi_call() may run concurrently on different vCPUs
  * (or with cpu == NULL) of one machine, like spapr_hcall(); it only
- * writes the SpaprAbiRegs it is given.  Registration takes the machine
- * lock.  The descriptors are constant.
+ * writes the SpaprAbiRegs it is given.  Registration and unregistration
+ * follow hcall.h's rules.  The descriptors are constant.
  */
 #ifndef SPAPR_HCALL_ABI_H
 #define SPAPR_HCALL_ABI_H

@@ -7,6 +7,10 @@
  * A device embeds SpaprDevice as its first member.  The machine owns every
  * device added to it: it resets them on machine reset and finalizes them
  * when the machine is freed.
+ *
+ * Threading: the class callbacks run under the configuration rule of
+ * machine.h (no hcall in flight): reset at machine reset, state at
+ * save/load (vmstate.h), finalize at machine free.
  */
 #ifndef SPAPR_HCALL_DEVICE_H
 #define SPAPR_HCALL_DEVICE_H

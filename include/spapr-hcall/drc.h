@@ -6,6 +6,11 @@
  *
  * A DRC index is (type shift << 28) | id, as on PowerVM and QEMU: a PMEM
  * connector for slot n is 0x90000000 + n.
+ *
+ * Threading: the registry has no lock.  Lookups, count and foreach may
+ * run concurrently with each other (hcalls on several vCPUs).  new,
+ * delete, attach, detach and reset change the configuration: never
+ * concurrently with a lookup or an hcall (machine.h, Threading).
  */
 #ifndef SPAPR_HCALL_DRC_H
 #define SPAPR_HCALL_DRC_H

@@ -10,6 +10,9 @@
  * /hypervisor/hcall-instructions, which move r3 to r12 and issue a PAPR
  * "sc 1" with the reserved platform opcode SPAPR_H_EPAPR in r3.  See
  * docs/epapr.md.
+ *
+ * Threading: registering the set follows hcall.h; enabling the magic
+ * page adds a device, a configuration change (machine.h, Threading).
  */
 #ifndef SPAPR_HCALL_EPAPR_H
 #define SPAPR_HCALL_EPAPR_H

@@ -6,6 +6,9 @@
  *
  * The tree is a function of the machine's current state: call again after
  * devices change.
+ *
+ * Threading: building reads the DRCs and devices: it may run while vCPUs
+ * run hcalls, not during a configuration change (machine.h, Threading).
  */
 #ifndef SPAPR_HCALL_FDT_H
 #define SPAPR_HCALL_FDT_H

@@ -11,6 +11,19 @@
  * Output registers a handler does not write keep the value the caller put
  * there (QEMU behaves the same under TCG and KVM).  Guests must treat r4..r12
  * as volatile anyway; this rule only makes results reproducible.
+ *
+ * Threading (machine.h has the rules for the rest of the machine):
+ * - spapr_hcall() may run on any number of threads at once, each SpaprCpu
+ *   on one thread at a time (its counters have a single writer); calls
+ *   with cpu == NULL may run on any thread.
+ * - Concurrently with it: registration (the row is published with a
+ *   release store: a vCPU sees an opcode unregistered or with its whole
+ *   row), lookup, foreach, sets, and every statistics call; a call
+ *   counted during spapr_hcall_stats_reset() counts before or after the
+ *   reset, exactly once.
+ * - Not concurrently with it, nor with lookup/foreach: unregistration (a
+ *   vCPU may still run the old row, and the row may be reused).  Call it
+ *   with the vCPUs stopped or hcalls held off by the host's lock.
  */
 #ifndef SPAPR_HCALL_HCALL_H
 #define SPAPR_HCALL_HCALL_H

@@ -6,6 +6,20 @@
  *
  * No global state: every object hangs off a SpaprMachine, and several
  * machines may live in one process.
+ *
+ * Threading: hcalls (hcall.h) find devices through the DRC registry and
+ * the device list without a lock.  So configuration changes -- adding a
+ * device (spapr_nvdimm_create(), spapr_epapr_enable_magic_page()), DRC
+ * changes (drc.h), spapr_machine_reset(), loading state (vmstate.h),
+ * hcall unregistration -- must not run concurrently with any hcall, nor
+ * with each other, nor with the readers below.  The host guarantees it
+ * by stopping the vCPUs or by one lock around hcalls and configuration:
+ * QEMU holds the BQL for every hcall (TCG, MTTCG too, delivers the "sc"
+ * exception under it; KVM handles KVM_EXIT_PAPR_HCALL under it) and for
+ * device_add and reset; spapr-hv serves hcalls and QMP on one thread.
+ * spapr_machine_free() needs all other calls finished.  Everything else
+ * here (find/foreach device, accessors, guest memory, clock, log) may run
+ * concurrently with hcalls on any thread.
  */
 #ifndef SPAPR_HCALL_MACHINE_H
 #define SPAPR_HCALL_MACHINE_H

@@ -7,6 +7,11 @@
  * A backend (file or anonymous RAM) holds the data area followed by the
  * label (metadata) area.  The data area is a whole number of 256 MiB SCM
  * blocks.  Each device is plugged into a PMEM DRC, index 0x90000000 + slot.
+ *
+ * Threading: spapr_nvdimm_create() changes the configuration (machine.h,
+ * Threading): no hcall may run meanwhile.  The properties and statistics
+ * may be read from any thread at any time; fault injection has its own
+ * rules below.
  */
 #ifndef SPAPR_HCALL_NVDIMM_H
 #define SPAPR_HCALL_NVDIMM_H

@@ -13,7 +13,7 @@
  * While recording, hcalls of the machine are serialised (one at a time,
  * in the file's order), so that the file is a valid sequential history.
  *
- * Concurrency: start and stop may be called from any thread while vCPUs
+ * Threading: start and stop may be called from any thread while vCPUs
  * run hcalls; stop waits for the hcall being recorded.  The file is
  * closed at stop or when the machine is freed.
  */

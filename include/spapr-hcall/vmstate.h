@@ -16,9 +16,9 @@
  * of their record and get defaults when absent.  Devices are matched by
  * identity (an NVDIMM by its DRC index), never by creation order.
  *
- * Concurrency: call both with every vCPU stopped (no spapr_hcall() in
+ * Threading: call both with every vCPU stopped (no spapr_hcall() in
  * flight) and no device being added; device worker threads (flushes) may
- * run.
+ * run.  Loading changes the configuration (machine.h).
  */
 #ifndef SPAPR_HCALL_VMSTATE_H
 #define SPAPR_HCALL_VMSTATE_H

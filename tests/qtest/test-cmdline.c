@@ -47,6 +47,8 @@ static const BadOpt bad_opts[] = {
       "unknown parameter 'colour'" },
     { "-qtest tcp:localhost:1", "unsupported chardev 'tcp:localhost:1'" },
     { "-qtest unix:/tmp/x,speed=9", "unknown parameter 'speed'" },
+    /* the path is the spec's: path= crashed before the key tables */
+    { "-qtest unix:/tmp/x,path=y", "-qtest: unknown parameter 'path'" },
     { "-chardev pty,id=c", "unsupported backend 'pty'" },
     { "-chardev socket,id=c", "needs path=" },
     { "-chardev socket,path=/tmp/x", "needs an id" },

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "libqtest.h"
+#include "papr-scm-guest.h"
 #include "spapr-hcall/hcall-defs.h"
 
 #define DRC0        0x90000000ULL
@@ -79,6 +80,27 @@ static bool fixture_start_scm(Fixture *f, const char *extra)
 }
 
 /* H_SCM_BIND_MEM of nv0's two blocks, hypervisor's choice: the address */
+/* The papr_scm guest model over the qtest socket */
+static int64_t guest_hcall(void *opaque, uint64_t opcode, uint64_t *args)
+{
+    uint64_t r[PAPR_SCM_GUEST_NR_ARGS];
+    int64_t rc = qtest_hcall(opaque, opcode, PAPR_SCM_GUEST_NR_ARGS, args, r);
+
+    memcpy(args, r, sizeof(r));
+    return rc;
+}
+
+static void guest_wait(void *opaque, int64_t rc)
+{
+    g_usleep(1000);
+}
+
+/* At most @max flush polls, 1 ms apart */
+#define GUEST(s, max) { \
+    .hcall = guest_hcall, .wait = guest_wait, .opaque = (s), \
+    .max_calls = (max), \
+}
+
 static uint64_t bind_nv0(QTestState *s)
 {
     uint64_t a[9] = { DRC0, 0, 2, UINT64_MAX }, r[9];
@@ -182,6 +204,7 @@ static void test_fdt_and_qom(void)
 static void test_scm_hcalls(void)
 {
     uint64_t a[9], r[9], addr;
+    PaprScmGuest g;
     Fixture f;
     int64_t rc;
     unsigned int i;
@@ -263,17 +286,8 @@ static void test_scm_hcalls(void)
         g_assert_cmphex(qtest_readl(f.s, 0x10008), ==, 1);
     }
     /* flush: long busy with a token until done */
-    memset(a, 0, sizeof(a));
-    a[0] = DRC0;
-    for (i = 0; i < 1000; i++) {
-        rc = qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r);
-        if (!PAPR_H_IS_LONG_BUSY(rc) && rc != PAPR_H_BUSY) {
-            break;
-        }
-        a[1] = r[0];
-        g_usleep(1000);
-    }
-    g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
+    g = (PaprScmGuest) GUEST(f.s, 1000);
+    g_assert_cmpint(papr_scm_guest_flush(&g, DRC0), ==, PAPR_H_SUCCESS);
     /* the RAM-backed plain nvdimm cannot flush */
     a[0] = DRC0 + 1;
     a[1] = 0;
@@ -554,7 +568,9 @@ static void test_record_replay(void)
     uint64_t a[9], r[9], v;
     Fixture f;
     char *p;
+    PaprScmGuest g;
     int i;
+    int64_t rc;
 
     if (!fixture_start_scm(&f, extra)) {
         return;
@@ -581,17 +597,10 @@ static void test_record_replay(void)
     g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
                     PAPR_H_SUCCESS);
     assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_BUSY:2", "OK H_BUSY:2");
-    memset(a, 0, sizeof(a));
-    a[0] = DRC0;
-    for (i = 0; i < 100; i++) {
-        int64_t rc = qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r);
-
-        if (rc != PAPR_H_BUSY && !PAPR_H_IS_LONG_BUSY(rc)) {
-            g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
-            break;
-        }
-        a[1] = r[0];
-        g_usleep(1000);
+    g = (PaprScmGuest) GUEST(f.s, 100);
+    rc = papr_scm_guest_flush(&g, DRC0);
+    if (rc != PAPR_H_BUSY && !PAPR_H_IS_LONG_BUSY(rc)) {
+        g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     }
     g_free(qtest_cmd(f.s, "reset"));
     memset(a, 0, sizeof(a));

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "nvdimm-internal.h"
+#include "papr-scm-guest.h"
 
 #define MIB (1ULL << 20)
 #define GIB (1ULL << 30)
@@ -59,25 +60,37 @@ static inline int64_t scm_call(SpaprMachine *m, uint64_t op, uint64_t a0,
     return ret;
 }
 
+/* The papr_scm guest model's transport: vCPU 0, straight to dispatch */
+static inline int64_t scm_guest_hcall(void *opaque, uint64_t opcode,
+                                      uint64_t *args)
+{
+    SpaprMachine *m = opaque;
+
+    return spapr_hcall(m, spapr_machine_cpu(m, 0), opcode, args);
+}
+
+/* Linux's loops without its sleeps: a short one on long busy only */
+static inline void scm_guest_wait(void *opaque, int64_t rc)
+{
+    if (PAPR_H_IS_LONG_BUSY(rc)) {
+        g_usleep(200);
+    }
+}
+
+#define SCM_GUEST(m) { \
+    .hcall = scm_guest_hcall, .wait = scm_guest_wait, .opaque = (m), \
+}
+
 /* Linux's drc_pmem_bind loop: returns the status, *gpa from the 1st r5 */
 static inline int64_t scm_bind_all(SpaprMachine *m, uint32_t drc,
                                    uint64_t start, uint64_t n,
                                    uint64_t target, uint64_t *gpa,
                                    unsigned int *calls)
 {
-    uint64_t out[9], token = 0, saved = 0;
-    int64_t rc;
+    PaprScmGuest g = SCM_GUEST(m);
+    int64_t rc = papr_scm_guest_bind(&g, drc, start, n, target, gpa);
 
-    *calls = 0;
-    do {
-        rc = scm_call(m, PAPR_H_SCM_BIND_MEM, drc, start, n, target, token, out);
-        (*calls)++;
-        token = out[0];
-        if (!saved) {
-            saved = out[1];
-        }
-    } while (rc == PAPR_H_BUSY);
-    *gpa = saved;
+    *calls = g.calls;
     return rc;
 }
 
@@ -85,19 +98,10 @@ static inline int64_t scm_bind_all(SpaprMachine *m, uint32_t drc,
 static inline int64_t scm_flush(SpaprMachine *m, uint32_t drc,
                                 unsigned int *polls)
 {
-    uint64_t out[9], token = 0;
-    int64_t rc;
+    PaprScmGuest g = SCM_GUEST(m);
+    int64_t rc = papr_scm_guest_flush(&g, drc);
 
-    *polls = 0;
-    do {
-        rc = scm_call(m, PAPR_H_SCM_FLUSH, drc, token, 0, 0, 0, out);
-        (*polls)++;
-        token = out[0];
-        if (PAPR_H_IS_LONG_BUSY(rc)) {
-            g_usleep(200);
-            rc = PAPR_H_BUSY;
-        }
-    } while (rc == PAPR_H_BUSY);
+    *polls = g.calls;
     return rc;
 }
 

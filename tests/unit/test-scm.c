@@ -149,6 +149,7 @@ static void test_bind_1t_continue(void)
     SpaprNvdimm *nv;
     uint64_t out[9], gpa, v, token;
     unsigned int calls;
+    PaprScmGuest g;
     int64_t rc;
     int i;
 
@@ -159,6 +160,7 @@ static void test_bind_1t_continue(void)
 #endif
     path = scm_tmp_path("big.img");
     m = scm_machine(256 * MIB);
+    g = (PaprScmGuest) SCM_GUEST(m);
     nv = scm_nvdimm_new(m, "big", path, 4096, 0);
 
     nv->host[TIB - 8] = 0x77;
@@ -226,16 +228,9 @@ static void test_bind_1t_continue(void)
     /* UNBIND_ALL, both scopes, with continue tokens */
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 100, 128 * GIB, &gpa,
                                  &calls), ==, PAPR_H_SUCCESS);
-    token = 0;
-    calls = 0;
-    do {
-        rc = scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0),
-                      token, 0, 0, out);
-        token = out[0];
-        calls++;
-    } while (rc == PAPR_H_BUSY);
-    g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
-    g_assert_cmpuint(calls, ==, 2);
+    g_assert_cmpint(papr_scm_guest_unbind_all(&g, PAPR_H_UNBIND_SCOPE_DRC,
+                                              DRC(0)), ==, PAPR_H_SUCCESS);
+    g_assert_cmpuint(g.calls, ==, 2);
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 100, 128 * GIB, &gpa,
                                  &calls), ==, PAPR_H_SUCCESS);
     g_assert_cmpint(scm_bind_all(m, DRC(1), 0, 1, SPAPR_SCM_BIND_ANY_ADDR,
@@ -544,27 +539,28 @@ typedef struct FlushThread {
     int n;
 } FlushThread;
 
+/* The guest model's transport for callers without a vCPU */
+static int64_t nocpu_hcall(void *opaque, uint64_t opcode, uint64_t *args)
+{
+    return spapr_hcall(opaque, NULL, opcode, args);
+}
+
+static void flush_wait(void *opaque, int64_t rc)
+{
+    g_usleep(50);
+}
+
 static gpointer flush_thread(gpointer p)
 {
     FlushThread *t = p;
-    uint64_t args[9];
+    PaprScmGuest g = {
+        .hcall = nocpu_hcall, .wait = flush_wait, .opaque = t->m,
+    };
     int i;
 
     for (i = 0; i < t->n; i++) {
-        uint64_t token = 0;
-        int64_t rc;
-
-        do {
-            memset(args, 0, sizeof(args));
-            args[0] = DRC(0);
-            args[1] = token;
-            rc = spapr_hcall(t->m, NULL, PAPR_H_SCM_FLUSH, args);
-            token = args[0];
-            if (rc != PAPR_H_SUCCESS) {
-                g_usleep(50);
-            }
-        } while (rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc));
-        g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
+        g_assert_cmpint(papr_scm_guest_flush(&g, DRC(0)), ==,
+                        PAPR_H_SUCCESS);
     }
     return NULL;
 }

@@ -13,6 +13,10 @@
  * counters equal the successful label calls; bound blocks equal binds
  * minus unbinds; and at the end no two bindings overlap and every query
  * agrees with the bindings.  CI runs it under ThreadSanitizer too.
+ *
+ * Two more races of the threading contract (hcall.h): statistics resets
+ * while vCPUs count (no count lost, none survives a reset), and hcall
+ * registration while vCPUs dispatch (a published slot has its row).
  */
 #include <stdlib.h>
 #include "scm-test-util.h"
@@ -49,6 +53,7 @@ typedef struct Worker {
     uint64_t bound[NR_NVDIMMS];
     uint64_t unbound[NR_NVDIMMS];
     uint64_t torn;
+    unsigned int nv;            /* the guest model's current nvdimm */
 } Worker;
 
 static uint64_t rnd(Worker *w)
@@ -72,6 +77,20 @@ static int64_t call(Worker *w, int op, uint64_t *args)
     return rc;
 }
 
+/* The papr_scm guest model's transport: count calls and unbound blocks */
+static int64_t worker_hcall(void *opaque, uint64_t opcode, uint64_t *args)
+{
+    Worker *w = opaque;
+    int op = opcode == PAPR_H_SCM_UNBIND_MEM ? OP_UNBIND :
+             opcode == PAPR_H_SCM_UNBIND_ALL ? OP_UNBIND_ALL : OP_FLUSH;
+    int64_t rc = call(w, op, args);
+
+    if (op != OP_FLUSH && (rc == PAPR_H_SUCCESS || rc == PAPR_H_BUSY)) {
+        w->unbound[w->nv] += args[1];
+    }
+    return rc;
+}
+
 static bool uniform(uint64_t v)
 {
     return v == (v & 0xff) * 0x0101010101010101ULL;
@@ -80,6 +99,7 @@ static bool uniform(uint64_t v)
 static gpointer worker_main(gpointer opaque)
 {
     Worker *w = opaque;
+    PaprScmGuest g = { .hcall = worker_hcall, .opaque = w };
     uint64_t i;
 
     for (i = 0; i < w->calls; i++) {
@@ -88,7 +108,6 @@ static gpointer worker_main(gpointer opaque)
         uint64_t drc = DRC(nv), blk = (r >> 8) % NR_BLOCKS;
         unsigned int pick = (r >> 16) % 1000;
         uint64_t off = (r >> 32) & 1 ? TORN_OFF_B : TORN_OFF_A;
-        int64_t rc;
 
         if (pick < 400) {
             /* label traffic on nvdimm 0 only: readers meet writers */
@@ -124,35 +143,12 @@ static gpointer worker_main(gpointer opaque)
             a[0] = drc;
             a[1] = blk;
             if (call(w, OP_QUERY_BLOCK, a) == PAPR_H_SUCCESS) {
-                uint64_t gpa = a[0];
-
-                memset(a, 0, sizeof(a));
-                a[0] = drc;
-                a[1] = gpa;
-                a[2] = 1;
-                do {
-                    rc = call(w, OP_UNBIND, a);
-                    if (rc == PAPR_H_SUCCESS || rc == PAPR_H_BUSY) {
-                        w->unbound[nv] += a[1];
-                    }
-                    a[3] = a[0];        /* token */
-                    a[0] = drc;
-                    a[1] = gpa;
-                    a[2] = 1;
-                } while (rc == PAPR_H_BUSY);
+                w->nv = nv;
+                papr_scm_guest_unbind(&g, drc, a[0], 1);
             }
         } else if (pick < 790) {
-            a[0] = 2;                   /* scope: one DRC */
-            a[1] = drc;
-            do {
-                rc = call(w, OP_UNBIND_ALL, a);
-                if (rc == PAPR_H_SUCCESS || rc == PAPR_H_BUSY) {
-                    w->unbound[nv] += a[1];
-                }
-                a[2] = a[0];
-                a[0] = 2;
-                a[1] = drc;
-            } while (rc == PAPR_H_BUSY);
+            w->nv = nv;
+            papr_scm_guest_unbind_all(&g, PAPR_H_UNBIND_SCOPE_DRC, drc);
         } else if (pick < 850) {
             a[0] = drc;
             a[1] = blk;
@@ -173,14 +169,7 @@ static gpointer worker_main(gpointer opaque)
             spapr_guest_stl_be(w->m, STATS_GPA(w->index) + 12, 0);
             call(w, OP_STATS, a);
         } else {
-            uint64_t token = 0;
-
-            do {
-                a[0] = drc;
-                a[1] = token;
-                rc = call(w, OP_FLUSH, a);
-                token = a[0];
-            } while (rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc));
+            papr_scm_guest_flush(&g, drc);
         }
     }
     return NULL;
@@ -420,10 +409,204 @@ static void test_label_atomic(void)
     spapr_machine_free(m);
 }
 
+/* ---- statistics reset racing counting vCPUs ---- */
+
+#define RESET_OPCODE    0x4                 /* any PAPR opcode */
+#define RESET_WORKERS   (NR_THREADS + 1)    /* the last one has no vCPU */
+
+typedef struct ResetWorker {
+    SpaprMachine *m;
+    SpaprCpu *cpu;
+    uint64_t n;
+    uint64_t done;                          /* calls made; atomic */
+} ResetWorker;
+
+static int64_t h_count_me(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
+                          uint64_t *args)
+{
+    /* every third call fails: the error counter races too */
+    return ++args[0] % 3 ? PAPR_H_SUCCESS : PAPR_H_PARAMETER;
+}
+
+static const SpaprHcallInfo count_me = {
+    .opcode = RESET_OPCODE, .name = "H_COUNT_ME", .fn = h_count_me,
+    .hcall_set = "hcall-test", .nargs = 1, .nrets = 1,
+};
+
+static gpointer reset_worker_main(gpointer opaque)
+{
+    ResetWorker *rw = opaque;
+    uint64_t args[SPAPR_HCALL_NR_ARGS] = { 0 };
+    uint64_t i;
+
+    for (i = 0; i < rw->n; i++) {
+        spapr_hcall(rw->m, rw->cpu, RESET_OPCODE, args);
+        /* after the call is counted: pairs with progress()'s acquire */
+        __atomic_store_n(&rw->done, i + 1, __ATOMIC_RELEASE);
+    }
+    return NULL;
+}
+
+static uint64_t progress(ResetWorker *rw)
+{
+    uint64_t n = 0;
+    unsigned int t;
+
+    for (t = 0; t < RESET_WORKERS; t++) {
+        n += __atomic_load_n(&rw[t].done, __ATOMIC_ACQUIRE);
+    }
+    return n;
+}
+
+/*
+ * One reset, checked against the calls made around it.  A call is counted
+ * after the reset only if it was counted after @before was read, and
+ * calls completed between the reset's return and the read are counted:
+ * each worker may have one call in flight at either edge.
+ */
+static void check_one_reset(SpaprMachine *m, ResetWorker *rw)
+{
+    uint64_t before = progress(rw), after_reset, before_read, after;
+    SpaprHcallStats st;
+
+    spapr_hcall_stats_reset(m);
+    after_reset = progress(rw);
+    before_read = progress(rw);
+    g_assert_true(spapr_hcall_stats_get(m, RESET_OPCODE, &st));
+    after = progress(rw);
+    g_assert_cmpuint(st.calls, <=, after - before + RESET_WORKERS);
+    g_assert_cmpuint(st.calls + 2 * RESET_WORKERS, >=,
+                     before_read - after_reset);
+    g_assert_cmpuint(st.errors, <=, (after - before) / 3 + RESET_WORKERS);
+}
+
+static void test_stats_reset(void)
+{
+    SpaprMachineConfig cfg = { .ram_size = 256 * MIB, .nr_cpus = NR_THREADS };
+    const char *env = g_getenv("STRESS_CALLS");
+    uint64_t total = env ? g_ascii_strtoull(env, NULL, 0) : 1000000;
+    ResetWorker rw[RESET_WORKERS];
+    GThread *th[RESET_WORKERS];
+    uint64_t resets = 0;
+    GError *err = NULL;
+    SpaprHcallStats st;
+    SpaprMachine *m;
+    unsigned int t;
+
+    m = spapr_machine_new(&cfg, &err);
+    g_assert_no_error(err);
+    g_assert_true(spapr_hcall_register(m, &count_me, &err));
+    for (t = 0; t < RESET_WORKERS; t++) {
+        rw[t] = (ResetWorker) {
+            /* cheap calls: four times as many, for more resets */
+            .m = m, .n = 4 * total / RESET_WORKERS,
+            .cpu = t < NR_THREADS ? spapr_machine_cpu(m, t) : NULL,
+        };
+        th[t] = g_thread_new("vcpu", reset_worker_main, &rw[t]);
+    }
+    while (progress(rw) < rw[0].n * RESET_WORKERS) {
+        check_one_reset(m, rw);
+        resets++;
+    }
+    for (t = 0; t < RESET_WORKERS; t++) {
+        g_thread_join(th[t]);
+    }
+    g_test_message("%" PRIu64 " resets during %" PRIu64 " calls", resets,
+                   rw[0].n * RESET_WORKERS);
+    /* Quiet again: a reset then N calls reads N, exactly */
+    spapr_hcall_stats_reset(m);
+    for (t = 0; t < RESET_WORKERS; t++) {
+        rw[t].n = 1000;
+        reset_worker_main(&rw[t]);
+    }
+    g_assert_true(spapr_hcall_stats_get(m, RESET_OPCODE, &st));
+    g_assert_cmpuint(st.calls, ==, 1000 * RESET_WORKERS);
+    spapr_machine_free(m);
+}
+
+/* ---- registration racing dispatch ---- */
+
+#define REG_FIRST       0x4
+#define REG_COUNT       64                  /* opcodes 0x4, 0x8, ... */
+
+typedef struct RegWorker {
+    SpaprMachine *m;
+    SpaprCpu *cpu;
+    uint64_t found;
+    bool *stop;
+} RegWorker;
+
+static int64_t h_echo_opcode(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
+                             uint64_t *args)
+{
+    args[0] = opcode;
+    return PAPR_H_SUCCESS;
+}
+
+static gpointer reg_worker_main(gpointer opaque)
+{
+    RegWorker *rw = opaque;
+    unsigned int i = 0;
+
+    /* until stopped, and at least one registered row was seen */
+    while (!__atomic_load_n(rw->stop, __ATOMIC_ACQUIRE) || !rw->found) {
+        uint64_t op = REG_FIRST + 4 * (i++ % REG_COUNT);
+        uint64_t args[SPAPR_HCALL_NR_ARGS] = { 0 };
+        int64_t rc = spapr_hcall(rw->m, rw->cpu, op, args);
+
+        /* unregistered yet, or the whole row: handler and all */
+        if (rc != PAPR_H_FUNCTION) {
+            g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
+            g_assert_cmphex(args[0], ==, op);
+            rw->found++;
+        }
+    }
+    return NULL;
+}
+
+static void test_register_live(void)
+{
+    SpaprMachineConfig cfg = { .ram_size = 256 * MIB, .nr_cpus = NR_THREADS };
+    static SpaprHcallInfo rows[REG_COUNT];
+    RegWorker rw[NR_THREADS];
+    GThread *th[NR_THREADS];
+    bool stop = false;
+    GError *err = NULL;
+    SpaprMachine *m;
+    unsigned int t, i;
+
+    m = spapr_machine_new(&cfg, &err);
+    g_assert_no_error(err);
+    for (t = 0; t < NR_THREADS; t++) {
+        rw[t] = (RegWorker) {
+            .m = m, .cpu = spapr_machine_cpu(m, t), .stop = &stop,
+        };
+        th[t] = g_thread_new("vcpu", reg_worker_main, &rw[t]);
+    }
+    for (i = 0; i < REG_COUNT; i++) {
+        rows[i] = (SpaprHcallInfo) {
+            .opcode = REG_FIRST + 4 * i, .name = "H_ECHO",
+            .fn = h_echo_opcode, .hcall_set = "hcall-test",
+            .nargs = 1, .nrets = 1,
+        };
+        g_assert_true(spapr_hcall_register(m, &rows[i], &err));
+        g_usleep(100);
+    }
+    __atomic_store_n(&stop, true, __ATOMIC_RELEASE);
+    for (t = 0; t < NR_THREADS; t++) {
+        g_thread_join(th[t]);
+        g_assert_cmpuint(rw[t].found, >, 0);
+    }
+    spapr_machine_free(m);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/spapr-hcall/stress/label-atomic", test_label_atomic);
     g_test_add_func("/spapr-hcall/stress/scm", test_stress);
+    g_test_add_func("/spapr-hcall/stress/stats-reset", test_stats_reset);
+    g_test_add_func("/spapr-hcall/stress/register-live",
+                    test_register_live);
     return g_test_run();
 }

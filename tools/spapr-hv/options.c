@@ -264,6 +264,172 @@ static bool unknown_key(const char *opt, const KvPair *kv, GError **errp)
     return false;
 }
 
+/* ---- Per-option key tables and their one walker ---- */
+
+typedef struct OptKey OptKey;
+
+/*
+ * Parse @kv's value into @dst.  False: the value is invalid, and the
+ * walker says so ("invalid value"), unless the parser set @errp itself.
+ */
+typedef bool (*KeyParseFn)(const OptKey *k, const KvPair *kv, void *dst,
+                           const char *opt, GError **errp);
+
+/*
+ * One key of an option: its parser and where the value goes (an offset
+ * into the option's parse struct).  Tables end with a NULL name.
+ */
+struct OptKey {
+    const char *name;           /* "cap-*": a prefix; "*": see below */
+    KeyParseFn parse;           /* NULL: any value, ignored */
+    size_t offset;              /* KEY_NO_DEST: checked, not kept */
+    uint64_t arg;               /* the parser's: size unit, maximum */
+};
+
+/*
+ * A last entry "*" matches every other key: its value is checked first,
+ * then the key is refused (-smp reports a bad value before a bad key).
+ */
+#define KEY_NO_DEST     SIZE_MAX
+#define KEY(name, fn, type, field, arg) \
+    { name, fn, offsetof(type, field), arg }
+#define KEY_CHECK(name, fn, arg)        { name, fn, KEY_NO_DEST, arg }
+#define KEY_IGNORED(name)               { name, NULL, KEY_NO_DEST, 0 }
+
+G_STATIC_ASSERT(sizeof(unsigned int) == sizeof(uint32_t));
+
+static bool key_str(const OptKey *k, const KvPair *kv, void *dst,
+                    const char *opt, GError **errp)
+{
+    char **p = dst;
+
+    g_free(*p);
+    *p = g_strdup(kv->value);
+    return true;
+}
+
+/* A path: "" when the key comes without a value. */
+static bool key_path(const OptKey *k, const KvPair *kv, void *dst,
+                     const char *opt, GError **errp)
+{
+    char **p = dst;
+
+    g_free(*p);
+    *p = g_strdup(kv->value ? kv->value : "");
+    return true;
+}
+
+static bool key_str_nonempty(const OptKey *k, const KvPair *kv, void *dst,
+                             const char *opt, GError **errp)
+{
+    key_path(k, kv, dst, opt, errp);
+    return **(char **)dst != '\0';
+}
+
+/* The value itself, valid as long as the option's pairs are. */
+static bool key_borrow(const OptKey *k, const KvPair *kv, void *dst,
+                       const char *opt, GError **errp)
+{
+    *(const char **)dst = kv->value;
+    return true;
+}
+
+static bool key_bool(const OptKey *k, const KvPair *kv, void *dst,
+                     const char *opt, GError **errp)
+{
+    return hv_parse_bool(kv->value, dst);
+}
+
+/* A size; a plain number is in units of @k->arg bytes. */
+static bool key_size(const OptKey *k, const KvPair *kv, void *dst,
+                     const char *opt, GError **errp)
+{
+    uint64_t v;
+
+    if (!hv_parse_size(kv->value, k->arg, &v)) {
+        return false;
+    }
+    *(uint64_t *)dst = v;
+    return true;
+}
+
+static bool key_size_nonzero(const OptKey *k, const KvPair *kv, void *dst,
+                             const char *opt, GError **errp)
+{
+    return key_size(k, kv, dst, opt, errp) && *(uint64_t *)dst;
+}
+
+static bool key_u64(const OptKey *k, const KvPair *kv, void *dst,
+                    const char *opt, GError **errp)
+{
+    return hv_parse_u64(kv->value, dst);
+}
+
+/* A uint32_t, at most @k->arg unless that is 0. */
+static bool key_u32(const OptKey *k, const KvPair *kv, void *dst,
+                    const char *opt, GError **errp)
+{
+    uint32_t v;
+
+    if (!parse_u32(kv->value, &v) || (k->arg && v > k->arg)) {
+        return false;
+    }
+    *(uint32_t *)dst = v;
+    return true;
+}
+
+static const OptKey *find_key(const OptKey *keys, const char *key)
+{
+    const OptKey *k;
+
+    for (k = keys; k->name; k++) {
+        size_t n = strlen(k->name);
+
+        if (!strcmp(k->name, key) || !strcmp(k->name, "*") ||
+            (n > 1 && k->name[n - 1] == '*' &&
+             !strncmp(k->name, key, n - 1))) {
+            return k;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * The walker: every pair of @kvs from @first on must name a key of @keys
+ * ("unknown parameter") whose parser takes its value ("invalid value"),
+ * in the order given.  A key given twice: the last value wins.
+ */
+static bool parse_keys(const OptKey *keys, void *dst, GPtrArray *kvs,
+                       guint first, const char *opt, GError **errp)
+{
+    guint i;
+
+    for (i = first; i < kvs->len; i++) {
+        const KvPair *kv = g_ptr_array_index(kvs, i);
+        const OptKey *k = find_key(keys, kv->key);
+        uint64_t scratch[2];
+        void *d;
+
+        if (!k) {
+            return unknown_key(opt, kv, errp);
+        }
+        if (!k->parse) {
+            continue;
+        }
+        d = k->offset == KEY_NO_DEST ? (void *)scratch
+                                     : (char *)dst + k->offset;
+        if (!k->parse(k, kv, d, opt, errp)) {
+            return errp && *errp ? false : bad_value(opt, kv, errp);
+        }
+        if (!strcmp(k->name, "*")) {
+            return unknown_key(opt, kv, errp);
+        }
+    }
+    return true;
+}
+
+/* ---- Character devices: -chardev, -qtest, -qmp ---- */
+
 static bool add_chardev(HvOptions *o, HvChardevOpt *c, const char *opt,
                         GError **errp)
 {
@@ -288,27 +454,12 @@ static void chardev_free(HvChardevOpt *c)
     g_free(c);
 }
 
-/* The socket/server/wait keys shared by -chardev, -qtest and -qmp. */
-static bool chardev_key(HvChardevOpt *c, const KvPair *kv, const char *opt,
-                        bool *handled, GError **errp)
-{
-    *handled = true;
-    if (!strcmp(kv->key, "path")) {
-        g_free(c->path);
-        c->path = g_strdup(kv->value ? kv->value : "");
-    } else if (!strcmp(kv->key, "server")) {
-        if (!hv_parse_bool(kv->value, &c->server)) {
-            return bad_value(opt, kv, errp);
-        }
-    } else if (!strcmp(kv->key, "wait")) {
-        if (!hv_parse_bool(kv->value, &c->wait)) {
-            return bad_value(opt, kv, errp);
-        }
-    } else {
-        *handled = false;
-    }
-    return true;
-}
+/* After "unix:PATH" or "stdio" (the path is the spec's). */
+static const OptKey chardev_spec_keys[] = {
+    KEY("server", key_bool, HvChardevOpt, server, 0),
+    KEY("wait", key_bool, HvChardevOpt, wait, 0),
+    { NULL },
+};
 
 /* -qtest / -qmp value: "unix:PATH[,server=on,wait=off]" or "stdio". */
 static bool opt_chardev_spec(HvOptions *o, const char *opt, const char *arg,
@@ -317,7 +468,6 @@ static bool opt_chardev_spec(HvOptions *o, const char *opt, const char *arg,
     g_autoptr(GPtrArray) kvs = kv_split(arg, "spec");
     HvChardevOpt *c = g_new0(HvChardevOpt, 1);
     KvPair *spec = kvs->len ? g_ptr_array_index(kvs, 0) : NULL;
-    guint i;
 
     c->wait = true;
     if (!spec || strcmp(spec->key, "spec") || !spec->value) {
@@ -335,15 +485,9 @@ static bool opt_chardev_spec(HvOptions *o, const char *opt, const char *arg,
                     opt, spec->value);
         return false;
     }
-    for (i = 1; i < kvs->len; i++) {
-        KvPair *kv = g_ptr_array_index(kvs, i);
-        bool handled;
-
-        if (!chardev_key(c, kv, opt, &handled, errp) || !handled ||
-            !strcmp(kv->key, "path")) {
-            chardev_free(c);
-            return handled ? false : unknown_key(opt, kv, errp);
-        }
+    if (!parse_keys(chardev_spec_keys, c, kvs, 1, opt, errp)) {
+        chardev_free(c);
+        return false;
     }
     c->id = g_strdup(id);
     if (!add_chardev(o, c, opt, errp)) {
@@ -355,52 +499,61 @@ static bool opt_chardev_spec(HvOptions *o, const char *opt, const char *arg,
     return true;
 }
 
-static bool opt_chardev(HvOptions *o, const char *opt, const char *arg,
-                        GError **errp)
+typedef struct ChardevArgs {
+    HvChardevOpt c;
+    const char *backend;
+} ChardevArgs;
+
+static const OptKey chardev_keys[] = {
+    KEY("backend", key_borrow, ChardevArgs, backend, 0),
+    KEY("id", key_str, ChardevArgs, c.id, 0),
+    /* accepted for compatibility; meaningless here */
+    KEY_IGNORED("signal"),
+    KEY_IGNORED("logfile"),
+    KEY("path", key_path, ChardevArgs, c.path, 0),
+    KEY("server", key_bool, ChardevArgs, c.server, 0),
+    KEY("wait", key_bool, ChardevArgs, c.wait, 0),
+    { NULL },
+};
+
+/* A parsed -chardev names a backend we have, and a socket its path. */
+static bool check_chardev(const ChardevArgs *a, const char *opt,
+                          GError **errp)
 {
-    g_autoptr(GPtrArray) kvs = kv_split(arg, "backend");
-    HvChardevOpt *c = g_new0(HvChardevOpt, 1);
-    const char *backend = NULL;
-    guint i;
+    const char *backend = a->backend;
 
-    c->wait = true;
-    for (i = 0; i < kvs->len; i++) {
-        KvPair *kv = g_ptr_array_index(kvs, i);
-        bool handled;
-
-        if (!strcmp(kv->key, "backend")) {
-            backend = kv->value;
-        } else if (!strcmp(kv->key, "id")) {
-            g_free(c->id);
-            c->id = g_strdup(kv->value);
-        } else if (!strcmp(kv->key, "signal") ||
-                   !strcmp(kv->key, "logfile")) {
-            /* accepted for compatibility; meaningless here */
-        } else if (!chardev_key(c, kv, opt, &handled, errp)) {
-            chardev_free(c);
-            return false;
-        } else if (!handled) {
-            chardev_free(c);
-            return unknown_key(opt, kv, errp);
-        }
-    }
     if (!backend || (strcmp(backend, "socket") && strcmp(backend, "stdio"))) {
-        chardev_free(c);
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "%s: unsupported backend '%s' (socket or stdio)", opt,
                     backend ? backend : "");
         return false;
     }
-    if (!strcmp(backend, "socket") && (!c->path || !*c->path)) {
-        chardev_free(c);
+    if (!strcmp(backend, "socket") && (!a->c.path || !*a->c.path)) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "%s: a socket chardev needs path=", opt);
         return false;
     }
-    if (!strcmp(backend, "stdio")) {
-        g_free(c->path);
-        c->path = NULL;
+    return true;
+}
+
+static bool opt_chardev(HvOptions *o, const char *opt, const char *arg,
+                        GError **errp)
+{
+    g_autoptr(GPtrArray) kvs = kv_split(arg, "backend");
+    ChardevArgs a = { .c.wait = true };
+    HvChardevOpt *c;
+
+    if (!parse_keys(chardev_keys, &a, kvs, 0, opt, errp) ||
+        !check_chardev(&a, opt, errp)) {
+        g_free(a.c.id);
+        g_free(a.c.path);
+        return false;
     }
+    if (!strcmp(a.backend, "stdio")) {
+        g_free(a.c.path);
+        a.c.path = NULL;
+    }
+    c = g_memdup2(&a.c, sizeof(a.c));
     if (!add_chardev(o, c, opt, errp)) {
         chardev_free(c);
         return false;
@@ -408,38 +561,47 @@ static bool opt_chardev(HvOptions *o, const char *opt, const char *arg,
     return true;
 }
 
+/* ---- -mon, -machine, -m ---- */
+
+typedef struct MonArgs {
+    const char *chardev;
+    bool control;
+} MonArgs;
+
+static bool key_mon_mode(const OptKey *k, const KvPair *kv, void *dst,
+                         const char *opt, GError **errp)
+{
+    if (!kv->value || (strcmp(kv->value, "control") &&
+                       strcmp(kv->value, "readline"))) {
+        return false;
+    }
+    *(bool *)dst = !strcmp(kv->value, "control");
+    return true;
+}
+
+static const OptKey mon_keys[] = {
+    KEY("chardev", key_borrow, MonArgs, chardev, 0),
+    KEY("mode", key_mon_mode, MonArgs, control, 0),
+    KEY_IGNORED("pretty"),      /* replies are always compact */
+    { NULL },
+};
+
 static bool opt_mon(HvOptions *o, const char *opt, const char *arg,
                     GError **errp)
 {
     g_autoptr(GPtrArray) kvs = kv_split(arg, "chardev");
-    const char *chardev = NULL;
-    bool control = false;
-    guint i;
+    MonArgs a = { NULL, false };
 
-    for (i = 0; i < kvs->len; i++) {
-        KvPair *kv = g_ptr_array_index(kvs, i);
-
-        if (!strcmp(kv->key, "chardev")) {
-            chardev = kv->value;
-        } else if (!strcmp(kv->key, "mode")) {
-            if (!kv->value || (strcmp(kv->value, "control") &&
-                               strcmp(kv->value, "readline"))) {
-                return bad_value(opt, kv, errp);
-            }
-            control = !strcmp(kv->value, "control");
-        } else if (!strcmp(kv->key, "pretty")) {
-            /* accepted; replies are always compact */
-        } else {
-            return unknown_key(opt, kv, errp);
-        }
+    if (!parse_keys(mon_keys, &a, kvs, 0, opt, errp)) {
+        return false;
     }
-    if (!chardev || !control) {
+    if (!a.chardev || !a.control) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "%s: only chardev=ID,mode=control is supported", opt);
         return false;
     }
     g_free(o->qmp_chardev);
-    o->qmp_chardev = g_strdup(chardev);
+    o->qmp_chardev = g_strdup(a.chardev);
     return true;
 }
 
@@ -454,102 +616,121 @@ static bool check_not_empty(const char *opt, const char *arg, GError **errp)
     return true;
 }
 
+static bool key_machine_type(const OptKey *k, const KvPair *kv, void *dst,
+                             const char *opt, GError **errp)
+{
+    if (!kv->value || (strcmp(kv->value, "pseries") &&
+                       !g_str_has_prefix(kv->value, "pseries-"))) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "%s: unsupported machine type '%s' (pseries)",
+                    opt, kv->value ? kv->value : "");
+        return false;
+    }
+    return true;
+}
+
+static bool key_accel_qtest(const OptKey *k, const KvPair *kv, void *dst,
+                            const char *opt, GError **errp)
+{
+    if (!kv->value || strcmp(kv->value, "qtest")) {
+        return false;
+    }
+    *(bool *)dst = true;
+    return true;
+}
+
+static bool key_dumpdtb(const OptKey *k, const KvPair *kv, void *dst,
+                        const char *opt, GError **errp)
+{
+    HvOptions *o = dst;
+
+    if (!kv->value || !*kv->value) {
+        return false;
+    }
+    o->dump_dtb = true;
+    g_free(o->dump_dtb_file);
+    o->dump_dtb_file = g_strdup(kv->value);
+    return true;
+}
+
+static const OptKey machine_keys[] = {
+    KEY_CHECK("type", key_machine_type, 0),
+    KEY("accel", key_accel_qtest, HvOptions, accel_qtest, 0),
+    { "dumpdtb", key_dumpdtb, 0, 0 },           /* the whole HvOptions */
+    /* pseries properties without effect here: checked, ignored */
+    KEY_IGNORED("cap-*"),
+    KEY_CHECK("x-vof", key_bool, 0),
+    KEY_CHECK("nvdimm", key_bool, 0),
+    KEY_CHECK("usb", key_bool, 0),
+    KEY_IGNORED("vsmt"),
+    KEY_IGNORED("ic-mode"),
+    { NULL },
+};
+
 static bool opt_machine(HvOptions *o, const char *opt, const char *arg,
                         GError **errp)
 {
     g_autoptr(GPtrArray) kvs = kv_split(arg, "type");
-    guint i;
 
-    if (!check_not_empty(opt, arg, errp)) {
-        return false;
-    }
-
-    for (i = 0; i < kvs->len; i++) {
-        KvPair *kv = g_ptr_array_index(kvs, i);
-        bool b;
-
-        if (!strcmp(kv->key, "type")) {
-            if (!kv->value || (strcmp(kv->value, "pseries") &&
-                               !g_str_has_prefix(kv->value, "pseries-"))) {
-                g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
-                            "%s: unsupported machine type '%s' (pseries)",
-                            opt, kv->value ? kv->value : "");
-                return false;
-            }
-        } else if (!strcmp(kv->key, "accel")) {
-            if (!kv->value || strcmp(kv->value, "qtest")) {
-                return bad_value(opt, kv, errp);
-            }
-            o->accel_qtest = true;
-        } else if (!strcmp(kv->key, "dumpdtb")) {
-            if (!kv->value || !*kv->value) {
-                return bad_value(opt, kv, errp);
-            }
-            o->dump_dtb = true;
-            g_free(o->dump_dtb_file);
-            o->dump_dtb_file = g_strdup(kv->value);
-        } else if (g_str_has_prefix(kv->key, "cap-") ||
-                   !strcmp(kv->key, "x-vof") || !strcmp(kv->key, "nvdimm") ||
-                   !strcmp(kv->key, "usb") || !strcmp(kv->key, "vsmt") ||
-                   !strcmp(kv->key, "ic-mode")) {
-            /* pseries properties without effect here: checked, ignored */
-            if (kv->value && !hv_parse_bool(kv->value, &b) &&
-                !g_str_has_prefix(kv->key, "cap-") &&
-                strcmp(kv->key, "vsmt") && strcmp(kv->key, "ic-mode")) {
-                return bad_value(opt, kv, errp);
-            }
-        } else {
-            return unknown_key(opt, kv, errp);
-        }
-    }
-    return true;
+    return check_not_empty(opt, arg, errp) &&
+           parse_keys(machine_keys, o, kvs, 0, opt, errp);
 }
+
+static const OptKey memory_keys[] = {
+    /* a plain number is MiB, as in QEMU */
+    KEY("size", key_size, HvOptions, ram_size, 1ULL << 20),
+    KEY("slots", key_u32, HvOptions, ram_slots, 65536),
+    /* hotplug memory limits: accepted, nothing to reserve */
+    KEY_CHECK("maxmem", key_size, 1ULL << 20),
+    { NULL },
+};
 
 static bool opt_memory(HvOptions *o, const char *opt, const char *arg,
                        GError **errp)
 {
     g_autoptr(GPtrArray) kvs = kv_split(arg, "size");
-    guint i;
 
-    if (!check_not_empty(opt, arg, errp)) {
-        return false;
-    }
-    for (i = 0; i < kvs->len; i++) {
-        KvPair *kv = g_ptr_array_index(kvs, i);
-        uint64_t v;
-
-        if (!strcmp(kv->key, "size")) {
-            /* a plain number is MiB, as in QEMU */
-            if (!hv_parse_size(kv->value, 1ULL << 20, &v)) {
-                return bad_value(opt, kv, errp);
-            }
-            o->ram_size = v;
-        } else if (!strcmp(kv->key, "slots")) {
-            uint32_t slots;
-
-            if (!parse_u32(kv->value, &slots) || slots > 65536) {
-                return bad_value(opt, kv, errp);
-            }
-            o->ram_slots = slots;
-        } else if (!strcmp(kv->key, "maxmem")) {
-            /* hotplug memory limits: accepted, nothing to reserve */
-            if (!hv_parse_size(kv->value, 1ULL << 20, &v)) {
-                return bad_value(opt, kv, errp);
-            }
-        } else {
-            return unknown_key(opt, kv, errp);
-        }
-    }
-    return true;
+    return check_not_empty(opt, arg, errp) &&
+           parse_keys(memory_keys, o, kvs, 0, opt, errp);
 }
 
-static bool opt_object(HvOptions *o, const char *opt, const char *arg,
-                       GError **errp)
+/* ---- -object memory-backend-{file,ram} ---- */
+
+#define BACKEND_COMMON_KEYS \
+    KEY_IGNORED("qom-type"), \
+    KEY("id", key_str, HvBackendOpt, id, 0), \
+    KEY("size", key_size_nonzero, HvBackendOpt, size, 1), \
+    KEY("share", key_bool, HvBackendOpt, share, 0), \
+    KEY("prealloc", key_bool, HvBackendOpt, prealloc, 0), \
+    KEY_CHECK("dump", key_bool, 0), \
+    KEY_CHECK("merge", key_bool, 0)
+
+static const OptKey backend_file_keys[] = {
+    BACKEND_COMMON_KEYS,
+    KEY("mem-path", key_str_nonempty, HvBackendOpt, mem_path, 0),
+    KEY("pmem", key_bool, HvBackendOpt, pmem, 0),
+    KEY("readonly", key_bool, HvBackendOpt, readonly, 0),
+    KEY_CHECK("discard-data", key_bool, 0),
+    { NULL },
+};
+
+static const OptKey backend_ram_keys[] = {
+    BACKEND_COMMON_KEYS,
+    { NULL },
+};
+
+static void backend_free(HvBackendOpt *b)
 {
-    g_autoptr(GPtrArray) kvs = kv_split(arg, "qom-type");
-    HvBackendOpt *b = g_new0(HvBackendOpt, 1);
+    g_free(b->id);
+    g_free(b->mem_path);
+    g_free(b);
+}
+
+/* The qom-type (the last one given), if it is a backend we have. */
+static const OptKey *backend_keys(GPtrArray *kvs, const char *opt,
+                                  GError **errp)
+{
     const char *type = NULL;
-    bool is_file, have_size = false;
     guint i;
 
     for (i = 0; i < kvs->len; i++) {
@@ -559,145 +740,112 @@ static bool opt_object(HvOptions *o, const char *opt, const char *arg,
             type = kv->value;
         }
     }
-    if (!type || (strcmp(type, "memory-backend-file") &&
-                  strcmp(type, "memory-backend-ram"))) {
-        g_free(b);
-        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
-                    "%s: unsupported object type '%s' (memory-backend-file"
-                    " or memory-backend-ram)", opt, type ? type : "");
+    if (type && !strcmp(type, "memory-backend-file")) {
+        return backend_file_keys;
+    }
+    if (type && !strcmp(type, "memory-backend-ram")) {
+        return backend_ram_keys;
+    }
+    g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                "%s: unsupported object type '%s' (memory-backend-file"
+                " or memory-backend-ram)", opt, type ? type : "");
+    return NULL;
+}
+
+static bool opt_object(HvOptions *o, const char *opt, const char *arg,
+                       GError **errp)
+{
+    g_autoptr(GPtrArray) kvs = kv_split(arg, "qom-type");
+    const OptKey *keys = backend_keys(kvs, opt, errp);
+    bool is_file = keys == backend_file_keys;
+    HvBackendOpt *b;
+
+    if (!keys) {
         return false;
     }
-    is_file = !strcmp(type, "memory-backend-file");
-    for (i = 0; i < kvs->len; i++) {
-        KvPair *kv = g_ptr_array_index(kvs, i);
-        const char *k = kv->key;
-        bool ok = true, dummy;
-
-        if (!strcmp(k, "qom-type")) {
-            continue;
-        } else if (!strcmp(k, "id")) {
-            g_free(b->id);
-            b->id = g_strdup(kv->value);
-        } else if (!strcmp(k, "size")) {
-            ok = hv_parse_size(kv->value, 1, &b->size) && b->size;
-            have_size = true;
-        } else if (!strcmp(k, "share")) {
-            ok = hv_parse_bool(kv->value, &b->share);
-        } else if (is_file && !strcmp(k, "mem-path")) {
-            g_free(b->mem_path);
-            b->mem_path = g_strdup(kv->value ? kv->value : "");
-            ok = kv->value && *kv->value;
-        } else if (is_file && !strcmp(k, "pmem")) {
-            ok = hv_parse_bool(kv->value, &b->pmem);
-        } else if (is_file && !strcmp(k, "readonly")) {
-            ok = hv_parse_bool(kv->value, &b->readonly);
-        } else if (!strcmp(k, "prealloc")) {
-            ok = hv_parse_bool(kv->value, &b->prealloc);
-        } else if (!strcmp(k, "dump") ||
-                   !strcmp(k, "merge") ||
-                   (is_file && !strcmp(k, "discard-data"))) {
-            ok = hv_parse_bool(kv->value, &dummy);
-        } else {
-            g_free(b->id);
-            g_free(b->mem_path);
-            g_free(b);
-            return unknown_key(opt, kv, errp);
-        }
-        if (!ok) {
-            g_free(b->id);
-            g_free(b->mem_path);
-            g_free(b);
-            return bad_value(opt, kv, errp);
-        }
+    b = g_new0(HvBackendOpt, 1);
+    if (!parse_keys(keys, b, kvs, 0, opt, errp)) {
+        backend_free(b);
+        return false;
     }
-    if (!b->id || !*b->id || !have_size || (is_file && !b->mem_path) ||
+    /* a size of 0 is refused as a value: none means none was given */
+    if (!b->id || !*b->id || !b->size || (is_file && !b->mem_path) ||
         hv_options_backend(o, b->id)) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "%s: %s", opt,
                     !b->id || !*b->id ? "id= is required" :
-                    !have_size ? "size= is required" :
+                    !b->size ? "size= is required" :
                     is_file && !b->mem_path ? "mem-path= is required" :
                     "duplicate object id");
-        g_free(b->id);
-        g_free(b->mem_path);
-        g_free(b);
+        backend_free(b);
         return false;
     }
     g_ptr_array_add(o->backends, b);
     return true;
 }
 
-static void nvdimm_opt_free(HvNvdimmOpt *n)
+/* ---- -device spapr-nvdimm / nvdimm ---- */
+
+static void nvdimm_opt_clear(HvNvdimmOpt *n)
 {
     g_free(n->id);
     g_free(n->memdev);
     g_free(n->uuid);
-    g_free(n);
+}
+
+typedef struct DeviceArgs {
+    HvNvdimmOpt n;
+    const char *driver;
+} DeviceArgs;
+
+static const OptKey device_keys[] = {
+    KEY("driver", key_borrow, DeviceArgs, driver, 0),
+    KEY("id", key_str, DeviceArgs, n.id, 0),
+    KEY("memdev", key_str, DeviceArgs, n.memdev, 0),
+    KEY("label-size", key_size, DeviceArgs, n.label_size, 1),
+    KEY("uuid", key_str_nonempty, DeviceArgs, n.uuid, 0),
+    KEY("unarmed", key_bool, DeviceArgs, n.unarmed, 0),
+    /* spapr-hcall extension: PAPR health bits set at creation */
+    KEY("health", key_u64, DeviceArgs, n.health, 0),
+    KEY("pmem-override", key_bool, DeviceArgs, n.pmem_override, 0),
+    KEY("slot", key_u32, DeviceArgs, n.slot, 0),
+    KEY("node", key_u32, DeviceArgs, n.node, 0),
+    { NULL },
+};
+
+/* The driver is one we have, and the device names its memory. */
+static bool check_device(const DeviceArgs *a, const char *opt,
+                         GError **errp)
+{
+    if (!a->driver || (strcmp(a->driver, "spapr-nvdimm") &&
+                       strcmp(a->driver, "nvdimm"))) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "%s: unsupported device '%s' (spapr-nvdimm or nvdimm)",
+                    opt, a->driver ? a->driver : "");
+        return false;
+    }
+    if (!a->n.memdev || !*a->n.memdev) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "%s: memdev= is required", opt);
+        return false;
+    }
+    return true;
 }
 
 static bool opt_device(HvOptions *o, const char *opt, const char *arg,
                        GError **errp)
 {
     g_autoptr(GPtrArray) kvs = kv_split(arg, "driver");
-    HvNvdimmOpt *n = g_new0(HvNvdimmOpt, 1);
-    const char *driver = NULL;
-    guint i;
+    DeviceArgs a = { .n.slot = UINT32_MAX };
+    HvNvdimmOpt *n;
 
-    n->slot = UINT32_MAX;
-    for (i = 0; i < kvs->len; i++) {
-        KvPair *kv = g_ptr_array_index(kvs, i);
-        const char *k = kv->key;
-        bool ok = true;
-
-        if (!strcmp(k, "driver")) {
-            driver = kv->value;
-        } else if (!strcmp(k, "id")) {
-            g_free(n->id);
-            n->id = g_strdup(kv->value);
-        } else if (!strcmp(k, "memdev")) {
-            g_free(n->memdev);
-            n->memdev = g_strdup(kv->value);
-        } else if (!strcmp(k, "label-size")) {
-            ok = hv_parse_size(kv->value, 1, &n->label_size);
-        } else if (!strcmp(k, "uuid")) {
-            g_free(n->uuid);
-            n->uuid = g_strdup(kv->value);
-            ok = kv->value && *kv->value;
-        } else if (!strcmp(k, "unarmed")) {
-            ok = hv_parse_bool(kv->value, &n->unarmed);
-        } else if (!strcmp(k, "health")) {
-            /* spapr-hcall extension: PAPR health bits set at creation */
-            ok = hv_parse_u64(kv->value, &n->health);
-        } else if (!strcmp(k, "pmem-override")) {
-            ok = hv_parse_bool(kv->value, &n->pmem_override);
-        } else if (!strcmp(k, "slot")) {
-            ok = parse_u32(kv->value, &n->slot);
-        } else if (!strcmp(k, "node")) {
-            ok = parse_u32(kv->value, &n->node);
-        } else {
-            nvdimm_opt_free(n);
-            return unknown_key(opt, kv, errp);
-        }
-        if (!ok) {
-            nvdimm_opt_free(n);
-            return bad_value(opt, kv, errp);
-        }
-    }
-    if (!driver || (strcmp(driver, "spapr-nvdimm") &&
-                    strcmp(driver, "nvdimm"))) {
-        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
-                    "%s: unsupported device '%s' (spapr-nvdimm or nvdimm)",
-                    opt, driver ? driver : "");
-        nvdimm_opt_free(n);
+    if (!parse_keys(device_keys, &a, kvs, 0, opt, errp) ||
+        !check_device(&a, opt, errp)) {
+        nvdimm_opt_clear(&a.n);
         return false;
     }
-    n->spapr_type = !strcmp(driver, "spapr-nvdimm");
-    if (!n->memdev || !*n->memdev) {
-        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
-                    "%s: memdev= is required", opt);
-        nvdimm_opt_free(n);
-        return false;
-    }
+    n = g_memdup2(&a.n, sizeof(a.n));
+    n->spapr_type = !strcmp(a.driver, "spapr-nvdimm");
     if (!n->id) {
         /* QEMU allows anonymous devices; we need an id for the DRC */
         n->id = g_strdup_printf("nvdimm%u", o->nvdimms->len);
@@ -748,28 +896,35 @@ static bool opt_accel(HvOptions *o, const char *opt, const char *arg,
     return true;
 }
 
+/* Every count must be 1..1024; only cpus= is used. */
+static bool key_cpus(const OptKey *k, const KvPair *kv, void *dst,
+                     const char *opt, GError **errp)
+{
+    uint32_t v;
+
+    if (!key_u32(k, kv, &v, opt, errp) || !v) {
+        return false;
+    }
+    *(uint32_t *)dst = v;
+    return true;
+}
+
+static const OptKey smp_keys[] = {
+    KEY("cpus", key_cpus, HvOptions, smp, 1024),
+    KEY_CHECK("maxcpus", key_cpus, 1024),
+    KEY_CHECK("cores", key_cpus, 1024),
+    KEY_CHECK("threads", key_cpus, 1024),
+    KEY_CHECK("sockets", key_cpus, 1024),
+    KEY_CHECK("*", key_cpus, 1024),
+    { NULL },
+};
+
 static bool opt_smp(HvOptions *o, const char *opt, const char *arg,
                     GError **errp)
 {
     g_autoptr(GPtrArray) kvs = kv_split(arg, "cpus");
-    guint i;
 
-    for (i = 0; i < kvs->len; i++) {
-        KvPair *kv = g_ptr_array_index(kvs, i);
-        uint32_t v;
-
-        if (!parse_u32(kv->value, &v) || v == 0 || v > 1024) {
-            return bad_value(opt, kv, errp);
-        }
-        if (!strcmp(kv->key, "cpus")) {
-            o->smp = v;
-        } else if (strcmp(kv->key, "maxcpus") && strcmp(kv->key, "cores") &&
-                   strcmp(kv->key, "threads") &&
-                   strcmp(kv->key, "sockets")) {
-            return unknown_key(opt, kv, errp);
-        }
-    }
-    return true;
+    return parse_keys(smp_keys, o, kvs, 0, opt, errp);
 }
 
 enum {

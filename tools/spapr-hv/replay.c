@@ -14,16 +14,12 @@
 #include <string.h>
 #include "replay.h"
 #include "hcall-table.h"
+#include "papr-scm-guest.h"
 #include "spapr-hcall/nvdimm.h"
 
 #define BUSY_RETRIES    10000
 /* Guest RAM used for the stats buffer: above the first MiB, as libqos */
 #define STATS_BUF_GPA   (1ULL << 20)
-
-static bool busy(int64_t rc)
-{
-    return rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc);
-}
 
 static void wait_busy(HvMachine *hv, int64_t rc)
 {
@@ -37,48 +33,52 @@ static void wait_busy(HvMachine *hv, int64_t rc)
     g_usleep(MIN(ms, 10) * 1000);
 }
 
+/* The papr_scm guest model's transport: every hcall logged */
+typedef struct ReplayGuest {
+    HvMachine *hv;
+    HvCallLog *log;
+} ReplayGuest;
+
+static int64_t guest_hcall(void *opaque, uint64_t opcode, uint64_t *args)
+{
+    ReplayGuest *rg = opaque;
+
+    return hv_call_log_hcall(rg->log, opcode, args, NULL);
+}
+
+static void guest_wait(void *opaque, int64_t rc)
+{
+    ReplayGuest *rg = opaque;
+
+    wait_busy(rg->hv, rc);
+}
+
+#define REPLAY_GUEST(rg) { \
+    .hcall = guest_hcall, .wait = guest_wait, .opaque = (rg), \
+    .max_calls = BUSY_RETRIES, \
+}
+
 static int64_t bind(HvMachine *hv, HvCallLog *log, uint32_t drc,
                     uint64_t blocks, uint64_t *addr)
 {
-    uint64_t a[SPAPR_HCALL_NR_ARGS] = { 0 }, token = 0;
+    ReplayGuest rg = { hv, log };
+    PaprScmGuest g = REPLAY_GUEST(&rg);
+    uint64_t gpa;
     int64_t rc;
-    unsigned int i = 0;
 
-    *addr = UINT64_MAX;
-    do {
-        memset(a, 0, sizeof(a));
-        a[0] = drc;
-        a[1] = 0;
-        a[2] = blocks;
-        a[3] = SPAPR_SCM_BIND_ANY_ADDR;
-        a[4] = token;
-        rc = hv_call_log_hcall(log, PAPR_H_SCM_BIND_MEM, a, NULL);
-        token = a[0];
-        if (*addr == UINT64_MAX && rc == PAPR_H_SUCCESS) {
-            *addr = a[1];
-        }
-    } while (rc == PAPR_H_BUSY && ++i < BUSY_RETRIES);
+    rc = papr_scm_guest_bind(&g, drc, 0, blocks, SPAPR_SCM_BIND_ANY_ADDR,
+                             &gpa);
+    /* every call of a bind returns its start address in r5 */
+    *addr = rc == PAPR_H_SUCCESS ? gpa : UINT64_MAX;
     return rc;
 }
 
 static int64_t unbind_all(HvMachine *hv, HvCallLog *log, uint32_t drc)
 {
-    uint64_t a[SPAPR_HCALL_NR_ARGS], token = 0;
-    int64_t rc;
-    unsigned int i = 0;
+    ReplayGuest rg = { hv, log };
+    PaprScmGuest g = REPLAY_GUEST(&rg);
 
-    do {
-        memset(a, 0, sizeof(a));
-        a[0] = PAPR_H_UNBIND_SCOPE_DRC;
-        a[1] = drc;
-        a[2] = token;
-        rc = hv_call_log_hcall(log, PAPR_H_SCM_UNBIND_ALL, a, NULL);
-        token = a[0];
-        if (busy(rc)) {
-            wait_busy(hv, rc);
-        }
-    } while (busy(rc) && ++i < BUSY_RETRIES);
-    return rc;
+    return papr_scm_guest_unbind_all(&g, PAPR_H_UNBIND_SCOPE_DRC, drc);
 }
 
 static void read_stats(HvMachine *hv, HvCallLog *log, uint32_t drc)
@@ -147,20 +147,10 @@ static void read_labels(HvCallLog *log, uint32_t drc, uint64_t label_size,
 
 static void flush(HvMachine *hv, HvCallLog *log, uint32_t drc)
 {
-    uint64_t a[SPAPR_HCALL_NR_ARGS], token = 0;
-    unsigned int i = 0;
-    int64_t rc;
+    ReplayGuest rg = { hv, log };
+    PaprScmGuest g = REPLAY_GUEST(&rg);
 
-    do {
-        memset(a, 0, sizeof(a));
-        a[0] = drc;
-        a[1] = token;
-        rc = hv_call_log_hcall(log, PAPR_H_SCM_FLUSH, a, NULL);
-        if (busy(rc)) {
-            token = a[0];
-            wait_busy(hv, rc);
-        }
-    } while (busy(rc) && ++i < BUSY_RETRIES);
+    papr_scm_guest_flush(&g, drc);
 }
 
 static bool probe_one(HvMachine *hv, HvCallLog *log, SpaprNvdimm *nv)

@@ -369,7 +369,7 @@ SpaprAbiEnd spapr_abi_call(SpaprMachine *m, SpaprCpu *cpu,
                       "other function code");
     }
     slot = spapr_abi_slot(abi, nr);
-    row = slot >= 0 ? m->slot_row[slot] : 0;
+    row = slot >= 0 ? spapr_slot_row(m, slot) : 0;
     if (!row) {
         return refuse(m, cpu, abi, regs, nr, &abi->unknown, "unknown");
     }
@@ -450,11 +450,9 @@ const SpaprHcallInfo *spapr_abi_lookup(SpaprMachine *m, SpaprAbiId abi,
                                        uint64_t nr)
 {
     int slot = spapr_row_slot(abi, nr);
+    unsigned int row = slot >= 0 ? spapr_slot_row(m, slot) : 0;
 
-    if (slot < 0 || !m->slot_row[slot]) {
-        return NULL;
-    }
-    return &m->rows[m->slot_row[slot] - 1];
+    return row ? &m->rows[row - 1] : NULL;
 }
 
 bool spapr_abi_nr_from_name(SpaprMachine *m, SpaprAbiId abi,

@@ -166,17 +166,34 @@ static int our_props(FdtGen *g, NodeKind kind)
 
 static int new_node(FdtGen *g, const char *name, NodeKind kind)
 {
-    int ret = fdt_begin_node(g->sw, name);
+    FDT_TRY(fdt_begin_node(g->sw, name));
+    if (kind == NODE_CPUS) {
+        FDT_TRY(fdt_property_u32(g->sw, "#address-cells", 1));
+        FDT_TRY(fdt_property_u32(g->sw, "#size-cells", 0));
+    }
+    FDT_TRY(our_props(g, kind));
+    if (kind == NODE_PMEM) {
+        FDT_TRY(spapr_fdt_pmem_children(g->sw, g->m));
+    }
+    return fdt_end_node(g->sw);
+}
 
-    if (!ret && kind == NODE_CPUS) {
-        ret = fdt_property_u32(g->sw, "#address-cells", 1);
-        ret = ret ? ret : fdt_property_u32(g->sw, "#size-cells", 0);
+/* Our top-level nodes the caller's tree (@seen) does not have yet. */
+static int missing_top_nodes(FdtGen *g, const bool *seen)
+{
+    if (!seen[NODE_CPUS] && g->cpu_drcs->len) {
+        FDT_TRY(new_node(g, "cpus", NODE_CPUS));
     }
-    ret = ret ? ret : our_props(g, kind);
-    if (!ret && kind == NODE_PMEM) {
-        ret = spapr_fdt_pmem_children(g->sw, g->m);
+    if (!seen[NODE_RTAS]) {
+        FDT_TRY(new_node(g, "rtas", NODE_RTAS));
     }
-    return ret ? ret : fdt_end_node(g->sw);
+    if (!seen[NODE_HYPERVISOR] && g->hypervisor) {
+        FDT_TRY(new_node(g, "hypervisor", NODE_HYPERVISOR));
+    }
+    if (!seen[NODE_PMEM]) {
+        FDT_TRY(new_node(g, SPAPR_FDT_PMEM_NODE, NODE_PMEM));
+    }
+    return 0;
 }
 
 /* Copy the caller's node @off (and below), merging ours in. */
@@ -184,126 +201,96 @@ static int copy_node(FdtGen *g, int off, int depth, bool *seen)
 {
     NodeKind kind = classify(g->src, off, depth);
     const char *name = fdt_get_name(g->src, off, NULL);
-    int poff, child, ret;
+    int poff, child;
 
     seen[kind] = true;
-    ret = fdt_begin_node(g->sw, depth ? name : "");
+    FDT_TRY(fdt_begin_node(g->sw, depth ? name : ""));
     fdt_for_each_property_offset(poff, g->src, off) {
         const char *pname;
         const void *val;
         int len;
 
-        if (ret) {
-            return ret;
-        }
         val = fdt_getprop_by_offset(g->src, poff, &pname, &len);
         if (!val) {
             return len;
         }
         if (!owned_prop(g, kind, pname)) {
-            ret = fdt_property(g->sw, pname, val, len);
+            FDT_TRY(fdt_property(g->sw, pname, val, len));
         }
     }
-    ret = ret ? ret : our_props(g, kind);
+    FDT_TRY(our_props(g, kind));
     fdt_for_each_subnode(child, g->src, off) {
-        if (ret) {
-            return ret;
-        }
         if (kind == NODE_PMEM &&
             spapr_fdt_pmem_child_owned(g->m,
                                        fdt_get_name(g->src, child, NULL))) {
             continue;
         }
-        ret = copy_node(g, child, depth + 1, seen);
+        FDT_TRY(copy_node(g, child, depth + 1, seen));
     }
-    if (!ret && kind == NODE_PMEM) {
-        ret = spapr_fdt_pmem_children(g->sw, g->m);
+    if (kind == NODE_PMEM) {
+        FDT_TRY(spapr_fdt_pmem_children(g->sw, g->m));
     }
-    if (!ret && depth == 0) {
-        /* Our top-level nodes the caller does not have yet */
-        if (!seen[NODE_CPUS] && g->cpu_drcs->len) {
-            ret = new_node(g, "cpus", NODE_CPUS);
-        }
-        if (!ret && !seen[NODE_RTAS]) {
-            ret = new_node(g, "rtas", NODE_RTAS);
-        }
-        if (!ret && !seen[NODE_HYPERVISOR] && g->hypervisor) {
-            ret = new_node(g, "hypervisor", NODE_HYPERVISOR);
-        }
-        if (!ret && !seen[NODE_PMEM]) {
-            ret = new_node(g, SPAPR_FDT_PMEM_NODE, NODE_PMEM);
-        }
+    if (depth == 0) {
+        FDT_TRY(missing_top_nodes(g, seen));
     }
-    return ret ? ret : fdt_end_node(g->sw);
+    return fdt_end_node(g->sw);
 }
 
 /* Root, /chosen and /memory of a standalone tree. */
 static int skeleton(FdtGen *g)
 {
     uint64_t ram = spapr_machine_ram_size(g->m);
-    int ret;
+    static const bool seen_none[NODE_PMEM + 1];
 
-    ret = fdt_begin_node(g->sw, "");
-    ret = ret ? ret : fdt_property_u32(g->sw, "#address-cells", 2);
-    ret = ret ? ret : fdt_property_u32(g->sw, "#size-cells", 2);
-    ret = ret ? ret : fdt_property_string(g->sw, "device_type", "chrp");
-    ret = ret ? ret : fdt_property_string(g->sw, "model",
-                                          "IBM pSeries (spapr-hcall)");
-    ret = ret ? ret : fdt_property_string(g->sw, "compatible",
-                                          "spapr-hcall,pseries");
-    ret = ret ? ret : our_props(g, NODE_ROOT);
-    ret = ret ? ret : fdt_begin_node(g->sw, "chosen");
-    ret = ret ? ret : fdt_end_node(g->sw);
-    if (!ret && ram) {
+    FDT_TRY(fdt_begin_node(g->sw, ""));
+    FDT_TRY(fdt_property_u32(g->sw, "#address-cells", 2));
+    FDT_TRY(fdt_property_u32(g->sw, "#size-cells", 2));
+    FDT_TRY(fdt_property_string(g->sw, "device_type", "chrp"));
+    FDT_TRY(fdt_property_string(g->sw, "model",
+                                "IBM pSeries (spapr-hcall)"));
+    FDT_TRY(fdt_property_string(g->sw, "compatible",
+                                "spapr-hcall,pseries"));
+    FDT_TRY(our_props(g, NODE_ROOT));
+    FDT_TRY(fdt_begin_node(g->sw, "chosen"));
+    FDT_TRY(fdt_end_node(g->sw));
+    if (ram) {
         fdt64_t reg[2] = { cpu_to_fdt64(0), cpu_to_fdt64(ram) };
 
-        ret = fdt_begin_node(g->sw, "memory@0");
-        ret = ret ? ret : fdt_property_string(g->sw, "device_type",
-                                              "memory");
-        ret = ret ? ret : fdt_property(g->sw, "reg", reg, sizeof(reg));
-        ret = ret ? ret : fdt_end_node(g->sw);
+        FDT_TRY(fdt_begin_node(g->sw, "memory@0"));
+        FDT_TRY(fdt_property_string(g->sw, "device_type", "memory"));
+        FDT_TRY(fdt_property(g->sw, "reg", reg, sizeof(reg)));
+        FDT_TRY(fdt_end_node(g->sw));
     }
-    if (!ret && g->cpu_drcs->len) {
-        ret = new_node(g, "cpus", NODE_CPUS);
-    }
-    ret = ret ? ret : new_node(g, "rtas", NODE_RTAS);
-    if (!ret && g->hypervisor) {
-        ret = new_node(g, "hypervisor", NODE_HYPERVISOR);
-    }
-    ret = ret ? ret : new_node(g, SPAPR_FDT_PMEM_NODE, NODE_PMEM);
-    return ret ? ret : fdt_end_node(g->sw);
+    /* The caller has no tree: all of ours, in the same order */
+    FDT_TRY(missing_top_nodes(g, seen_none));
+    return fdt_end_node(g->sw);
 }
 
 static int generate(FdtGen *g, void *buf, size_t size)
 {
-    int ret, i, n;
+    int i, n = g->src ? fdt_num_mem_rsv(g->src) : 0;
 
     g->sw = buf;
-    ret = fdt_create(buf, size);
+    FDT_TRY(fdt_create(buf, size));
+    for (i = 0; i < n; i++) {
+        uint64_t addr, len;
+
+        FDT_TRY(fdt_get_mem_rsv(g->src, i, &addr, &len));
+        FDT_TRY(fdt_add_reservemap_entry(buf, addr, len));
+    }
+    FDT_TRY(fdt_finish_reservemap(buf));
     if (g->src) {
-        n = fdt_num_mem_rsv(g->src);
-        for (i = 0; !ret && i < n; i++) {
-            uint64_t addr, len;
+        bool seen[NODE_PMEM + 1] = { false };
 
-            ret = fdt_get_mem_rsv(g->src, i, &addr, &len);
-            ret = ret ? ret : fdt_add_reservemap_entry(buf, addr, len);
-        }
+        FDT_TRY(copy_node(g, 0, 0, seen));
+    } else {
+        FDT_TRY(skeleton(g));
     }
-    ret = ret ? ret : fdt_finish_reservemap(buf);
-    if (!ret) {
-        if (g->src) {
-            bool seen[NODE_PMEM + 1] = { false };
-
-            ret = copy_node(g, 0, 0, seen);
-        } else {
-            ret = skeleton(g);
-        }
-    }
-    ret = ret ? ret : fdt_finish(buf);
-    if (!ret && g->src) {
+    FDT_TRY(fdt_finish(buf));
+    if (g->src) {
         fdt_set_boot_cpuid_phys(buf, fdt_boot_cpuid_phys(g->src));
     }
-    return ret;
+    return 0;
 }
 
 static void gen_clear(FdtGen *g)

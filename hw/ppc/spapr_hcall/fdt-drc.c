@@ -338,12 +338,9 @@ static int prop_drc_info(void *sw, GArray *drcs)
 
 int spapr_fdt_drc_props(void *sw, GArray *drcs)
 {
-    int ret;
-
-    ret = prop_cells(sw, "ibm,drc-indexes", drcs, false);
-    ret = ret ? ret : prop_strings(sw, "ibm,drc-names", drcs, false);
-    ret = ret ? ret : prop_strings(sw, "ibm,drc-types", drcs, true);
-    ret = ret ? ret : prop_cells(sw, "ibm,drc-power-domains", drcs, true);
-    ret = ret ? ret : prop_drc_info(sw, drcs);
-    return ret;
+    FDT_TRY(prop_cells(sw, "ibm,drc-indexes", drcs, false));
+    FDT_TRY(prop_strings(sw, "ibm,drc-names", drcs, false));
+    FDT_TRY(prop_strings(sw, "ibm,drc-types", drcs, true));
+    FDT_TRY(prop_cells(sw, "ibm,drc-power-domains", drcs, true));
+    return prop_drc_info(sw, drcs);
 }

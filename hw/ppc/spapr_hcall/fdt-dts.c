@@ -190,8 +190,8 @@ char *spapr_fdt_to_dts(const void *fdt, GError **errp)
     GString *s;
     int ret, i, n;
 
-    ret = fdt_check_header(fdt);
-    ret = ret ? ret : fdt_check_full(fdt, fdt_totalsize(fdt));
+    /* the header first: fdt_totalsize() reads it */
+    ret = fdt_check_header(fdt) ?: fdt_check_full(fdt, fdt_totalsize(fdt));
     if (ret) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "not a valid device tree: %s", fdt_strerror(ret));

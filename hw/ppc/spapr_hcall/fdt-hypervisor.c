@@ -41,16 +41,13 @@ int spapr_fdt_hypervisor_props(void *sw)
 {
     fdt32_t insns[SPAPR_EPAPR_NR_INSNS];
     unsigned int i;
-    int ret;
 
     for (i = 0; i < SPAPR_EPAPR_NR_INSNS; i++) {
         insns[i] = cpu_to_fdt32(spapr_epapr_hcall_insns[i]);
     }
-    ret = fdt_property_string(sw, "compatible", "linux,kvm");
-    ret = ret ? ret : fdt_property(sw, "hcall-instructions", insns,
-                                   sizeof(insns));
-    ret = ret ? ret : fdt_property(sw, "hypercall-instructions", insns,
-                                   sizeof(insns));
-    ret = ret ? ret : fdt_property(sw, "has-idle", NULL, 0);
-    return ret;
+    FDT_TRY(fdt_property_string(sw, "compatible", "linux,kvm"));
+    FDT_TRY(fdt_property(sw, "hcall-instructions", insns, sizeof(insns)));
+    FDT_TRY(fdt_property(sw, "hypercall-instructions", insns,
+                         sizeof(insns)));
+    return fdt_property(sw, "has-idle", NULL, 0);
 }

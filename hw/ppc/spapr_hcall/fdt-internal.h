@@ -16,6 +16,20 @@
 #include "internal.h"
 #include "spapr-hcall/fdt.h"
 
+/*
+ * Return the libfdt error of @call, if any: a node is a sequence of
+ * FDT_TRY() steps and its emitter returns the first error, as libfdt's
+ * own FDT_SW_PROBE() does.
+ */
+#define FDT_TRY(call)                   \
+    do {                                \
+        int fdt_try_err_ = (call);      \
+                                        \
+        if (fdt_try_err_) {             \
+            return fdt_try_err_;        \
+        }                               \
+    } while (0)
+
 /* Where DRC properties go: CPU connectors on /cpus, the rest on root. */
 #define SPAPR_FDT_DRC_MASK_CPUS     PAPR_DRC_MASK(PAPR_DRC_TYPE_CPU)
 #define SPAPR_FDT_DRC_MASK_ROOT     (~SPAPR_FDT_DRC_MASK_CPUS)

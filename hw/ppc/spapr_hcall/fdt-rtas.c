@@ -87,12 +87,10 @@ void spapr_fdt_rtas_sets(SpaprMachine *m, const void *src, int srcoff,
 
 int spapr_fdt_rtas_props(void *sw, char **ibm, char **priv)
 {
-    int ret;
-
     /* Always present: its mere presence tells Linux it is an LPAR */
-    ret = spapr_fdt_prop_strv(sw, "ibm,hypertas-functions", ibm);
-    if (!ret && priv[0]) {
-        ret = spapr_fdt_prop_strv(sw, "qemu,hypertas-functions", priv);
+    FDT_TRY(spapr_fdt_prop_strv(sw, "ibm,hypertas-functions", ibm));
+    if (priv[0]) {
+        FDT_TRY(spapr_fdt_prop_strv(sw, "qemu,hypertas-functions", priv));
     }
-    return ret;
+    return 0;
 }

@@ -49,15 +49,47 @@ static bool check_info(unsigned int abi, const SpaprHcallInfo *info,
     return true;
 }
 
-static void zero_row_counters(SpaprMachine *m, unsigned int row)
+/* Counters are uint64_t words: word @w of SpaprCpuStats, all vCPUs. */
+#define STATS_WORDS     (sizeof(SpaprCpuStats) / sizeof(uint64_t))
+#define WORD_OF(off)    ((off) / sizeof(uint64_t))
+G_STATIC_ASSERT(sizeof(SpaprCpuStats) % sizeof(uint64_t) == 0);
+
+static uint64_t sum_word(SpaprMachine *m, size_t w)
 {
+    uint64_t n = 0;
     unsigned int i;
 
-    for (i = 0; i < m->nr_cpus; i++) {
-        memset(&m->cpus[i]->stats->row[row], 0, sizeof(SpaprHcallCounter));
+    for (i = 0; i <= m->nr_cpus; i++) {
+        SpaprCpuStats *st = i < m->nr_cpus ? m->cpus[i]->stats
+                                           : m->nocpu_stats;
+
+        n += __atomic_load_n((uint64_t *)st + w, __ATOMIC_RELAXED);
     }
-    memset(&m->nocpu_stats->row[row], 0, sizeof(SpaprHcallCounter));
+    return n;
 }
+
+/*
+ * Lock held.  From now on, the @n counter words from word @w read as
+ * @want (NULL: zero) plus what is counted later.  The vCPUs' counters are
+ * not written: a count racing this is either in the new base or after it.
+ */
+static void rebase(SpaprMachine *m, size_t w, size_t n, const uint64_t *want)
+{
+    uint64_t *base = (uint64_t *)&m->stats_base;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        base[w + i] = sum_word(m, w + i) - (want ? want[i] : 0);
+    }
+}
+
+/* Byte offsets of one counter inside every SpaprCpuStats */
+#define ROW_COUNTER(r) \
+    (offsetof(SpaprCpuStats, row) + (r) * sizeof(SpaprHcallCounter))
+#define REFUSED_COUNTER(abi) \
+    (offsetof(SpaprCpuStats, abi_refused) + (abi) * sizeof(SpaprHcallCounter))
+#define COUNTER_WORDS   (sizeof(SpaprHcallCounter) / sizeof(uint64_t))
+G_STATIC_ASSERT(offsetof(SpaprHcallCounter, calls) == 0);
 
 /* Lock held.  Returns the row used, or -1 with @errp set. */
 static int register_locked(SpaprMachine *m, unsigned int abi,
@@ -90,8 +122,9 @@ static int register_locked(SpaprMachine *m, unsigned int abi,
     m->rows[row] = *info;
     m->row_used[row] = true;
     m->row_abi[row] = abi;
-    zero_row_counters(m, row);
-    m->slot_row[slot] = row + 1;
+    rebase(m, WORD_OF(ROW_COUNTER(row)), COUNTER_WORDS, NULL);
+    /* Publish: a vCPU that sees the slot sees the row (spapr_slot_row) */
+    __atomic_store_n(&m->slot_row[slot], row + 1, __ATOMIC_RELEASE);
     trace_spapr_hcall_register(m, info->opcode, info->name, info->hcall_set);
     return row;
 }
@@ -106,7 +139,7 @@ static void unregister_locked(SpaprMachine *m, unsigned int abi,
         return;
     }
     row = m->slot_row[slot] - 1;
-    m->slot_row[slot] = 0;
+    __atomic_store_n(&m->slot_row[slot], 0, __ATOMIC_RELAXED);
     m->row_used[row] = false;
 }
 
@@ -167,11 +200,9 @@ bool spapr_abi_unregister(SpaprMachine *m, SpaprAbiId abi, uint64_t nr)
 const SpaprHcallInfo *spapr_hcall_lookup(SpaprMachine *m, uint64_t opcode)
 {
     int slot = spapr_hcall_slot(opcode);
+    unsigned int row = slot >= 0 ? spapr_slot_row(m, slot) : 0;
 
-    if (slot < 0 || !m->slot_row[slot]) {
-        return NULL;
-    }
-    return &m->rows[m->slot_row[slot] - 1];
+    return row ? &m->rows[row - 1] : NULL;
 }
 
 static int cmp_info_opcode(gconstpointer a, gconstpointer b, gpointer opaque)
@@ -373,7 +404,7 @@ int64_t spapr_hcall(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
         return refuse_privileged(m, cpu, opcode);
     }
     slot = spapr_hcall_slot(opcode);
-    row = G_LIKELY(slot >= 0) ? m->slot_row[slot] : 0;
+    row = G_LIKELY(slot >= 0) ? spapr_slot_row(m, slot) : 0;
     if (G_UNLIKELY(!row)) {
         return refuse_unimplemented(m, cpu, opcode);
     }
@@ -420,27 +451,17 @@ void spapr_hcall_stats_set_timing(SpaprMachine *m, bool on)
     spapr_machine_update_observe(m);
 }
 
-/* Byte offsets of one counter inside every SpaprCpuStats */
-#define ROW_COUNTER(r) \
-    (offsetof(SpaprCpuStats, row) + (r) * sizeof(SpaprHcallCounter))
-#define REFUSED_COUNTER(abi) \
-    (offsetof(SpaprCpuStats, abi_refused) + (abi) * sizeof(SpaprHcallCounter))
-
+/* Lock held.  The counter at byte offset @off since the last reset. */
 static void sum_counter(SpaprMachine *m, size_t off, SpaprHcallStats *out)
 {
-    unsigned int i;
+    const uint64_t *base = (const uint64_t *)&m->stats_base;
+    size_t w = WORD_OF(off);
+    size_t e = w + WORD_OF(offsetof(SpaprHcallCounter, errors));
+    size_t t = w + WORD_OF(offsetof(SpaprHcallCounter, total_ns));
 
-    out->calls = out->errors = out->total_ns = 0;
-    for (i = 0; i <= m->nr_cpus; i++) {
-        SpaprCpuStats *st = i < m->nr_cpus ? m->cpus[i]->stats
-                                           : m->nocpu_stats;
-        const SpaprHcallCounter *c =
-            (const SpaprHcallCounter *)((const char *)st + off);
-
-        out->calls += __atomic_load_n(&c->calls, __ATOMIC_RELAXED);
-        out->errors += __atomic_load_n(&c->errors, __ATOMIC_RELAXED);
-        out->total_ns += __atomic_load_n(&c->total_ns, __ATOMIC_RELAXED);
-    }
+    out->calls = sum_word(m, w) - base[w];
+    out->errors = sum_word(m, e) - base[e];
+    out->total_ns = sum_word(m, t) - base[t];
 }
 
 GArray *spapr_hcall_stats(SpaprMachine *m)
@@ -504,13 +525,8 @@ void spapr_abi_stats_refused(SpaprMachine *m, SpaprAbiId abi,
 
 void spapr_hcall_stats_reset(SpaprMachine *m)
 {
-    unsigned int i;
-
     g_mutex_lock(&m->lock);
-    for (i = 0; i < m->nr_cpus; i++) {
-        memset(m->cpus[i]->stats, 0, sizeof(SpaprCpuStats));
-    }
-    memset(m->nocpu_stats, 0, sizeof(SpaprCpuStats));
+    rebase(m, 0, STATS_WORDS, NULL);
     g_mutex_unlock(&m->lock);
 }
 
@@ -556,12 +572,24 @@ static void get_counter(SpaprStateReader *r, SpaprHcallCounter *c)
     c->total_ns = spapr_state_get_u64(r);
 }
 
+/* Make counter @off read as @c (loaded from the source). */
+static void load_counter(SpaprMachine *m, size_t off,
+                         const SpaprHcallCounter *c)
+{
+    uint64_t want[COUNTER_WORDS] = { c->calls, c->errors, c->total_ns };
+
+    G_STATIC_ASSERT(offsetof(SpaprHcallCounter, errors) == 8 &&
+                    offsetof(SpaprHcallCounter, total_ns) == 16);
+    g_mutex_lock(&m->lock);
+    rebase(m, WORD_OF(off), COUNTER_WORDS, want);
+    g_mutex_unlock(&m->lock);
+}
+
 bool spapr_hcall_state_load(SpaprMachine *m, SpaprStateReader *r,
                             bool apply, GError **errp)
 {
     uint32_t n = spapr_state_get_u32(r), i;
     SpaprHcallCounter c;
-    unsigned int cpu;
 
     if (apply) {
         spapr_hcall_stats_reset(m);
@@ -569,13 +597,14 @@ bool spapr_hcall_state_load(SpaprMachine *m, SpaprStateReader *r,
     for (i = 0; i < n && !r->bad; i++) {
         uint64_t opcode = spapr_state_get_u64(r);
         int slot = spapr_hcall_slot(opcode);
+        unsigned int row = slot >= 0 ? spapr_slot_row(m, slot) : 0;
 
         get_counter(r, &c);
         if (r->bad) {
             break;
         }
         /* The guest may call whatever the source served: so must we */
-        if (slot < 0 || !m->slot_row[slot]) {
+        if (!row) {
             g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                         "the source serves hcall 0x%" PRIx64 " (%s), this "
                         "machine does not", opcode,
@@ -583,7 +612,7 @@ bool spapr_hcall_state_load(SpaprMachine *m, SpaprStateReader *r,
             return false;
         }
         if (apply) {
-            m->nocpu_stats->row[m->slot_row[slot] - 1] = c;
+            load_counter(m, ROW_COUNTER(row - 1), &c);
         }
     }
     get_counter(r, &c);
@@ -593,11 +622,7 @@ bool spapr_hcall_state_load(SpaprMachine *m, SpaprStateReader *r,
         return false;
     }
     if (apply) {
-        m->nocpu_stats->unhandled = c;
-        for (cpu = 0; cpu < m->nr_cpus; cpu++) {
-            /* Counted from zero again on every vCPU */
-            memset(m->cpus[cpu]->stats, 0, sizeof(SpaprCpuStats));
-        }
+        load_counter(m, offsetof(SpaprCpuStats, unhandled), &c);
     }
     return true;
 }

@@ -53,7 +53,12 @@ typedef struct SpaprHcallCounter {
     uint64_t total_ns;
 } SpaprHcallCounter;
 
-/* Per-vCPU counters: only that vCPU's thread writes them. */
+/*
+ * Per-vCPU counters: only that vCPU's thread writes them, and they only
+ * grow.  A statistics reset never writes them: it moves the machine's
+ * baseline (SpaprMachine.stats_base), so a count racing a reset lands
+ * either before or after it, never nowhere.
+ */
 struct SpaprCpuStats {
     SpaprHcallCounter row[SPAPR_HCALL_MAX_REGISTERED];
     SpaprHcallCounter unhandled;
@@ -92,11 +97,16 @@ struct SpaprMachine {
     SpaprCpu **cpus;
     unsigned int nr_cpus;
 
-    GMutex lock;                    /* devices, hcall registration */
+    /* device list and hcall table writes, stats_base */
+    GMutex lock;
     GPtrArray *devices;
     PaprDrcRegistry *drcs;
 
-    /* hcall table: slot -> row + 1 (0 = none); PAPR slots first */
+    /*
+     * hcall table: slot -> row + 1 (0 = none); PAPR slots first.  Written
+     * under the lock with a release store after the row; read on the fast
+     * path without it (spapr_slot_row(), acquire).
+     */
     uint16_t slot_row[SPAPR_HCALL_NR_SLOTS + SPAPR_ABI_NR_SLOTS];
     SpaprHcallInfo rows[SPAPR_HCALL_MAX_REGISTERED];
     bool row_used[SPAPR_HCALL_MAX_REGISTERED];
@@ -106,6 +116,11 @@ struct SpaprMachine {
     uint32_t observe;
     /* counters of calls made without a vCPU, shared: updated atomically */
     SpaprCpuStats *nocpu_stats;
+    /*
+     * Under the lock: the sums of all counters at the last reset.  Reported
+     * statistics are the sums minus this (modulo 2^64).
+     */
+    SpaprCpuStats stats_base;
 
     SpaprTraceState trace;
 
@@ -172,6 +187,15 @@ static inline int spapr_hcall_slot(uint64_t opcode)
                (opcode - SPAPR_HCALL_PLATFORM_BASE);
     }
     return -1;
+}
+
+/*
+ * Row + 1 registered at @slot (>= 0), or 0.  The acquire pairs with the
+ * release store of registration: whoever sees the slot sees the row.
+ */
+static inline unsigned int spapr_slot_row(SpaprMachine *m, int slot)
+{
+    return __atomic_load_n(&m->slot_row[slot], __ATOMIC_ACQUIRE);
 }
 
 /* Slot of @nr in convention @abi (abi-core.c), or -1. */

@@ -10,8 +10,11 @@
  * QEMU keeps everything else: CPUs, RAM, RTAS, DRC state machines, the
  * DIMM mapping in device memory.
  *
- * Threading: QEMU calls hcalls, plug, reset and fdt building with the BQL
- * held, so the glue state needs no lock of its own.  The library may log
+ * Threading: QEMU calls hcalls (TCG, MTTCG included, delivers "sc" under
+ * the BQL; KVM handles the hcall exit under it), plug, reset and fdt
+ * building with the BQL held.  That satisfies the library's rule that
+ * configuration changes never overlap an hcall (include/spapr-hcall/
+ * machine.h, Threading), and the glue state needs no lock of its own.  The library may log
  * from its flush thread; the log op only calls thread-safe QEMU functions.
  *
  * Environment:
