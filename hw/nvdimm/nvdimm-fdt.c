@@ -18,16 +18,6 @@
 /* FORM1 associativity: count, three domains, then the NUMA node */
 #define PMEM_ASSOC_CELLS    5
 
-/* libfdt style: return the first error (a negative FDT_ERR_*) */
-#define FDT_TRY(expr)                   \
-    do {                                \
-        int ret_ = (expr);              \
-                                        \
-        if (ret_ < 0) {                 \
-            return ret_;                \
-        }                               \
-    } while (0)
-
 bool spapr_fdt_pmem_container_prop_owned(const char *name)
 {
     return !strcmp(name, "#address-cells") || !strcmp(name, "#size-cells") ||
