@@ -186,17 +186,12 @@ static SpaprDevice *find_by_key(SpaprMachine *m, const char *type,
     return NULL;
 }
 
-/* One pass over the stream: check only, or apply. */
-static bool load_pass(SpaprMachine *m, const void *buf, size_t len,
-                      bool apply, GError **errp)
+static bool load_header(SpaprStateReader *r, GError **errp)
 {
-    SpaprStateReader r = { buf, len, 0, false };
-    g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
-    const uint8_t *magic = take(&r, 8);
-    uint32_t version = spapr_state_get_u32(&r), n, i;
-    char type[64];
+    const uint8_t *magic = take(r, 8);
+    uint32_t version = spapr_state_get_u32(r);
 
-    if (!magic || memcmp(magic, SPAPR_STATE_MAGIC, 8) || r.bad) {
+    if (!magic || memcmp(magic, SPAPR_STATE_MAGIC, 8) || r->bad) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
                     "not a spapr-hcall state stream");
         return false;
@@ -207,54 +202,63 @@ static bool load_pass(SpaprMachine *m, const void *buf, size_t len,
                     version, SPAPR_STATE_VERSION);
         return false;
     }
-    if (!spapr_hcall_state_load(m, &r, apply, errp)) {
-        return false;
-    }
-    n = spapr_state_get_u32(&r);
-    for (i = 0; i < n && !r.bad; i++) {
-        SpaprStateReader rec = { 0 };
-        SpaprDevice *dev;
-        uint32_t key, rlen;
+    return true;
+}
 
-        if (!spapr_state_get_str(&r, type, sizeof(type))) {
-            break;
-        }
-        key = spapr_state_get_u32(&r);
-        rlen = spapr_state_get_u32(&r);
-        rec.buf = take(&r, rlen);
-        rec.len = rlen;
-        if (!rec.buf) {
-            break;
-        }
-        dev = find_by_key(m, type, key);
-        if (!dev) {
-            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
-                        "the source has a %s with key 0x%" PRIx32
-                        ", this machine does not", type, key);
-            return false;
-        }
-        if (!g_hash_table_add(seen, dev)) {
-            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
-                        "%s 0x%" PRIx32 " appears twice in the stream",
-                        type, key);
-            return false;
-        }
-        if (!dev->cls->load_state(dev, &rec, apply, errp)) {
-            g_prefix_error(errp, "%s '%s': ", type, dev->id);
-            return false;
-        }
-        if (rec.bad || spapr_state_left(&rec)) {
-            g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
-                        "%s '%s': malformed record (%zu of %u bytes "
-                        "read)", type, dev->id, rec.pos, rlen);
-            return false;
-        }
+/*
+ * One device record: 1 loaded, 0 the stream ran out (the caller reports
+ * it as truncated), -1 refused with @errp set.
+ */
+static int load_record(SpaprMachine *m, SpaprStateReader *r,
+                        GHashTable *seen, bool apply, GError **errp)
+{
+    SpaprStateReader rec = { 0 };
+    SpaprDevice *dev;
+    uint32_t key, rlen;
+    char type[64];
+
+    if (!spapr_state_get_str(r, type, sizeof(type))) {
+        return 0;
     }
-    if (r.bad || spapr_state_left(&r)) {
+    key = spapr_state_get_u32(r);
+    rlen = spapr_state_get_u32(r);
+    rec.buf = take(r, rlen);
+    rec.len = rlen;
+    if (!rec.buf) {
+        return 0;
+    }
+    dev = find_by_key(m, type, key);
+    if (!dev) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
-                    "truncated or malformed state stream");
-        return false;
+                    "the source has a %s with key 0x%" PRIx32
+                    ", this machine does not", type, key);
+        return -1;
     }
+    if (!g_hash_table_add(seen, dev)) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "%s 0x%" PRIx32 " appears twice in the stream",
+                    type, key);
+        return -1;
+    }
+    if (!dev->cls->load_state(dev, &rec, apply, errp)) {
+        g_prefix_error(errp, "%s '%s': ", type, dev->id);
+        return -1;
+    }
+    if (rec.bad || spapr_state_left(&rec)) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "%s '%s': malformed record (%zu of %u bytes "
+                    "read)", type, dev->id, rec.pos, rlen);
+        return -1;
+    }
+    return 1;
+}
+
+/* Every device with state must have had a record */
+static bool check_all_loaded(SpaprMachine *m, GHashTable *seen,
+                             GError **errp)
+{
+    guint i;
+
     for (i = 0; i < m->devices->len; i++) {
         SpaprDevice *dev = g_ptr_array_index(m->devices, i);
 
@@ -266,6 +270,37 @@ static bool load_pass(SpaprMachine *m, const void *buf, size_t len,
         }
     }
     return true;
+}
+
+/* One pass over the stream: check only, or apply. */
+static bool load_pass(SpaprMachine *m, const void *buf, size_t len,
+                      bool apply, GError **errp)
+{
+    SpaprStateReader r = { buf, len, 0, false };
+    g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
+    uint32_t n, i;
+
+    if (!load_header(&r, errp) ||
+        !spapr_hcall_state_load(m, &r, apply, errp)) {
+        return false;
+    }
+    n = spapr_state_get_u32(&r);
+    for (i = 0; i < n && !r.bad; i++) {
+        int ret = load_record(m, &r, seen, apply, errp);
+
+        if (ret < 0) {
+            return false;
+        }
+        if (ret == 0) {
+            break;
+        }
+    }
+    if (r.bad || spapr_state_left(&r)) {
+        g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_INVALID,
+                    "truncated or malformed state stream");
+        return false;
+    }
+    return check_all_loaded(m, seen, errp);
 }
 
 bool spapr_machine_load_state(SpaprMachine *m, const void *buf, size_t len,
