@@ -14,10 +14,7 @@
 
 static inline double bench_now_ns(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
+    return spapr_monotonic_ns();
 }
 
 /* Median of @n samples (sorts in place). */

@@ -17,12 +17,11 @@
  * the guest gets a busy code chosen from the expected remaining time (an
  * average of recent sync durations) and polls with the token.
  *
- * Every duration here is host time, on one clock (host_ns()): how long
- * fdatasync() really takes, whatever the machine clock does (it is
+ * Every duration here is host time, on one clock (spapr_monotonic_ns()):
+ * how long fdatasync() really takes, whatever the machine clock does (it is
  * virtual, and may stand still, under -accel qtest).
  */
 #include <errno.h>
-#include <time.h>
 #include <unistd.h>
 #include "nvdimm-internal.h"
 #include "trace-events.h"
@@ -30,15 +29,6 @@
 #define FLUSH_MAX_TOKENS        4096
 #define FLUSH_FAST_WAIT_NS      50000           /* 50 us */
 #define FLUSH_INITIAL_EST_NS    2000000         /* 2 ms until measured */
-
-/* The host's monotonic clock, in ns. */
-static int64_t host_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static inline void cpu_relax(void)
 {
@@ -67,7 +57,7 @@ struct NvdimmFlush {
     bool queued;                /* a worker job is queued, not started */
     bool syncing;
     uint64_t running_target;    /* seq the running sync covers */
-    int64_t sync_start_ns;      /* host_ns() */
+    int64_t sync_start_ns;      /* spapr_monotonic_ns() */
     int64_t est_ns;             /* expected duration of one sync */
     GHashTable *tokens;         /* token -> FlushReq */
     uint64_t next_token;
@@ -89,11 +79,11 @@ static void flush_worker(void *opaque)
     target = f->requested;
     f->syncing = true;
     f->running_target = target;
-    f->sync_start_ns = t0 = host_ns();
+    f->sync_start_ns = t0 = spapr_monotonic_ns();
     g_mutex_unlock(&f->lock);
 
     r = fdatasync(nv->fd) < 0 ? errno : 0;
-    ns = host_ns() - t0;
+    ns = spapr_monotonic_ns() - t0;
     status = r ? PAPR_H_HARDWARE : PAPR_H_SUCCESS;
     nvdimm_stat_add(nv, NVDIMM_STAT_SYNCS, 1);
     nvdimm_stat_add(nv, NVDIMM_STAT_SYNC_NS, ns);
@@ -183,7 +173,7 @@ static int64_t busy_code(NvdimmFlush *f, FlushReq *req)
     int64_t left_ns = f->est_ns;
 
     if (f->syncing) {
-        int64_t ran = host_ns() - f->sync_start_ns;
+        int64_t ran = spapr_monotonic_ns() - f->sync_start_ns;
         int64_t cur = MAX(f->est_ns - ran, 0);
 
         /* Covered by the running sync, or waiting for the next one */
@@ -256,11 +246,11 @@ static uint64_t flush_submit(NvdimmFlush *f)
  */
 static void flush_fast_wait(NvdimmFlush *f, uint64_t seq)
 {
-    int64_t deadline = host_ns() + f->fast_wait_ns;
+    int64_t deadline = spapr_monotonic_ns() + f->fast_wait_ns;
 
     g_mutex_unlock(&f->lock);
     while (__atomic_load_n(&f->completed, __ATOMIC_ACQUIRE) < seq &&
-           host_ns() < deadline) {
+           spapr_monotonic_ns() < deadline) {
         cpu_relax();
     }
     g_mutex_lock(&f->lock);

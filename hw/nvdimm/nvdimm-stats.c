@@ -179,30 +179,6 @@ bool spapr_nvdimm_get_stat(SpaprNvdimm *nv, const char *name,
     return l.found;
 }
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-    p[0] = v >> 24;
-    p[1] = v >> 16;
-    p[2] = v >> 8;
-    p[3] = v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    put_be32(p, v >> 32);
-    put_be32(p + 4, v);
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-    return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
-}
-
 /*
  * Check the request header at @gpa: the number of ids asked for in
  * *count (0: all), and the bytes the answer takes in *need.
@@ -223,10 +199,10 @@ static int64_t stats_check_header(SpaprMachine *m, uint64_t gpa,
         return spapr_guest_access_status(m, gpa, PAPR_H_P2);
     }
     if (memcmp(hdr, STATS_EYECATCHER, 8) ||
-        get_be32(hdr + 8) != STATS_VERSION) {
+        spapr_ld32_be(hdr + 8) != STATS_VERSION) {
         return PAPR_H_P2;
     }
-    *count = get_be32(hdr + 12);
+    *count = spapr_ld32_be(hdr + 12);
     if (*count > STATS_MAX_REQUEST) {
         return PAPR_H_P3;
     }
@@ -247,14 +223,14 @@ static int64_t stats_fill_asked(SpaprNvdimm *nv, uint8_t *buf,
 
         spapr_nvdimm_stat_value(nv, (const char *)e, &known);
         if (!known) {
-            *bad_id = get_be64(e);
+            *bad_id = spapr_ld64_be(e);
             return PAPR_H_PARTIAL;
         }
     }
     for (i = 0; i < count; i++) {
         uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
 
-        put_be64(e + 8, spapr_nvdimm_stat_value(nv, (const char *)e,
+        spapr_st64_be(e + 8, spapr_nvdimm_stat_value(nv, (const char *)e,
                                                 &known));
     }
     return PAPR_H_SUCCESS;
@@ -265,12 +241,12 @@ static void stats_fill_every(SpaprNvdimm *nv, uint8_t *buf)
 {
     size_t i;
 
-    put_be32(buf + 12, G_N_ELEMENTS(stat_defs));
+    spapr_st32_be(buf + 12, G_N_ELEMENTS(stat_defs));
     for (i = 0; i < G_N_ELEMENTS(stat_defs); i++) {
         uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
 
         memcpy(e, stat_defs[i].id, 8);
-        put_be64(e + 8, stat_value(nv, &stat_defs[i]));
+        spapr_st64_be(e + 8, stat_value(nv, &stat_defs[i]));
     }
 }
 

@@ -29,6 +29,14 @@
 
 typedef struct SpaprStandaloneHost SpaprStandaloneHost;
 
+/*
+ * The host's CLOCK_MONOTONIC in nanoseconds: the standalone host's default
+ * clock, and the clock the library times host work with (fdatasync
+ * durations, tick calibration) whatever the machine clock is.  Any
+ * thread.
+ */
+int64_t spapr_monotonic_ns(void);
+
 /* Same signatures as the SpaprHostOps members they replace. */
 typedef int64_t (*SpaprHostClockFn)(void *opaque);
 typedef void (*SpaprHostLogFn)(void *opaque, SpaprLogLevel level,

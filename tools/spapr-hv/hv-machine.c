@@ -4,17 +4,8 @@
  * Copyright (c) 2026 spapr-hcall developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <time.h>
 #include "hv-machine.h"
 #include "hv-devices.h"
-
-static int64_t host_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static int64_t hv_clock_ns(void *opaque)
 {
@@ -38,7 +29,7 @@ int64_t hv_machine_clock(HvMachine *hv)
     if (hv->virtual_clock) {
         return hv->vclock_ns;
     }
-    return host_now() - hv->start_ns;
+    return spapr_monotonic_ns() - hv->start_ns;
 }
 
 int64_t hv_machine_clock_advance(HvMachine *hv, int64_t ns)
@@ -68,7 +59,7 @@ HvMachine *hv_machine_new(const HvOptions *o, GError **errp)
     };
 
     hv->virtual_clock = o->accel_qtest;
-    hv->start_ns = host_now();
+    hv->start_ns = spapr_monotonic_ns();
     hv->host = spapr_standalone_host_new(&hc, errp);
     if (!hv->host) {
         hv_machine_free(hv);

@@ -51,8 +51,6 @@ bool spapr_guest_ldn_be(SpaprMachine *m, uint64_t gpa, unsigned int size,
                         uint64_t *val)
 {
     uint8_t b[8];
-    uint64_t v = 0;
-    unsigned int i;
 
     if (size != 1 && size != 2 && size != 4 && size != 8) {
         return false;
@@ -60,10 +58,7 @@ bool spapr_guest_ldn_be(SpaprMachine *m, uint64_t gpa, unsigned int size,
     if (!spapr_guest_read(m, gpa, b, size)) {
         return false;
     }
-    for (i = 0; i < size; i++) {
-        v = (v << 8) | b[i];
-    }
-    *val = v;
+    *val = spapr_ldn_be(b, size);
     return true;
 }
 
@@ -71,15 +66,11 @@ bool spapr_guest_stn_be(SpaprMachine *m, uint64_t gpa, unsigned int size,
                         uint64_t val)
 {
     uint8_t b[8];
-    unsigned int i;
 
     if (size != 1 && size != 2 && size != 4 && size != 8) {
         return false;
     }
-    for (i = size; i-- > 0;) {
-        b[i] = val & 0xff;
-        val >>= 8;
-    }
+    spapr_stn_be(b, size, val);
     return spapr_guest_write(m, gpa, b, size);
 }
 

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <glib.h>
 #include "spapr-hcall/hcall-defs.h"
 #include "internal.h"
 
@@ -44,11 +45,9 @@ static bool find_value(const SpaprNamedValue *tab, size_t n, const char *name,
     return false;
 }
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
 const char *spapr_hcall_status_name(int64_t status)
 {
-    return find_name(status_names, ARRAY_LEN(status_names), status);
+    return find_name(status_names, G_N_ELEMENTS(status_names), status);
 }
 
 const char *spapr_hcall_opcode_name(uint64_t opcode)
@@ -56,20 +55,20 @@ const char *spapr_hcall_opcode_name(uint64_t opcode)
     if (opcode > INT64_MAX) {
         return NULL;
     }
-    return find_name(opcode_names, ARRAY_LEN(opcode_names),
+    return find_name(opcode_names, G_N_ELEMENTS(opcode_names),
                      (int64_t)opcode);
 }
 
 bool spapr_hcall_status_from_name(const char *name, int64_t *out)
 {
-    return find_value(status_names, ARRAY_LEN(status_names), name, out);
+    return find_value(status_names, G_N_ELEMENTS(status_names), name, out);
 }
 
 bool spapr_hcall_opcode_from_name(const char *name, uint64_t *out)
 {
     int64_t v;
 
-    if (!find_value(opcode_names, ARRAY_LEN(opcode_names), name, &v)) {
+    if (!find_value(opcode_names, G_N_ELEMENTS(opcode_names), name, &v)) {
         return false;
     }
     *out = (uint64_t)v;
@@ -78,7 +77,7 @@ bool spapr_hcall_opcode_from_name(const char *name, uint64_t *out)
 
 const SpaprNamedValue *spapr_hcall_name_table(bool opcodes, size_t *n)
 {
-    *n = opcodes ? ARRAY_LEN(opcode_names) : ARRAY_LEN(status_names);
+    *n = opcodes ? G_N_ELEMENTS(opcode_names) : G_N_ELEMENTS(status_names);
     return opcodes ? opcode_names : status_names;
 }
 

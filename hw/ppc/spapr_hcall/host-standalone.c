@@ -23,12 +23,17 @@ struct SpaprStandaloneHost {
     void *opaque;
 };
 
-static int64_t default_clock_ns(void *opaque)
+int64_t spapr_monotonic_ns(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t default_clock_ns(void *opaque)
+{
+    return spapr_monotonic_ns();
 }
 
 static void default_log(void *opaque, SpaprLogLevel level, const char *msg)

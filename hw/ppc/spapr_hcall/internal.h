@@ -11,6 +11,7 @@
 #include "spapr-hcall/abi.h"
 #include "trace-core.h"
 #include "tsan-glib.h"
+#include "byteorder.h"
 
 /*
  * Opcode -> slot: PAPR opcodes by opcode/4, then the SVM range by
@@ -246,7 +247,7 @@ static inline uint64_t spapr_ticks(void)
     __asm__ volatile("mrs %0, cntvct_el0" : "=r"(v));
     return v;
 #else
-    return g_get_monotonic_time() * 1000;
+    return spapr_monotonic_ns();
 #endif
 }
 

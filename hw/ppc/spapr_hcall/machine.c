@@ -6,26 +6,16 @@
  */
 #include <stdarg.h>
 #include <string.h>
-#include <time.h>
 #include "internal.h"
 #include "trace-events.h"
 
 #define TIB     (1ULL << 40)
-#define ROUND_UP(n, d) (((n) + (d) - 1) / (d) * (d))
 
 G_DEFINE_QUARK(spapr-hcall-error-quark, spapr_error)
 
 SpaprTraceState *spapr_machine_trace_state(SpaprMachine *m)
 {
     return &m->trace;
-}
-
-static int64_t monotonic_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /*
@@ -37,7 +27,7 @@ uint64_t spapr_machine_ticks_to_ns(SpaprMachine *m, uint64_t ticks)
     int64_t dns;
     uint64_t dt;
 
-    while ((dns = monotonic_ns() - m->ticks0_ns) < 200000) {
+    while ((dns = spapr_monotonic_ns() - m->ticks0_ns) < 200000) {
         /* only right after creation; at most 200 us */
     }
     dt = spapr_ticks() - m->ticks0;
@@ -181,7 +171,7 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
     setup_device_window(m, cfg);
     setup_cpus(m, cfg->nr_cpus);
     m->ticks0 = spapr_ticks();
-    m->ticks0_ns = monotonic_ns();
+    m->ticks0_ns = spapr_monotonic_ns();
     if (!setup_trace(m, cfg->trace, errp)) {
         spapr_machine_free(m);
         return NULL;

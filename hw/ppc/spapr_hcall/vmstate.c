@@ -25,14 +25,18 @@ void spapr_state_put_u8(GByteArray *w, uint8_t v)
 
 void spapr_state_put_u32(GByteArray *w, uint32_t v)
 {
-    v = GUINT32_TO_BE(v);
-    g_byte_array_append(w, (const guint8 *)&v, sizeof(v));
+    uint8_t b[4];
+
+    spapr_st32_be(b, v);
+    g_byte_array_append(w, b, sizeof(b));
 }
 
 void spapr_state_put_u64(GByteArray *w, uint64_t v)
 {
-    v = GUINT64_TO_BE(v);
-    g_byte_array_append(w, (const guint8 *)&v, sizeof(v));
+    uint8_t b[8];
+
+    spapr_st64_be(b, v);
+    g_byte_array_append(w, b, sizeof(b));
 }
 
 void spapr_state_put_str(GByteArray *w, const char *s)
@@ -62,17 +66,12 @@ static const uint8_t *take(SpaprStateReader *r, size_t n)
     return p;
 }
 
-/* The next @n (<= 8) bytes as a big-endian number; 0 if short. */
-static uint64_t get_be(SpaprStateReader *r, size_t n)
+/* The next @n (1, 4 or 8) bytes as a big-endian number; 0 if short. */
+static uint64_t get_be(SpaprStateReader *r, unsigned int n)
 {
     const uint8_t *p = take(r, n);
-    uint64_t v = 0;
-    size_t i;
 
-    for (i = 0; p && i < n; i++) {
-        v = v << 8 | p[i];
-    }
-    return v;
+    return p ? spapr_ldn_be(p, n) : 0;
 }
 
 uint8_t spapr_state_get_u8(SpaprStateReader *r)
@@ -163,8 +162,8 @@ GByteArray *spapr_machine_save_state(SpaprMachine *m)
         len_at = w->len;
         spapr_state_put_u32(w, 0);
         dev->cls->save_state(dev, w);
-        len = GUINT32_TO_BE(w->len - len_at - 4);
-        memcpy(w->data + len_at, &len, sizeof(len));
+        len = w->len - len_at - 4;
+        spapr_st32_be(w->data + len_at, len);
     }
     trace_spapr_machine_save_state(m, devs->len, w->len);
     return w;
