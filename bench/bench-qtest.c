@@ -166,14 +166,16 @@ void bench_qtest(void)
     }
     bench_row("2b", "128 KiB label read over the qtest socket (16384 hcall "
               "commands)", bench_median(lq, RUNS), "ms", "-", 0, "-");
-    bench_row("3a", "qtest readq round trips, spapr-hv", bench_median(rq, RUNS),
+    bench_row("3a", "qtest readq round trips, spapr-hv", bench_median(rq,
+                                                                      RUNS),
               "k/s", qemu ? "QEMU 7.2 qtest server" : "QEMU not built",
               qemu ? bench_median(qq, RUNS) : 0, ">= 2x QEMU");
     bench_row("3c", "qtest readq round trips, spapr-hv",
               bench_median(rq, RUNS), "k/s",
               "socketpair echo floor (no server work)",
               bench_median(fl, RUNS), "-");
-    bench_row("3b", "qtest hcall round trips, spapr-hv", bench_median(hc, RUNS),
+    bench_row("3b", "qtest hcall round trips, spapr-hv", bench_median(hc,
+                                                                      RUNS),
               "k/s", "-", 0, "-");
     g_remove(img);
     g_remove(state);

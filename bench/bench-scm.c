@@ -263,7 +263,8 @@ void bench_flush(void)
             exit(1);
         }
         /* Reference: the same bytes written to a file, then fdatasync */
-        if (pwrite(fd, buf, FLUSH_MIB << 20, 0) != (ssize_t)(FLUSH_MIB << 20)) {
+        if (pwrite(fd, buf, FLUSH_MIB << 20, 0) != (ssize_t)(FLUSH_MIB
+                                                             << 20)) {
             fprintf(stderr, "pwrite failed\n");
             exit(1);
         }

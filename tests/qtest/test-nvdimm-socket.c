@@ -105,7 +105,8 @@ static uint64_t bind_nv0(QTestState *s)
 {
     uint64_t a[9] = { DRC0, 0, 2, UINT64_MAX }, r[9];
 
-    g_assert_cmpint(qtest_hcall(s, PAPR_H_SCM_BIND_MEM, 5, a, r), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(s, PAPR_H_SCM_BIND_MEM, 5, a, r), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmpuint(r[2], ==, 2);
     return r[1];
 }
@@ -243,8 +244,8 @@ static void test_scm_hcalls(void)
         g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_WRITE_METADATA, 4, a, r),
                         ==, PAPR_H_SUCCESS);
         a[2] = len;
-        g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_READ_METADATA, 3, a, r), ==,
-                        PAPR_H_SUCCESS);
+        g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_READ_METADATA, 3, a, r),
+                        ==, PAPR_H_SUCCESS);
         g_assert_cmphex(r[0], ==, 0x1122334455667788ULL >> (64 - 8 * len));
     }
     memset(a, 0, sizeof(a));
@@ -281,7 +282,8 @@ static void test_scm_hcalls(void)
         qtest_memwrite(f.s, 0x10000, "SCMSTATS\0\0\0\1\0\0\0\0", 16);
         a[1] = 0x10000;
         a[2] = size;
-        g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r),
+        g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a,
+                                    r),
                         ==, PAPR_H_SUCCESS);
         g_assert_cmphex(qtest_readl(f.s, 0x10008), ==, 1);
     }
@@ -380,12 +382,14 @@ static void test_inject_qtest(void)
                "OK 0x0020000000000000");
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
-    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(r[0], ==, 0);
     g_assert_cmphex(r[1], ==, 0xffc0000000000000ULL);
     assert_cmd(f.s, "nvdimm-set nv0 health-valid 0xffe0000000000000",
                "OK 0xffe0000000000000");
-    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(r[0], ==, 0x0020000000000000ULL);
     g_assert_cmphex(r[1], ==, 0xffe0000000000000ULL);
     /* MemLife, CritRscU */
@@ -411,12 +415,12 @@ static void test_inject_qtest(void)
                "OK zero-length");
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
-    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
-                    PAPR_H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r),
+                    ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(r[0], ==, 0);
     assert_cmd(f.s, "nvdimm-set nv0 stats-fault ok", "OK ok");
-    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
-                    PAPR_H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r),
+                    ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(r[0], ==, 272);
     /* Bind: two forced long-busy answers, then H_OVERLAP once */
     assert_cmd(f.s, "nvdimm-set nv0 inject-bind H_LONG_BUSY_ORDER_10_MSEC:2",
@@ -456,7 +460,8 @@ static void test_inject_qtest(void)
                "OK H_HARDWARE:1");
     memset(a, 0, sizeof(a));
     a[0] = DRC0;
-    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r), ==, PAPR_H_HARDWARE);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r), ==,
+                    PAPR_H_HARDWARE);
     assert_cmd(f.s, "nvdimm-set nv0 inject-flush 9902:1",
                "OK H_LONG_BUSY_ORDER_100_MSEC:1");
     g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r), ==,
@@ -526,16 +531,19 @@ static void test_inject_qmp(void)
     g_assert_cmpuint(v, ==, 25);
     qom_expect(f.s, "health-valid", NULL, "{\"return\": -18014398509481984}");
     qom_expect(f.s, "health", "9223372036854775808", "{\"return\": {}}");
-    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(r[0], ==, 0x8000000000000000ULL);
     qom_expect(f.s, "health", "4611686018427387904", "{\"return\": {}}");
-    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_HEALTH, 1, a, r), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmphex(r[0], ==, 0x4000000000000000ULL);
     qom_expect(f.s, "inject-flush", "'H_HARDWARE:1'", "{\"return\": {}}");
     qom_expect(f.s, "inject-flush", NULL,
                "{\"return\": \"H_HARDWARE:1\"}");
     a[0] = DRC0;
-    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r), ==, PAPR_H_HARDWARE);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_FLUSH, 2, a, r), ==,
+                    PAPR_H_HARDWARE);
     qom_expect(f.s, "next-start-dirty", "true", "{\"return\": {}}");
     qom_expect(f.s, "next-start-dirty", NULL, "{\"return\": true}");
     /* Errors the QMP way */
@@ -594,8 +602,8 @@ static void test_record_replay(void)
     a[1] = 0x30000;
     a[2] = 272;
     qtest_memwrite(f.s, 0x30000, "SCMSTATS\0\0\0\1\0\0\0\0", 16);
-    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r), ==,
-                    PAPR_H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(f.s, PAPR_H_SCM_PERFORMANCE_STATS, 3, a, r),
+                    ==, PAPR_H_SUCCESS);
     assert_cmd(f.s, "nvdimm-set nv0 inject-flush H_BUSY:2", "OK H_BUSY:2");
     g = (PaprScmGuest) GUEST(f.s, 100);
     rc = papr_scm_guest_flush(&g, DRC0);

@@ -111,7 +111,8 @@ static uint64_t bind_block0(QTestState *s)
 {
     uint64_t a[5] = { DRC0, 0, 1, UINT64_MAX, 0 }, r[9];
 
-    g_assert_cmpint(qtest_hcall(s, PAPR_H_SCM_BIND_MEM, 5, a, r), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(qtest_hcall(s, PAPR_H_SCM_BIND_MEM, 5, a, r), ==,
+                    PAPR_H_SUCCESS);
     return r[1];                /* r5: the address */
 }
 
@@ -149,7 +150,8 @@ static void test_truncated_file(void)
     g_autofree char *rep = NULL;
 
     qtest_writeq(s, gpa, 0x1122334455667788ULL);
-    g_assert_cmpint(write_meta(s, 0, 0xabcdef0123456789ULL), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(write_meta(s, 0, 0xabcdef0123456789ULL), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmpint(truncate(img, 0), ==, 0);
 
     rep = qtest_cmd(s, "readq 0x%" PRIx64, gpa);
@@ -178,7 +180,8 @@ static void test_truncated_file(void)
     g_assert_cmpstr(rep, ==, "FAIL address out of range");
     g_clear_pointer(&rep, g_free);
     a[1] = 0x7fff00000000ULL;
-    g_assert_cmpint(qtest_hcall(s, PAPR_H_LOGICAL_CI_LOAD, 2, a, r), ==, PAPR_H_P2);
+    g_assert_cmpint(qtest_hcall(s, PAPR_H_LOGICAL_CI_LOAD, 2, a, r), ==,
+                    PAPR_H_P2);
 
     /* the file back at its size (holes read as zeros): all is well */
     g_assert_cmpint(truncate(img, NV_SIZE), ==, 0);

@@ -38,7 +38,8 @@ typedef struct Contract {
 static const Contract contracts[] = {
     { SPAPR_ABI_PAPR, "papr", "r3", "r4 r5 r6 r7 r8 r9 r10 r11 r12",
       "r4 r5 r6 r7 r8 r9 r10 r11 r12", "r4 r5 r6 r7 r8 r9 r10 r11 r12",
-      "r3", PPC_VOL, PPC_VOL, SPAPR_ABI_RETURNED, PAPR_H_FUNCTION, "44000022" },
+      "r3", PPC_VOL, PPC_VOL, SPAPR_ABI_RETURNED, PAPR_H_FUNCTION,
+     "44000022" },
     { SPAPR_ABI_EPAPR, "epapr", "r11", R3_R10, R3_R10,
       "r4 r5 r6 r7 r8 r9 r10 r11", "r3", PPC_VOL, PPC_VOL,
       SPAPR_ABI_RETURNED, EV_UNIMPLEMENTED,
@@ -462,8 +463,10 @@ static void test_kvm_x86(void)
 {
     Call *c = call_new(SPAPR_ABI_KVM_X86);
     static const uint64_t unknown[] = {
-        0, SPAPR_KVM_HC_MMU_OP, 3 /* FEATURES: PPC only */, 4, SPAPR_KVM_HC_KICK_CPU,
-        SPAPR_KVM_HC_CLOCK_PAIRING, SPAPR_KVM_HC_SEND_IPI, SPAPR_KVM_HC_SCHED_YIELD, 13, 15,
+        0, SPAPR_KVM_HC_MMU_OP,
+            3 /* FEATURES: PPC only */, 4, SPAPR_KVM_HC_KICK_CPU,
+        SPAPR_KVM_HC_CLOCK_PAIRING, SPAPR_KVM_HC_SEND_IPI,
+                                       SPAPR_KVM_HC_SCHED_YIELD, 13, 15,
         16, 1000, UINT32_MAX, UINT64_MAX,
     };
     size_t i;
@@ -582,7 +585,8 @@ static void test_xen(void)
     /* the number is eax, in 64-bit mode too */
     CALL(c, W, 0xffffffff00000000ULL | SPAPR_XEN_HYPERVISOR_XEN_VERSION, 0, 0);
     g_assert_cmphex(c->r.r[SPAPR_X86_RAX], ==, 0x40011);
-    CALL(c, W, SPAPR_XEN_HYPERVISOR_XEN_VERSION, SPAPR_XENVER_EXTRAVERSION, 0x200);
+    CALL(c, W, SPAPR_XEN_HYPERVISOR_XEN_VERSION, SPAPR_XENVER_EXTRAVERSION,
+         0x200);
     g_assert_cmpint(result(c), ==, 0);
     g_assert_cmpstr((char *)c->h->mem + 0x200, ==, ".0");
     /* 32-bit: ebx, ecx, ... and a 32-bit result */
@@ -593,7 +597,8 @@ static void test_xen(void)
     assert_kept(c, result_bit(c));
     spapr_trace_enable(c->m, "spapr_abi_console");
     memcpy(c->h->mem + 0x300, "hello\n", 6);
-    CALL(c, W, SPAPR_XEN_HYPERVISOR_CONSOLE_IO, SPAPR_XEN_CONSOLEIO_WRITE, 6, 0x300);
+    CALL(c, W, SPAPR_XEN_HYPERVISOR_CONSOLE_IO, SPAPR_XEN_CONSOLEIO_WRITE, 6,
+         0x300);
     g_assert_cmpint(result(c), ==, 0);
     line = g_ptr_array_index(c->h->lines, 0);
     g_assert_cmpstr(line, ==, "spapr_abi_console xen: hello.");
@@ -626,7 +631,8 @@ static void test_xen_poison(void)
     g_assert_cmphex(c->r.r[SPAPR_X86_RCX], ==, 0xdeadf00d);
     assert_kept(c, result_bit(c) | args32);
     /* console_io takes three */
-    CALL(c, W | P, SPAPR_XEN_HYPERVISOR_CONSOLE_IO, SPAPR_XEN_CONSOLEIO_WRITE, 0, 0);
+    CALL(c, W | P, SPAPR_XEN_HYPERVISOR_CONSOLE_IO, SPAPR_XEN_CONSOLEIO_WRITE,
+         0, 0);
     g_assert_cmphex(c->r.r[SPAPR_X86_RDX], ==, 0xdeadbeefdeadf00dULL);
     assert_kept(c, result_bit(c) | args64 | 1u << SPAPR_X86_RDX);
     /* an error other than -ENOSYS still poisons */
@@ -882,8 +888,8 @@ static void test_register(void)
     g_clear_error(&err);
     g_assert_true(spapr_abi_register_all(m, &err));     /* idempotent */
     g_assert_cmpint(spapr_abi_of_row(m, spapr_abi_lookup(m, SPAPR_ABI_PS3,
-                                                         SPAPR_LV1_GET_RTC)), ==,
-                    SPAPR_ABI_PS3);
+                                                         SPAPR_LV1_GET_RTC)),
+                    ==, SPAPR_ABI_PS3);
     /* PAPR views are unchanged: no other convention in sets or the DT */
     sets = spapr_hcall_sets(m);
     g_assert_cmpuint(g_strv_length(sets), ==, 2);

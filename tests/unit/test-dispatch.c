@@ -165,7 +165,8 @@ static void test_dispatch_ranges(void)
         SPAPR_HCALL_PAPR_MIN, PAPR_H_SCM_READ_METADATA, PAPR_H_SCM_FLUSH,
         SPAPR_HCALL_PAPR_MAX,
         SPAPR_HCALL_SVM_BASE, PAPR_SVM_H_TPM_COMM, SPAPR_HCALL_SVM_MAX,
-        SPAPR_HCALL_PLATFORM_BASE, PAPR_KVMPPC_H_LOGICAL_MEMOP, PAPR_KVMPPC_H_CAS,
+        SPAPR_HCALL_PLATFORM_BASE, PAPR_KVMPPC_H_LOGICAL_MEMOP,
+                                   PAPR_KVMPPC_H_CAS,
         PAPR_KVMPPC_H_VOF_CLIENT, PAPR_KVMPPC_H_COPY_TOFROM_GUEST,
         SPAPR_HCALL_PLATFORM_MAX,
     };
@@ -197,8 +198,10 @@ static void test_h_function(void)
     SpaprCpu *cpu = spapr_machine_cpu(m, 0);
     SpaprHcallInfo info = row(PAPR_H_SCM_HEALTH, h_fill);
     static const uint64_t ops[] = {
-        0, 1, PAPR_H_SCM_HEALTH + 1, PAPR_H_SCM_HEALTH + 2, PAPR_H_SCM_HEALTH + 3,
-        PAPR_H_SCM_HEALTH - 4, PAPR_H_SCM_HEALTH + 4,     /* unregistered neighbours */
+        0, 1, PAPR_H_SCM_HEALTH + 1, PAPR_H_SCM_HEALTH + 2,
+                                   PAPR_H_SCM_HEALTH + 3,
+        PAPR_H_SCM_HEALTH - 4, PAPR_H_SCM_HEALTH + 4,
+                                   /* unregistered neighbours */
         SPAPR_HCALL_PAPR_MAX + 4, 0x1000, 0xEEFC, 0xEF01, 0xEF84,
         0xF001, 0xFFFD, 0xFFFF, 0x10000, UINT64_MAX,
         (1ULL << 63) | PAPR_H_SCM_HEALTH,
@@ -215,7 +218,8 @@ static void test_h_function(void)
         for (j = 0; j < SPAPR_HCALL_NR_ARGS; j++) {
             args[j] = 0xAA00 + j;
         }
-        g_assert_cmpint(spapr_hcall(m, cpu, ops[i], args), ==, PAPR_H_FUNCTION);
+        g_assert_cmpint(spapr_hcall(m, cpu, ops[i], args), ==,
+                        PAPR_H_FUNCTION);
         /* A rejected call leaves every output register alone */
         for (j = 0; j < SPAPR_HCALL_NR_ARGS; j++) {
             g_assert_cmphex(args[j], ==, 0xAA00 + j);
@@ -253,16 +257,19 @@ static void test_h_privilege(void)
     g_assert_true(spapr_hcall_register(m, &info, NULL));
     handler_runs = 0;
     cpu->msr = SPAPR_MSR_SF | SPAPR_MSR_PR;
-    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_SCM_HEALTH, args), ==, PAPR_H_PRIVILEGE);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_SCM_HEALTH, args), ==,
+                    PAPR_H_PRIVILEGE);
     /* Checked before the opcode: even an unknown opcode is H_PRIVILEGE */
     g_assert_cmpint(spapr_hcall(m, cpu, 0x3, args), ==, PAPR_H_PRIVILEGE);
     g_assert_cmpint(handler_runs, ==, 0);
     g_assert_cmpuint(args[0], ==, 7);
     cpu->msr = SPAPR_MSR_SF | SPAPR_MSR_LE;     /* LE supervisor is fine */
-    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_SCM_HEALTH, args), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_SCM_HEALTH, args), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmpint(handler_runs, ==, 1);
     /* Without a vCPU (qtest harness) there is no PR to check */
-    g_assert_cmpint(spapr_hcall(m, NULL, PAPR_H_SCM_HEALTH, args), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(spapr_hcall(m, NULL, PAPR_H_SCM_HEALTH, args), ==,
+                    PAPR_H_SUCCESS);
     g_assert_cmpint(handler_runs, ==, 2);
     spapr_machine_free(m);
 }
@@ -286,7 +293,8 @@ static void test_output_registers(void)
     g_assert_cmphex(cpu->gpr[3], ==, PAPR_H_SUCCESS);
     g_assert_cmphex(cpu->gpr[4], ==, 0x3E4);
     g_assert_cmphex(cpu->gpr[5], ==, 0x5504 + 0x5505);
-    g_assert_cmphex(cpu->gpr[6], ==, PAPR_H_SUCCESS);    /* read, not written */
+    g_assert_cmphex(cpu->gpr[6], ==,
+                    PAPR_H_SUCCESS);    /* read, not written */
     for (i = 7; i <= 12; i++) {
         g_assert_cmphex(cpu->gpr[i], ==, 0x5500 + i);
     }
@@ -505,7 +513,8 @@ static void test_debug_set(void)
                     PAPR_H_PARAMETER);
     args[0] = 8;
     args[1] = ram - 4;
-    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_LOAD, args), ==, PAPR_H_P2);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_LOAD, args), ==,
+                    PAPR_H_P2);
     args[0] = 4;
     args[1] = ram - 4;
     g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_LOAD, args), ==,
@@ -513,7 +522,8 @@ static void test_debug_set(void)
     args[0] = 1;
     args[1] = UINT64_MAX;
     args[2] = 1;
-    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_STORE, args), ==, PAPR_H_P2);
+    g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_STORE, args), ==,
+                    PAPR_H_P2);
     args[0] = 16;
     g_assert_cmpint(spapr_hcall(m, cpu, PAPR_H_LOGICAL_CI_STORE, args), ==,
                     PAPR_H_PARAMETER);

@@ -149,7 +149,8 @@ static void check_calls(bool le)
     }
 
     /* KVM_HC_FEATURES: success, no features (no magic page kept) */
-    g_assert_cmpint(epapr_call(cpu, KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES), in),
+    g_assert_cmpint(epapr_call(cpu, KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES),
+                               in),
                     ==, EV_SUCCESS);
     g_assert_cmphex(cpu->gpr[4], ==, 0);
     for (i = 5; i <= 10; i++) {
@@ -160,9 +161,9 @@ static void check_calls(bool le)
     g_assert_cmpuint(cpu->pc, ==, STUB_GPA + 16);   /* returned via blr */
     g_assert_cmpuint(epapr_calls(m), ==, 1);
 
-    g_assert_cmpint(epapr_call(cpu,
-                               KVM_HCALL_TOKEN(SPAPR_KVM_HC_PPC_MAP_MAGIC_PAGE),
-                               in), ==, EV_UNIMPLEMENTED);
+    g_assert_cmpint(epapr_call(
+                        cpu, KVM_HCALL_TOKEN(SPAPR_KVM_HC_PPC_MAP_MAGIC_PAGE),
+                        in), ==, EV_UNIMPLEMENTED);
     g_assert_cmphex(cpu->gpr[4], ==, in[1]);
     g_assert_cmpint(epapr_call(cpu, EV_HCALL_TOKEN(EV_IDLE), in), ==,
                     EV_SUCCESS);
@@ -174,7 +175,8 @@ static void check_calls(bool le)
 
     /* Problem state cannot make hypervisor calls at all */
     cpu->msr |= SPAPR_MSR_PR;
-    g_assert_cmpint(epapr_call(cpu, KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES), in),
+    g_assert_cmpint(epapr_call(cpu, KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES),
+                               in),
                     ==, PAPR_H_PRIVILEGE);
     g_assert_cmpuint(epapr_calls(m), ==, 3 + G_N_ELEMENTS(unknown));
 
@@ -274,7 +276,8 @@ static void test_papr_never_epapr(void)
             cpu->gpr[12] = 0x1234;
             g_assert_cmpint(run(cpu, STUB_GPA), ==, RUN_RETURNED);
             n++;
-            if (op == PAPR_H_LOGICAL_CI_LOAD || op == PAPR_H_LOGICAL_CI_STORE) {
+            if (op == PAPR_H_LOGICAL_CI_LOAD || op
+                == PAPR_H_LOGICAL_CI_STORE) {
                 g_assert_cmpint((int64_t)cpu->gpr[3], ==, PAPR_H_SUCCESS);
             } else {
                 g_assert_cmpint((int64_t)cpu->gpr[3], ==, PAPR_H_FUNCTION);

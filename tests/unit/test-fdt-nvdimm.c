@@ -185,7 +185,8 @@ static void test_one(void)
     g_assert_cmpint(fdt_check_full(fdt, fdt_totalsize(fdt)), ==, 0);
     off = pmem_container(fdt);
     g_assert_cmpuint(count_children(fdt, off), ==, 1);
-    child = fdt_path_offset(fdt, "/ibm,persistent-memory/ibm,pmemory@90000000");
+    child = fdt_path_offset(fdt,
+                            "/ibm,persistent-memory/ibm,pmemory@90000000");
     g_assert_cmpint(child, ==, fdt_first_subnode(fdt, off));
     check_pmem_node(fdt, child, nv);
     g_assert_cmphex(prop_u64(fdt, child, "ibm,number-of-blocks"), ==, 4);

@@ -132,8 +132,8 @@ static void test_hcalls_on_cut_file(void)
                              out), ==, PAPR_H_HARDWARE);
     g_assert_cmpint(scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(0), 0, 1, 8, 0,
                              out), ==, PAPR_H_HARDWARE);
-    g_assert_cmpint(scm_call(m, PAPR_H_LOGICAL_CI_LOAD, 8, gpa, 0, 0, 0, out), ==,
-                    PAPR_H_HARDWARE);
+    g_assert_cmpint(scm_call(m, PAPR_H_LOGICAL_CI_LOAD, 8, gpa, 0, 0, 0, out),
+                    ==, PAPR_H_HARDWARE);
     g_assert_cmpint(scm_call(m, PAPR_H_LOGICAL_CI_STORE, 8, gpa, 5, 0, 0, out),
                     ==, PAPR_H_HARDWARE);
     /* an unmapped address is still the caller's mistake */
@@ -142,8 +142,8 @@ static void test_hcalls_on_cut_file(void)
     g_assert_cmpint(truncate(path, BLK + LABEL), ==, 0);
     g_assert_cmpint(scm_call(m, PAPR_H_SCM_READ_METADATA, DRC(0), 0, 8, 0, 0,
                              out), ==, PAPR_H_SUCCESS);
-    g_assert_cmpint(scm_call(m, PAPR_H_LOGICAL_CI_LOAD, 8, gpa, 0, 0, 0, out), ==,
-                    PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_LOGICAL_CI_LOAD, 8, gpa, 0, 0, 0, out),
+                    ==, PAPR_H_SUCCESS);
     spapr_machine_free(m);
     scm_remove_backend(path);
 }

@@ -123,7 +123,8 @@ static int64_t h_store_index(SpaprMachine *m, SpaprCpu *cpu, uint64_t op,
                              uint64_t *args)
 {
     /* Writes guest RAM of the machine it was called on */
-    return spapr_guest_stq_be(m, 0x1000, args[0]) ? PAPR_H_SUCCESS : PAPR_H_HARDWARE;
+    return spapr_guest_stq_be(m, 0x1000, args[0]) ? PAPR_H_SUCCESS
+ : PAPR_H_HARDWARE;
 }
 
 static const SpaprHcallInfo store_row = {

@@ -151,7 +151,8 @@ static void test_beyond(Fixture *f, gconstpointer data)
     g_assert_false(spapr_guest_read(f->m, RAM, buf, 1));
     g_assert_false(spapr_guest_read(f->m, GAPDEV, buf, 1));
     g_assert_false(spapr_guest_read(f->m, UINT64_MAX, buf, 1));
-    g_assert_false(spapr_guest_read(f->m, UINT64_MAX - 3, buf, 8));  /* wraps */
+    g_assert_false(spapr_guest_read(f->m, UINT64_MAX - 3, buf,
+                                    8));  /* wraps */
     g_assert_false(spapr_guest_ldq_be(f->m, UINT64_MAX - 7 + 1, &v));
     g_assert_false(spapr_guest_write(f->m, 0, buf, UINT64_MAX));
     g_assert_false(spapr_guest_read(f->m, 1, buf, UINT64_MAX));

@@ -105,8 +105,10 @@ static void test_health(void)
     g_assert_cmphex(spapr_nvdimm_drc_index(nv), ==, 0x90000007);
     g_assert_cmpstr(spapr_nvdimm_uuid(nv), ==, cfg.uuid);
     g_assert_cmphex(spapr_nvdimm_health(nv), ==, PAPR_PPC_BIT(0));
-    spapr_nvdimm_set_health(nv, PAPR_PPC_BIT(8) | PAPR_PPC_BIT(4), PAPR_PPC_BIT(8));
-    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PAPR_PPC_BIT(0) | PAPR_PPC_BIT(8));
+    spapr_nvdimm_set_health(nv, PAPR_PPC_BIT(8) | PAPR_PPC_BIT(4),
+                            PAPR_PPC_BIT(8));
+    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PAPR_PPC_BIT(0)
+                    | PAPR_PPC_BIT(8));
     spapr_nvdimm_set_health(nv, 0, PAPR_PPC_BIT(0));
     g_assert_cmphex(spapr_nvdimm_health(nv), ==, PAPR_PPC_BIT(8));
     spapr_nvdimm_set_health(nv, ~0ULL, SPAPR_NVDIMM_HEALTH_VALID_DEFAULT);

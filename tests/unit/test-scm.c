@@ -23,8 +23,8 @@ static void test_metadata(void)
         uint64_t len = lens[i], off = LABEL - len;
         uint64_t val = 0x1122334455667788ULL >> (64 - 8 * len);
 
-        g_assert_cmpint(scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(0), off, val,
-                                 len, 0, NULL), ==, PAPR_H_SUCCESS);
+        g_assert_cmpint(scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(0), off,
+                                 val, len, 0, NULL), ==, PAPR_H_SUCCESS);
         g_assert_cmpint(scm_call(m, PAPR_H_SCM_READ_METADATA, DRC(0), off, len,
                                  0, 0, out), ==, PAPR_H_SUCCESS);
         g_assert_cmphex(out[0], ==, val);
@@ -77,8 +77,8 @@ static void test_bind_load(void)
     g_assert_cmphex(nv->host[3 * BLK], ==, 0xca);
 
     /* Queries */
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 3, 0,
-                             0, 0, out), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 3,
+                             0, 0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, gpa + 3 * BLK);
     g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING,
                              gpa + 2 * BLK + 12345, 0, 0, 0, 0, out), ==,
@@ -87,7 +87,8 @@ static void test_bind_load(void)
     g_assert_cmpuint(out[1], ==, 2);
     /* Binding the same blocks again: H_OVERLAP (Linux's kexec path) */
     g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4,
-                             SPAPR_SCM_BIND_ANY_ADDR, 0, out), ==, PAPR_H_OVERLAP);
+                             SPAPR_SCM_BIND_ANY_ADDR, 0, out), ==,
+                    PAPR_H_OVERLAP);
 
     /* Unbind block 1 only: the mapping is split, the rest stays */
     g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_MEM, DRC(0), gpa + BLK, 1, 0,
@@ -99,8 +100,8 @@ static void test_bind_load(void)
     g_assert_true(spapr_guest_ldq_be(m, gpa + 2 * BLK + 64, &v));
     g_assert_cmphex(v, ==, 0x0102030405060708ULL);
     g_assert_true(spapr_guest_ldq_be(m, gpa, &v));
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 1, 0,
-                             0, 0, out), ==, PAPR_H_NOT_FOUND);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 1,
+                             0, 0, 0, out), ==, PAPR_H_NOT_FOUND);
     g_assert_cmpuint(spapr_memmap_count(spapr_machine_memmap(m)), ==, 3);
 
     /* Unbind all of the DRC */
@@ -127,7 +128,8 @@ static void test_bind_load(void)
     g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(1), 0, 2,
                              64 * GIB + 2 * BLK, 0, out), ==, PAPR_H_SUCCESS);
     /* Scope ALL unbinds both */
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_ALL, 0, 0,
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_ALL,
+                             PAPR_H_UNBIND_SCOPE_ALL, 0, 0,
                              0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(out[1], ==, 4);
     g_assert_cmpuint(spapr_memmap_count(spapr_machine_memmap(m)), ==, 1);
@@ -171,12 +173,13 @@ static void test_bind_1t_continue(void)
     g_test_message("1 TiB bind: %u calls", calls);
     g_assert_true(spapr_guest_ldq_be(m, gpa + TIB - 8, &v));
     g_assert_cmphex(v >> 56, ==, 0x77);
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 4095,
-                             0, 0, 0, out), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0),
+                             4095, 0, 0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, gpa + 4095 * BLK);
 
     /* First call: H_BUSY, token in r4, address r5, count r6 */
-    scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, out);
+    scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0,
+             0, out);
     rc = scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB, 0, out);
     g_assert_cmpint(rc, ==, PAPR_H_BUSY);
     g_assert_cmpuint(out[0], !=, 0);
@@ -186,27 +189,29 @@ static void test_bind_1t_continue(void)
     /* The reserved rest cannot be taken by another bind meanwhile */
     scm_nvdimm_new(m, "small", NULL, 1, 1);
     g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(1), 0, 1,
-                             128 * GIB + TIB - BLK, 0, out), ==, PAPR_H_OVERLAP);
+                             128 * GIB + TIB - BLK, 0, out), ==,
+                    PAPR_H_OVERLAP);
     /* A wrong token, or changed arguments with the right one: H_P5 */
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB,
-                             token + 1, out), ==, PAPR_H_P5);
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4095, 128 * GIB,
-                             token, out), ==, PAPR_H_P5);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4096,
+                             128 * GIB, token + 1, out), ==, PAPR_H_P5);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4095,
+                             128 * GIB, token, out), ==, PAPR_H_P5);
     for (i = 1; i < 16; i++) {
-        rc = scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB, token,
-                      out);
+        rc = scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB,
+                      token, out);
         g_assert_cmpint(rc, ==, i < 15 ? PAPR_H_BUSY : PAPR_H_SUCCESS);
         g_assert_cmphex(out[1], ==, 128 * GIB);
         g_assert_cmpuint(out[2], ==,
                          (uint64_t)(i + 1) * SPAPR_NVDIMM_BIND_CHUNK_BLOCKS);
     }
     /* The finished token is dead */
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4096, 128 * GIB,
-                             token, out), ==, PAPR_H_P5);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4096,
+                             128 * GIB, token, out), ==, PAPR_H_P5);
 
     /* Unbind the whole TiB by block range with a budget per call */
     nv->bind_chunk_blocks = 1;
-    scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, out);
+    scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0,
+             0, out);
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 200, 128 * GIB, &gpa,
                                  &calls), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(calls, ==, 200);
@@ -218,7 +223,8 @@ static void test_bind_1t_continue(void)
                              token ^ 1, 0, out), ==, PAPR_H_P4);
     calls = 1;
     do {
-        rc = scm_call(m, PAPR_H_SCM_UNBIND_MEM, DRC(0), gpa, 200, token, 0, out);
+        rc = scm_call(m, PAPR_H_SCM_UNBIND_MEM, DRC(0), gpa, 200, token, 0,
+                      out);
         calls++;
     } while (rc == PAPR_H_BUSY);
     g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
@@ -235,13 +241,15 @@ static void test_bind_1t_continue(void)
                                  &calls), ==, PAPR_H_SUCCESS);
     g_assert_cmpint(scm_bind_all(m, DRC(1), 0, 1, SPAPR_SCM_BIND_ANY_ADDR,
                                  &gpa, &calls), ==, PAPR_H_SUCCESS);
-    rc = scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_ALL, 0, 0, 0, 0, out);
+    rc = scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_ALL, 0, 0, 0,
+                  0, out);
     g_assert_cmpint(rc, ==, PAPR_H_BUSY);
     token = out[0];
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_ALL, 0,
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_ALL,
+                             PAPR_H_UNBIND_SCOPE_ALL, 0,
                              token + 2, 0, 0, out), ==, PAPR_H_P4);
-    rc = scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_ALL, 0, token, 0, 0,
-                  out);
+    rc = scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_ALL, 0, token,
+                  0, 0, out);
     g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(out[1], ==, 100 + 1 - SPAPR_NVDIMM_UNBIND_BUDGET);
     spapr_machine_free(m);
@@ -254,14 +262,16 @@ static void test_health(void)
     SpaprNvdimm *nv = scm_nvdimm_new(m, "nv0", NULL, 1, 0);
     uint64_t out[9];
 
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
-                    PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
+                    ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, 0);
     g_assert_cmphex(out[1], ==, 0xffc0000000000000ULL);
-    spapr_nvdimm_set_health(nv, PAPR_PPC_BIT(0) | PAPR_PPC_BIT(1) | PAPR_PPC_BIT(3) |
-                            PAPR_PPC_BIT(8) | PAPR_PPC_BIT(9) | PAPR_PPC_BIT(20), ~0ULL);
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
-                    PAPR_H_SUCCESS);
+    spapr_nvdimm_set_health(nv, PAPR_PPC_BIT(0) | PAPR_PPC_BIT(1)
+                            | PAPR_PPC_BIT(3) |
+                            PAPR_PPC_BIT(8) | PAPR_PPC_BIT(9)
+                            | PAPR_PPC_BIT(20), ~0ULL);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
+                    ==, PAPR_H_SUCCESS);
     /* Reserved bits never leak out */
     g_assert_cmphex(out[0], ==, 0xd0c0000000000000ULL);
     spapr_machine_free(m);
@@ -307,8 +317,8 @@ static void test_stats(void)
     bool known;
     int i;
 
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
-                             out), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0,
+                             0, out), ==, PAPR_H_SUCCESS);
     len = out[0];
     g_assert_cmpuint(len, ==, 16 + 16 * 16);
     for (i = 0; i < 5; i++) {
@@ -611,7 +621,8 @@ static int persist_child(const char *path)
         scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(0), i * 8,
                  0x1abe100000000000ULL + i, 8, 0, NULL);
     }
-    scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(0), LABEL - 1, 0x99, 1, 0, NULL);
+    scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(0), LABEL - 1, 0x99, 1, 0,
+             NULL);
     if (scm_flush(m, DRC(0), &calls) != PAPR_H_SUCCESS) {
         return 2;
     }
@@ -679,7 +690,8 @@ static void test_figures(void)
         args[0] = DRC(0);
         args[1] = (i * 8) % LABEL;
         args[2] = 8;
-        spapr_hcall(m, spapr_machine_cpu(m, 0), PAPR_H_SCM_READ_METADATA, args);
+        spapr_hcall(m, spapr_machine_cpu(m, 0), PAPR_H_SCM_READ_METADATA,
+                    args);
     }
     t1 = g_get_monotonic_time();
     g_test_message("READ_METADATA: %.0f ns per call (8 bytes, dispatch "
@@ -731,25 +743,27 @@ static void test_inject_health(void)
     for (bit = 0; bit <= 10; bit++) {
         spapr_nvdimm_set_health(nv, PAPR_PPC_BIT(bit), ~0ULL);
         spapr_nvdimm_set_health_valid(nv, ~0ULL);
-        g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
+        g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0,
+                                 out),
                         ==, PAPR_H_SUCCESS);
         g_assert_cmphex(out[0], ==, PAPR_PPC_BIT(bit));
         g_assert_cmphex(out[1], ==, 0xffe0000000000000ULL);
     }
     /* Bit 10 (save failed) is outside the default mask: not reported */
     spapr_nvdimm_set_health_valid(nv, SPAPR_NVDIMM_HEALTH_VALID_DEFAULT);
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
-                    PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
+                    ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, 0);
     g_assert_cmphex(out[1], ==, 0xffc0000000000000ULL);
     /* A narrow mask hides the bits outside it; bits 11-63 never exist */
-    spapr_nvdimm_set_health(nv, PAPR_PPC_BIT(1) | PAPR_PPC_BIT(4) | PAPR_PPC_BIT(11),
-                            ~0ULL);
-    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PAPR_PPC_BIT(1) | PAPR_PPC_BIT(4));
+    spapr_nvdimm_set_health(nv, PAPR_PPC_BIT(1) | PAPR_PPC_BIT(4)
+                            | PAPR_PPC_BIT(11), ~0ULL);
+    g_assert_cmphex(spapr_nvdimm_health(nv), ==, PAPR_PPC_BIT(1)
+                    | PAPR_PPC_BIT(4));
     spapr_nvdimm_set_health_valid(nv, PAPR_PPC_BIT(4) | PAPR_PPC_BIT(30));
     g_assert_cmphex(spapr_nvdimm_health_valid(nv), ==, PAPR_PPC_BIT(4));
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out), ==,
-                    PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
+                    ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, PAPR_PPC_BIT(4));
     g_assert_cmphex(out[1], ==, PAPR_PPC_BIT(4));
     spapr_machine_free(m);
@@ -776,16 +790,17 @@ static void test_inject_bind(void)
     g_assert_cmpuint(calls, ==, 4);
     g_assert_cmphex(gpa, !=, 0);
     g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 4);
-    scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, NULL);
+    scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0,
+             0, NULL);
 
     /* Mid-way: the forced answer hands the continue token back */
     nv->bind_chunk_blocks = 1;
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX, 0,
-                             out), ==, PAPR_H_BUSY);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX,
+                             0, out), ==, PAPR_H_BUSY);
     token = out[0];
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
-                                             PAPR_H_LONG_BUSY_ORDER_100_MSEC, 1,
-                                             NULL));
+                                             PAPR_H_LONG_BUSY_ORDER_100_MSEC,
+                                             1, NULL));
     g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX,
                              token, out), ==, PAPR_H_LONG_BUSY_ORDER_100_MSEC);
     g_assert_cmphex(out[0], ==, token);
@@ -794,14 +809,15 @@ static void test_inject_bind(void)
     g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX,
                              token, out), ==, PAPR_H_BUSY);
     g_assert_cmpuint(out[2], ==, 2);
-    scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0, 0, NULL);
+    scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0,
+             0, NULL);
     nv->bind_chunk_blocks = SPAPR_NVDIMM_BIND_CHUNK_BLOCKS;
 
     /* H_OVERLAP: Linux's QUERY_BLOCK_MEM_BINDING fallback, replayed */
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
                                              PAPR_H_OVERLAP, 1, NULL));
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX, 0,
-                             out), ==, PAPR_H_OVERLAP);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX,
+                             0, out), ==, PAPR_H_OVERLAP);
     g_assert_cmpint(scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(0), 0,
                              0, 0, 0, out), ==, PAPR_H_NOT_FOUND);
     g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC,
@@ -828,8 +844,8 @@ static void test_inject_bind(void)
     /* A bad DRC is still H_PARAMETER, and consumes nothing */
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_BIND,
                                              PAPR_H_BUSY, 1, NULL));
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(5), 0, 1, UINT64_MAX, 0,
-                             out), ==, PAPR_H_PARAMETER);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(5), 0, 1, UINT64_MAX,
+                             0, out), ==, PAPR_H_PARAMETER);
     g_assert_cmpuint(spapr_nvdimm_injected_status(nv, SPAPR_NVDIMM_OP_BIND,
                                                   NULL), ==, 1);
     spapr_machine_free(m);
@@ -850,8 +866,8 @@ static void test_inject_unbind_all(void)
                                              PAPR_H_LONG_BUSY_ORDER_1_MSEC, 2,
                                              NULL));
     do {
-        rc = scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), token,
-                      0, 0, out);
+        rc = scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC,
+                      DRC(0), token, 0, 0, out);
         token = out[0];
         n++;
         if (n <= 2) {
@@ -866,7 +882,8 @@ static void test_inject_unbind_all(void)
     /* Scope ALL is not forced (there is no single device) */
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_UNBIND_ALL,
                                              PAPR_H_BUSY, 1, NULL));
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_ALL, 0, 0,
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_UNBIND_ALL,
+                             PAPR_H_UNBIND_SCOPE_ALL, 0, 0,
                              0, 0, out), ==, PAPR_H_SUCCESS);
     spapr_machine_free(m);
 }
@@ -894,11 +911,12 @@ static void test_inject_flush(void)
     rc = scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
     if (rc != PAPR_H_SUCCESS) {
         token = out[0];
-        g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_FLUSH,
-                                                 PAPR_H_LONG_BUSY_ORDER_10_MSEC,
-                                                 4, NULL));
+        g_assert_true(spapr_nvdimm_inject_status(
+                          nv, SPAPR_NVDIMM_OP_FLUSH,
+                          PAPR_H_LONG_BUSY_ORDER_10_MSEC, 4, NULL));
         for (polls = 0; polls < 4; polls++) {
-            g_assert_cmpint(scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
+            g_assert_cmpint(scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), token, 0, 0,
+                                     0,
                                      out), ==, PAPR_H_LONG_BUSY_ORDER_10_MSEC);
             g_assert_cmphex(out[0], ==, token);
         }
@@ -925,8 +943,8 @@ static void test_inject_stats(void)
     SpaprNvdimmStatsFault f;
 
     spapr_nvdimm_set_stats_fault(nv, SPAPR_NVDIMM_STATS_AUTHORITY);
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
-                             out), ==, PAPR_H_AUTHORITY);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0,
+                             0, out), ==, PAPR_H_AUTHORITY);
     g_assert_cmpint(stat_one(m, DRC(0), "MemLife ", &v, NULL), ==,
                     PAPR_H_AUTHORITY);
     g_assert_cmpuint(v, ==, 0xeeeeeeeeeeeeeeeeULL);
@@ -935,16 +953,16 @@ static void test_inject_stats(void)
                     PAPR_H_UNSUPPORTED);
     spapr_nvdimm_set_stats_fault(nv, SPAPR_NVDIMM_STATS_ZERO_LENGTH);
     out[0] = 0x1234;
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
-                             out), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0,
+                             0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(out[0], ==, 0);
     /* The buffer calls still work (only the size was lied about) */
     g_assert_cmpint(stat_one(m, DRC(0), "MemLife ", &v, NULL), ==,
                     PAPR_H_SUCCESS);
     g_assert_cmpuint(v, ==, 100);
     spapr_nvdimm_set_stats_fault(nv, SPAPR_NVDIMM_STATS_OK);
-    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0, 0,
-                             out), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(m, PAPR_H_SCM_PERFORMANCE_STATS, DRC(0), 0, 0, 0,
+                             0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(out[0], ==, 16 + 16 * 16);
     g_assert_true(spapr_nvdimm_stats_fault_parse("zero-length", &f));
     g_assert_cmpint(f, ==, SPAPR_NVDIMM_STATS_ZERO_LENGTH);
@@ -997,7 +1015,8 @@ static gpointer race_thread(gpointer p)
     for (i = 0; i < 2000; i++) {
         uint64_t args[SPAPR_HCALL_NR_ARGS] = { DRC(0) };
 
-        if (spapr_hcall(t->m, NULL, PAPR_H_SCM_HEALTH, args) != PAPR_H_SUCCESS) {
+        if (spapr_hcall(t->m, NULL, PAPR_H_SCM_HEALTH, args)
+            != PAPR_H_SUCCESS) {
             g_assert_not_reached();
         }
         memset(args, 0, sizeof(args));
@@ -1013,7 +1032,8 @@ static gpointer race_thread(gpointer p)
         memset(args, 0, sizeof(args));
         args[0] = PAPR_H_UNBIND_SCOPE_DRC;
         args[1] = DRC(0);
-        if (spapr_hcall(t->m, NULL, PAPR_H_SCM_UNBIND_ALL, args) == PAPR_H_BUSY) {
+        if (spapr_hcall(t->m, NULL, PAPR_H_SCM_UNBIND_ALL, args)
+            == PAPR_H_BUSY) {
             t->forced++;
         }
     }
@@ -1036,7 +1056,8 @@ static void test_inject_concurrent(void)
         th[i] = g_thread_new("race", race_thread, &t[i]);
     }
     for (i = 0; i < 3000; i++) {
-        spapr_nvdimm_set_health(nv, i & 1 ? PAPR_PPC_BIT(4) : 0, PAPR_PPC_BIT(4));
+        spapr_nvdimm_set_health(nv, i & 1 ? PAPR_PPC_BIT(4) : 0,
+                                PAPR_PPC_BIT(4));
         spapr_nvdimm_set_stats_fault(nv, i % SPAPR_NVDIMM_STATS__MAX);
         g_assert_true(spapr_nvdimm_set_mem_life(nv, i % 101, NULL));
     }

@@ -35,8 +35,10 @@ enum {
 
 static const uint64_t op_code[OP__MAX] = {
     PAPR_H_SCM_READ_METADATA, PAPR_H_SCM_WRITE_METADATA, PAPR_H_SCM_BIND_MEM,
-    PAPR_H_SCM_UNBIND_MEM, PAPR_H_SCM_UNBIND_ALL, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING,
-    PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING, PAPR_H_SCM_HEALTH, PAPR_H_SCM_PERFORMANCE_STATS,
+    PAPR_H_SCM_UNBIND_MEM, PAPR_H_SCM_UNBIND_ALL,
+                                          PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING,
+    PAPR_H_SCM_QUERY_LOGICAL_MEM_BINDING, PAPR_H_SCM_HEALTH,
+                                          PAPR_H_SCM_PERFORMANCE_STATS,
     PAPR_H_SCM_FLUSH,
 };
 
@@ -225,9 +227,11 @@ static void test_stress(void)
         nvs[n] = scm_nvdimm_new(m, id, path[n], NR_BLOCKS, n);
         /* a uniform starting value at both offsets */
         g_assert_cmpint(scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(n),
-                                 TORN_OFF_A, 0, 8, 0, NULL), ==, PAPR_H_SUCCESS);
+                                 TORN_OFF_A, 0, 8, 0, NULL), ==,
+                        PAPR_H_SUCCESS);
         g_assert_cmpint(scm_call(m, PAPR_H_SCM_WRITE_METADATA, DRC(n),
-                                 TORN_OFF_B, 0, 8, 0, NULL), ==, PAPR_H_SUCCESS);
+                                 TORN_OFF_B, 0, 8, 0, NULL), ==,
+                        PAPR_H_SUCCESS);
     }
     spapr_hcall_stats_reset(m);
     for (n = 0; n < NR_NVDIMMS; n++) {
@@ -305,8 +309,8 @@ static void test_stress(void)
         /* 4. queries agree with the bindings */
         for (b = 0; b < NR_BLOCKS; b++) {
             uint64_t out[9], gpa = spapr_nvdimm_block_gpa(nvs[n], b);
-            int64_t rc = scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(n),
-                                  b, 0, 0, 0, out);
+            int64_t rc = scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING,
+                                  DRC(n), b, 0, 0, 0, out);
 
             if (gpa == SPAPR_NVDIMM_UNBOUND) {
                 g_assert_cmpint(rc, ==, PAPR_H_NOT_FOUND);

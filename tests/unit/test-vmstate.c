@@ -85,11 +85,12 @@ static char *observe_queries(SpaprMachine *m)
 
     for (d = 0; d < 2; d++) {
         for (b = 0; b < BLOCKS; b++) {
-            int64_t rc = scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, DRC(d),
-                                  b, 0, 0, 0, out);
+            int64_t rc = scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING,
+                                  DRC(d), b, 0, 0, 0, out);
 
             g_string_append_printf(s, "drc%u.%u=%" PRId64 ":%" PRIx64 " ",
-                                   d, b, rc, rc == PAPR_H_SUCCESS ? out[0] : 0);
+                                   d, b, rc, rc == PAPR_H_SUCCESS ? out[0]
+                                   : 0);
         }
         memset(out, 0, sizeof(out));
         g_string_append_printf(s, "health=%" PRId64 ":",
@@ -122,7 +123,8 @@ static GByteArray *source_state(Pair *src, uint64_t *gpa0,
                                  gpa0, &calls), ==, PAPR_H_SUCCESS);
     /* nv1: a bind of 3 blocks, one per call, stopped after the first */
     src->nv[1]->bind_chunk_blocks = 1;
-    rc = scm_call(src->m, PAPR_H_SCM_BIND_MEM, DRC(1), 1, 3, UINT64_MAX, 0, out);
+    rc = scm_call(src->m, PAPR_H_SCM_BIND_MEM, DRC(1), 1, 3, UINT64_MAX, 0,
+                  out);
     g_assert_cmpint(rc, ==, PAPR_H_BUSY);
     *bind_token = out[0];
     /* Health, labels, a bad call for the error counters */
@@ -130,8 +132,8 @@ static GByteArray *source_state(Pair *src, uint64_t *gpa0,
                             PAPR_PPC_BIT(1) | PAPR_PPC_BIT(4));
     g_assert_cmpint(scm_call(src->m, PAPR_H_SCM_WRITE_METADATA, DRC(0), 64,
                              0xfeedULL, 2, 0, NULL), ==, PAPR_H_SUCCESS);
-    g_assert_cmpint(scm_call(src->m, PAPR_H_SCM_READ_METADATA, DRC(0), 64, 2, 0,
-                             0, out), ==, PAPR_H_SUCCESS);
+    g_assert_cmpint(scm_call(src->m, PAPR_H_SCM_READ_METADATA, DRC(0), 64, 2,
+                             0, 0, out), ==, PAPR_H_SUCCESS);
     g_assert_cmpint(scm_call(src->m, PAPR_H_SCM_BIND_MEM, DRC(7), 0, 1, 0, 0,
                              NULL), ==, PAPR_H_PARAMETER);
     /* A flush the guest has not collected: never answered in the call */
@@ -405,8 +407,10 @@ static void test_faults(void)
     int i;
 
     pair_new(&src, "fs", false, BLOCKS, true);
-    spapr_nvdimm_set_health(src.nv[0], PAPR_PPC_BIT(10) | PAPR_PPC_BIT(7), ~0ULL);
-    spapr_nvdimm_set_health_valid(src.nv[0], PAPR_PPC_BIT(7) | PAPR_PPC_BIT(10));
+    spapr_nvdimm_set_health(src.nv[0], PAPR_PPC_BIT(10) | PAPR_PPC_BIT(7),
+                            ~0ULL);
+    spapr_nvdimm_set_health_valid(src.nv[0], PAPR_PPC_BIT(7)
+                                  | PAPR_PPC_BIT(10));
     g_assert_true(spapr_nvdimm_set_mem_life(src.nv[0], 42, NULL));
     g_assert_true(spapr_nvdimm_set_crit_rsc_util(src.nv[0], 9, NULL));
     spapr_nvdimm_set_stats_fault(src.nv[1], SPAPR_NVDIMM_STATS_AUTHORITY);
@@ -424,7 +428,8 @@ static void test_faults(void)
     pair_new(&dst, "fd", true, BLOCKS, true);
     g_assert_true(spapr_machine_load_state(dst.m, st->data, st->len, &err));
     g_assert_no_error(err);
-    g_assert_cmpint(scm_call(dst.m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
+    g_assert_cmpint(scm_call(dst.m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0,
+                             out),
                     ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, PAPR_PPC_BIT(7) | PAPR_PPC_BIT(10));
     g_assert_cmphex(out[1], ==, PAPR_PPC_BIT(7) | PAPR_PPC_BIT(10));
@@ -454,7 +459,8 @@ static void test_faults(void)
     g_assert_true(spapr_machine_load_state(dst.m, old->data, old->len,
                                            &err));
     g_assert_no_error(err);
-    g_assert_cmpint(scm_call(dst.m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0, out),
+    g_assert_cmpint(scm_call(dst.m, PAPR_H_SCM_HEALTH, DRC(0), 0, 0, 0, 0,
+                             out),
                     ==, PAPR_H_SUCCESS);
     g_assert_cmphex(out[0], ==, PAPR_PPC_BIT(7));
     g_assert_cmphex(out[1], ==, SPAPR_NVDIMM_HEALTH_VALID_DEFAULT);

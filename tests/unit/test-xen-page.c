@@ -233,8 +233,8 @@ static void test_run(void)
         x->regs.flags = wide ? SPAPR_ABI_WIDE : 0;
         x->regs.r[wide ? SPAPR_X86_RDI : SPAPR_X86_RBX] = SPAPR_XENVER_VERSION;
         before = x->regs;
-        g_assert_cmpint(call_stub(x, page, SPAPR_XEN_HYPERVISOR_XEN_VERSION), ==,
-                        STOP_RET);
+        g_assert_cmpint(call_stub(x, page, SPAPR_XEN_HYPERVISOR_XEN_VERSION),
+                        ==, STOP_RET);
         g_assert_cmpuint(x->traps, ==, 1);
         g_assert_cmphex(x->regs.r[SPAPR_X86_RAX], ==, SPAPR_XEN_VERSION);
         g_assert_cmpuint(x->sp, ==, 0);

@@ -64,8 +64,8 @@ const SpaprHcallInfo spapr_abi_rows_ps3[] = {
     { SPAPR_LV1_PAUSE, "lv1_pause", h_lv1_pause, "ps3", 1, 0, NULL },
     { SPAPR_LV1_GET_LOGICAL_PARTITION_ID, "lv1_get_logical_partition_id",
       h_lv1_get_lpar_id, "ps3", 0, 1, NULL },
-    { SPAPR_LV1_GET_VERSION_INFO, "lv1_get_version_info", h_lv1_get_version_info,
-      "ps3", 0, 2, NULL },
+    { SPAPR_LV1_GET_VERSION_INFO, "lv1_get_version_info",
+      h_lv1_get_version_info, "ps3", 0, 2, NULL },
     { SPAPR_LV1_GET_RTC, "lv1_get_rtc", h_lv1_get_rtc, "ps3", 0, 2, NULL },
 };
 const size_t spapr_abi_rows_ps3_len = G_N_ELEMENTS(spapr_abi_rows_ps3);

@@ -106,8 +106,8 @@ static int64_t h_map_magic_page(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
 
 /* Registered only with the device: otherwise the table refuses it */
 static const SpaprHcallInfo magic_row = {
-    KVM_HCALL_TOKEN(SPAPR_KVM_HC_PPC_MAP_MAGIC_PAGE), "KVM_HC_PPC_MAP_MAGIC_PAGE",
-    h_map_magic_page, "hcall-epapr", 2, 1, NULL,
+    KVM_HCALL_TOKEN(SPAPR_KVM_HC_PPC_MAP_MAGIC_PAGE),
+    "KVM_HC_PPC_MAP_MAGIC_PAGE", h_map_magic_page, "hcall-epapr", 2, 1, NULL,
 };
 
 bool spapr_epapr_enable_magic_page(SpaprMachine *m, GError **errp)
@@ -214,8 +214,8 @@ static int64_t h_ev_idle(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
 }
 
 const SpaprHcallInfo spapr_abi_rows_epapr[] = {
-    { KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES), "KVM_HC_FEATURES", h_kvm_features,
-      "hcall-epapr", 0, 1, NULL },
+    { KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES), "KVM_HC_FEATURES",
+      h_kvm_features, "hcall-epapr", 0, 1, NULL },
     { EV_HCALL_TOKEN(EV_IDLE), "EV_IDLE", h_ev_idle, "hcall-epapr", 0, 0,
       NULL },
 };

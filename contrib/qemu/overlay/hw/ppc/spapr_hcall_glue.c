@@ -14,8 +14,9 @@
  * the BQL; KVM handles the hcall exit under it), plug, reset and fdt
  * building with the BQL held.  That satisfies the library's rule that
  * configuration changes never overlap an hcall (include/spapr-hcall/
- * machine.h, Threading), and the glue state needs no lock of its own.  The library may log
- * from its flush thread; the log op only calls thread-safe QEMU functions.
+ * machine.h, Threading), and the glue state needs no lock of its own.
+ * The library may log from its flush thread; the log op only calls
+ * thread-safe QEMU functions.
  *
  * Environment:
  *   SPAPR_HCALL_STATS=<file>   write the library's per-hcall statistics
