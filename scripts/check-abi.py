@@ -8,7 +8,11 @@ libspapr-hcall.lds).  The version script must list the same set, so
 adding a public function is a deliberate, reviewed change in three
 places: the header, the version script, and (by this test) nothing else.
 
-Usage: check-abi.py LIB.so VERSION.lds HEADER...
+Every other global symbol of the static library (what the tests and
+the QEMU glue link) must end in '_', so an internal function is visibly
+internal wherever it is called.
+
+Usage: check-abi.py LIB.so LIB.a VERSION.lds HEADER...
 """
 import re
 import subprocess
@@ -67,6 +71,13 @@ def exported(lib):
     return names
 
 
+def static_globals(lib):
+    out = subprocess.run(['nm', '-g', '--defined-only', lib], check=True,
+                         capture_output=True, text=True).stdout
+    return {f[2] for f in (line.split() for line in out.splitlines())
+            if len(f) == 3 and f[1] in 'TDRBV'}
+
+
 def version_script(path):
     text = strip_c(open(path, encoding='utf-8').read())
     body = re.search(r'global:(.*?)local:', text, flags=re.S).group(1)
@@ -74,9 +85,14 @@ def version_script(path):
 
 
 def main(argv):
-    lib, lds, headers = argv[1], argv[2], argv[3:]
+    lib, static, lds, headers = argv[1], argv[2], argv[3], argv[4:]
     decl, exp, ver = declared(headers), exported(lib), version_script(lds)
     bad = 0
+    for n in sorted(static_globals(static) - decl):
+        if not n.endswith('_'):
+            print(f'{n}: internal (not in include/) but its name does not '
+                  f'end in _')
+            bad += 1
     for what, names in (
             ('exported but not declared in include/', exp - decl),
             ('declared in include/ but not exported', decl - exp),

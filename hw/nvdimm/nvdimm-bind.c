@@ -26,7 +26,7 @@
 
 #define BS  SPAPR_SCM_BLOCK_SIZE
 
-void spapr_nvdimm_bind_init(SpaprNvdimm *nv)
+void spapr_nvdimm_bind_init_(SpaprNvdimm *nv)
 {
     uint64_t i;
 
@@ -37,7 +37,7 @@ void spapr_nvdimm_bind_init(SpaprNvdimm *nv)
     nv->bindings = g_array_new(FALSE, FALSE, sizeof(NvdimmBinding));
 }
 
-void spapr_nvdimm_bind_cleanup(SpaprNvdimm *nv)
+void spapr_nvdimm_bind_cleanup_(SpaprNvdimm *nv)
 {
     g_free(nv->block_gpa);
     nv->block_gpa = NULL;
@@ -148,7 +148,7 @@ static bool map_run(SpaprNvdimm *nv, uint64_t gpa, uint64_t block,
     return true;
 }
 
-bool spapr_nvdimm_bind_restore(SpaprNvdimm *nv, uint64_t gpa,
+bool spapr_nvdimm_bind_restore_(SpaprNvdimm *nv, uint64_t gpa,
                                uint64_t block, uint64_t n, GError **errp)
 {
     if (!map_run(nv, gpa, block, n, errp)) {
@@ -225,11 +225,11 @@ static NvdimmStatus bind_prepare(SpaprNvdimm *nv, uint64_t start,
         return NVDIMM_OVERLAP;
     }
     if (target == SPAPR_SCM_BIND_ANY_ADDR) {
-        return spapr_machine_alloc_gpa(nv->m, count * BS, nvdimm_gpa_busy,
+        return spapr_machine_alloc_gpa_(nv->m, count * BS, nvdimm_gpa_busy,
                                        nv->m, addr) ? NVDIMM_OK
                                                     : NVDIMM_NO_SPACE;
     }
-    if (!spapr_machine_gpa_free(nv->m, target, count * BS, nvdimm_gpa_busy,
+    if (!spapr_machine_gpa_free_(nv->m, target, count * BS, nvdimm_gpa_busy,
                                 nv->m)) {
         return NVDIMM_OVERLAP;
     }
@@ -299,7 +299,7 @@ static NvdimmStatus bind_new(SpaprNvdimm *nv, uint64_t start,
     return st;
 }
 
-NvdimmStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
+NvdimmStatus spapr_nvdimm_bind_(SpaprNvdimm *nv, uint64_t start,
                                uint64_t count, uint64_t target,
                                uint64_t *token, uint64_t *gpa,
                                uint64_t *bound)
@@ -386,7 +386,7 @@ static uint64_t unbind_range(SpaprNvdimm *nv, uint64_t gpa, uint64_t count,
     return unbound;
 }
 
-uint64_t spapr_nvdimm_unbind_all(SpaprNvdimm *nv, unsigned int budget,
+uint64_t spapr_nvdimm_unbind_all_(SpaprNvdimm *nv, unsigned int budget,
                                  bool *more)
 {
     uint64_t n = 0;
@@ -416,10 +416,10 @@ uint64_t spapr_nvdimm_unbind_all(SpaprNvdimm *nv, unsigned int budget,
     return n;
 }
 
-void spapr_nvdimm_bind_reset(SpaprNvdimm *nv)
+void spapr_nvdimm_bind_reset_(SpaprNvdimm *nv)
 {
     g_mutex_lock(&nv->bindings_lock);
-    spapr_nvdimm_unbind_all(nv, UINT_MAX, NULL);
+    spapr_nvdimm_unbind_all_(nv, UINT_MAX, NULL);
     memset(&nv->unbind_op, 0, sizeof(nv->unbind_op));
     nv->unbind_all_token = 0;
     nv->unbind_scope_all_token = 0;
@@ -492,7 +492,7 @@ static NvdimmStatus unbind_step(SpaprNvdimm *nv, uint64_t gpa,
     return NVDIMM_OK;
 }
 
-NvdimmStatus spapr_nvdimm_unbind(SpaprNvdimm *nv, uint64_t gpa,
+NvdimmStatus spapr_nvdimm_unbind_(SpaprNvdimm *nv, uint64_t gpa,
                                  uint64_t count, uint64_t *token,
                                  uint64_t *unbound)
 {
@@ -518,7 +518,7 @@ NvdimmStatus spapr_nvdimm_unbind(SpaprNvdimm *nv, uint64_t gpa,
     return st;
 }
 
-NvdimmStatus spapr_nvdimm_unbind_device(SpaprNvdimm *nv, uint64_t *token,
+NvdimmStatus spapr_nvdimm_unbind_device_(SpaprNvdimm *nv, uint64_t *token,
                                         uint64_t *unbound)
 {
     bool more;
@@ -528,7 +528,7 @@ NvdimmStatus spapr_nvdimm_unbind_device(SpaprNvdimm *nv, uint64_t *token,
         g_mutex_unlock(&nv->bindings_lock);
         return NVDIMM_BAD_TOKEN;
     }
-    *unbound = spapr_nvdimm_unbind_all(nv, SPAPR_NVDIMM_UNBIND_BUDGET,
+    *unbound = spapr_nvdimm_unbind_all_(nv, SPAPR_NVDIMM_UNBIND_BUDGET,
                                        &more);
     nv->unbind_all_token = more ? next_token(nv) : 0;
     *token = nv->unbind_all_token;
@@ -573,7 +573,7 @@ static void unbind_scope_all(SpaprDevice *dev, void *opaque)
     nv->unbind_scope_all_token = 0;
     if (!u->more) {
         before = nv->bindings->len;
-        u->unbound += spapr_nvdimm_unbind_all(nv, u->budget, &more);
+        u->unbound += spapr_nvdimm_unbind_all_(nv, u->budget, &more);
         u->budget -= before - nv->bindings->len;
         u->more = more;
     }
@@ -591,7 +591,7 @@ static void set_scope_all_token(SpaprDevice *dev, void *opaque)
     }
 }
 
-NvdimmStatus spapr_nvdimm_unbind_machine(SpaprMachine *m, uint64_t *token,
+NvdimmStatus spapr_nvdimm_unbind_machine_(SpaprMachine *m, uint64_t *token,
                                          uint64_t *unbound)
 {
     UnbindAll u = { .token = *token,
@@ -618,14 +618,14 @@ NvdimmStatus spapr_nvdimm_unbind_machine(SpaprMachine *m, uint64_t *token,
     return u.more ? NVDIMM_MORE : NVDIMM_OK;
 }
 
-uint64_t spapr_nvdimm_block_gpa(SpaprNvdimm *nv, uint64_t block)
+uint64_t spapr_nvdimm_block_gpa_(SpaprNvdimm *nv, uint64_t block)
 {
     return block < nv->nr_blocks
            ? __atomic_load_n(&nv->block_gpa[block], __ATOMIC_ACQUIRE)
            : SPAPR_NVDIMM_UNBOUND;
 }
 
-bool spapr_nvdimm_gpa_block(SpaprNvdimm *nv, uint64_t gpa, uint64_t *block)
+bool spapr_nvdimm_gpa_block_(SpaprNvdimm *nv, uint64_t gpa, uint64_t *block)
 {
     bool found = false;
     guint i;
@@ -654,12 +654,12 @@ static void gpa_lookup_one(SpaprDevice *dev, void *opaque)
     SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
     GpaLookup *q = opaque;
 
-    if (nv && !q->nv && spapr_nvdimm_gpa_block(nv, q->gpa, &q->block)) {
+    if (nv && !q->nv && spapr_nvdimm_gpa_block_(nv, q->gpa, &q->block)) {
         q->nv = nv;
     }
 }
 
-SpaprNvdimm *spapr_nvdimm_by_gpa(SpaprMachine *m, uint64_t gpa,
+SpaprNvdimm *spapr_nvdimm_by_gpa_(SpaprMachine *m, uint64_t gpa,
                                  uint64_t *block)
 {
     GpaLookup q = { .gpa = gpa };
@@ -671,7 +671,7 @@ SpaprNvdimm *spapr_nvdimm_by_gpa(SpaprMachine *m, uint64_t gpa,
     return q.nv;
 }
 
-uint64_t spapr_nvdimm_bound_blocks(SpaprNvdimm *nv)
+uint64_t spapr_nvdimm_bound_blocks_(SpaprNvdimm *nv)
 {
     uint64_t n = 0;
     guint i;

@@ -36,7 +36,7 @@ static const char *const stats_fault_names[SPAPR_NVDIMM_STATS__MAX] = {
 #define FAULT_STATUS(w)     ((int64_t)(int32_t)((w) >> 32))
 #define FAULT_COUNT(w)      ((uint32_t)(w))
 
-void spapr_nvdimm_fault_init(SpaprNvdimm *nv)
+void spapr_nvdimm_fault_init_(SpaprNvdimm *nv)
 {
     nv->health_valid = SPAPR_NVDIMM_HEALTH_VALID_DEFAULT;
     nv->mem_life = 100;
@@ -191,7 +191,7 @@ uint32_t spapr_nvdimm_injected_status(const SpaprNvdimm *nv,
     return FAULT_COUNT(w);
 }
 
-bool spapr_nvdimm_fault_take(SpaprNvdimm *nv, SpaprNvdimmFaultOp op,
+bool spapr_nvdimm_fault_take_(SpaprNvdimm *nv, SpaprNvdimmFaultOp op,
                              int64_t *status)
 {
     uint64_t w = __atomic_load_n(&nv->fault[op], __ATOMIC_RELAXED), next;
@@ -234,7 +234,7 @@ void spapr_nvdimm_set_stats_fault(SpaprNvdimm *nv, SpaprNvdimmStatsFault f)
  * forced answers (SpaprNvdimmFaultOp order).  A record without them (an
  * older source) keeps the defaults: nothing injected.
  */
-void spapr_nvdimm_fault_save(SpaprNvdimm *nv, GByteArray *w)
+void spapr_nvdimm_fault_save_(SpaprNvdimm *nv, GByteArray *w)
 {
     int i;
 
@@ -249,7 +249,7 @@ void spapr_nvdimm_fault_save(SpaprNvdimm *nv, GByteArray *w)
     }
 }
 
-bool spapr_nvdimm_fault_load(SpaprNvdimm *nv, SpaprStateReader *r,
+bool spapr_nvdimm_fault_load_(SpaprNvdimm *nv, SpaprStateReader *r,
                              bool apply, GError **errp)
 {
     uint64_t valid = SPAPR_NVDIMM_HEALTH_VALID_DEFAULT, life = 100, crit = 0;
@@ -468,7 +468,7 @@ bool spapr_nvdimm_knob_set(SpaprNvdimm *nv, const char *knob,
     if (__atomic_load_n(&nv->m->recording, __ATOMIC_RELAXED)) {
         g_autofree char *v = spapr_nvdimm_knob_get(nv, knob, NULL);
 
-        spapr_record_knob(nv->m, spapr_nvdimm_drc_index(nv), knob, v);
+        spapr_record_knob_(nv->m, spapr_nvdimm_drc_index(nv), knob, v);
     }
     return true;
 }

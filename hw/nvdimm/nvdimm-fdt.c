@@ -18,13 +18,13 @@
 /* FORM1 associativity: count, three domains, then the NUMA node */
 #define PMEM_ASSOC_CELLS    5
 
-bool spapr_fdt_pmem_container_prop_owned(const char *name)
+bool spapr_fdt_pmem_container_prop_owned_(const char *name)
 {
     return !strcmp(name, "#address-cells") || !strcmp(name, "#size-cells") ||
            !strcmp(name, "device_type");
 }
 
-int spapr_fdt_pmem_container_props(void *sw)
+int spapr_fdt_pmem_container_props_(void *sw)
 {
     FDT_TRY(fdt_property_u32(sw, "#address-cells", 1));
     FDT_TRY(fdt_property_u32(sw, "#size-cells", 0));
@@ -85,7 +85,7 @@ static void pmem_one(PaprDrc *drc, void *opaque)
     }
 }
 
-int spapr_fdt_pmem_children(void *sw, SpaprMachine *m)
+int spapr_fdt_pmem_children_(void *sw, SpaprMachine *m)
 {
     PmemCtx c = { .sw = sw, .ret = 0 };
 
@@ -94,7 +94,7 @@ int spapr_fdt_pmem_children(void *sw, SpaprMachine *m)
     return c.ret;
 }
 
-bool spapr_fdt_pmem_child_owned(SpaprMachine *m, const char *name)
+bool spapr_fdt_pmem_child_owned_(SpaprMachine *m, const char *name)
 {
     static const char prefix[] = "ibm,pmemory@";
     PaprDrc *drc;

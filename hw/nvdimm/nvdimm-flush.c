@@ -111,7 +111,7 @@ static void flush_worker(void *opaque)
     if (f->requested > target && !f->queued) {
         /* made during this sync: one more, behind other devices' jobs */
         f->queued = true;
-        spapr_workers_push(nv->m->workers, flush_worker, f);
+        spapr_workers_push_(nv->m->workers, flush_worker, f);
     }
     /*
      * Still under the lock: once it is dropped a drain may return and the
@@ -122,7 +122,7 @@ static void flush_worker(void *opaque)
     g_mutex_unlock(&f->lock);
 }
 
-NvdimmFlush *spapr_nvdimm_flush_new(SpaprNvdimm *nv)
+NvdimmFlush *spapr_nvdimm_flush_new_(SpaprNvdimm *nv)
 {
     NvdimmFlush *f = g_new0(NvdimmFlush, 1);
 
@@ -137,7 +137,7 @@ NvdimmFlush *spapr_nvdimm_flush_new(SpaprNvdimm *nv)
     return f;
 }
 
-void spapr_nvdimm_flush_drain(NvdimmFlush *f, bool forget)
+void spapr_nvdimm_flush_drain_(NvdimmFlush *f, bool forget)
 {
     g_mutex_lock(&f->lock);
     while (f->queued || f->syncing || f->completed < f->requested) {
@@ -149,10 +149,10 @@ void spapr_nvdimm_flush_drain(NvdimmFlush *f, bool forget)
     g_mutex_unlock(&f->lock);
 }
 
-void spapr_nvdimm_flush_free(NvdimmFlush *f)
+void spapr_nvdimm_flush_free_(NvdimmFlush *f)
 {
     if (f->can_sync) {
-        spapr_nvdimm_flush_drain(f, true);
+        spapr_nvdimm_flush_drain_(f, true);
     }
     g_hash_table_destroy(f->tokens);
     g_cond_clear(&f->cond);
@@ -160,7 +160,7 @@ void spapr_nvdimm_flush_free(NvdimmFlush *f)
     g_free(f);
 }
 
-void spapr_nvdimm_flush_set_fast_wait(NvdimmFlush *f, int64_t ns)
+void spapr_nvdimm_flush_set_fast_wait_(NvdimmFlush *f, int64_t ns)
 {
     g_mutex_lock(&f->lock);
     f->fast_wait_ns = ns;
@@ -207,7 +207,7 @@ static void flush_kick(NvdimmFlush *f)
 {
     if (!f->queued && !f->syncing) {
         f->queued = true;
-        spapr_workers_push(f->nv->m->workers, flush_worker, f);
+        spapr_workers_push_(f->nv->m->workers, flush_worker, f);
     }
 }
 
@@ -275,7 +275,7 @@ static int64_t flush_answer(NvdimmFlush *f, uint64_t tok, uint64_t *token)
     return busy_code(f, req);
 }
 
-int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
+int64_t spapr_nvdimm_flush_request_(NvdimmFlush *f, uint64_t token_in,
                                    uint64_t *token)
 {
     FlushReq *req;
@@ -310,7 +310,7 @@ int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
  * u64 status).  A flush the source had not finished is submitted again
  * here: the source's sync made nothing durable on this host's file.
  */
-void spapr_nvdimm_flush_save(NvdimmFlush *f, GByteArray *w)
+void spapr_nvdimm_flush_save_(NvdimmFlush *f, GByteArray *w)
 {
     GHashTableIter it;
     gpointer key, value;
@@ -329,7 +329,7 @@ void spapr_nvdimm_flush_save(NvdimmFlush *f, GByteArray *w)
     g_mutex_unlock(&f->lock);
 }
 
-bool spapr_nvdimm_flush_load(NvdimmFlush *f, SpaprStateReader *r,
+bool spapr_nvdimm_flush_load_(NvdimmFlush *f, SpaprStateReader *r,
                              bool apply, GError **errp)
 {
     uint64_t next_token = spapr_state_get_u64(r);
@@ -342,7 +342,7 @@ bool spapr_nvdimm_flush_load(NvdimmFlush *f, SpaprStateReader *r,
         return false;
     }
     if (apply) {
-        spapr_nvdimm_flush_drain(f, true);
+        spapr_nvdimm_flush_drain_(f, true);
         g_mutex_lock(&f->lock);
         f->next_token = next_token;
     }

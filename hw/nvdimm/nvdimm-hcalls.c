@@ -84,7 +84,7 @@ static SpaprNvdimm *scm_nvdimm(SpaprMachine *m, uint64_t drc)
     if (drc > UINT32_MAX) {
         return NULL;
     }
-    return spapr_nvdimm_by_drc(m, drc, &res);
+    return spapr_nvdimm_by_drc_(m, drc, &res);
 }
 
 static int64_t h_scm_read_metadata(SpaprMachine *m, SpaprCpu *cpu,
@@ -97,7 +97,7 @@ static int64_t h_scm_read_metadata(SpaprMachine *m, SpaprCpu *cpu,
     if (!nv) {
         return PAPR_H_PARAMETER;
     }
-    st = spapr_nvdimm_label_read(nv, cpu, args[1], args[2], &val);
+    st = spapr_nvdimm_label_read_(nv, cpu, args[1], args[2], &val);
     if (st == NVDIMM_OK) {
         args[0] = val;
     }
@@ -112,7 +112,7 @@ static int64_t h_scm_write_metadata(SpaprMachine *m, SpaprCpu *cpu,
     if (!nv) {
         return PAPR_H_PARAMETER;
     }
-    return scm_status(spapr_nvdimm_label_write(nv, cpu, args[1], args[3],
+    return scm_status(spapr_nvdimm_label_write_(nv, cpu, args[1], args[3],
                                                args[2]), &write_regs);
 }
 
@@ -132,7 +132,7 @@ static int64_t h_scm_bind_mem(SpaprMachine *m, SpaprCpu *cpu,
     if (!nv) {
         return PAPR_H_PARAMETER;
     }
-    if (spapr_nvdimm_fault_take(nv, SPAPR_NVDIMM_OP_BIND, &ret)) {
+    if (spapr_nvdimm_fault_take_(nv, SPAPR_NVDIMM_OP_BIND, &ret)) {
         if (ret != PAPR_H_OVERLAP) {
             args[0] = args[4];
             args[1] = 0;
@@ -140,7 +140,7 @@ static int64_t h_scm_bind_mem(SpaprMachine *m, SpaprCpu *cpu,
         }
         return ret;
     }
-    st = spapr_nvdimm_bind(nv, args[1], args[2], args[3], &token, &gpa,
+    st = spapr_nvdimm_bind_(nv, args[1], args[2], args[3], &token, &gpa,
                            &bound);
     if (scm_done(st)) {
         /* Linux: token from r4, address from r5; PAPR: count in r6 */
@@ -161,7 +161,7 @@ static int64_t h_scm_unbind_mem(SpaprMachine *m, SpaprCpu *cpu,
     if (!nv) {
         return PAPR_H_PARAMETER;
     }
-    st = spapr_nvdimm_unbind(nv, args[1], args[2], &token, &n);
+    st = spapr_nvdimm_unbind_(nv, args[1], args[2], &token, &n);
     if (scm_done(st) || st == NVDIMM_HOST_ERROR) {
         args[1] = n;
     }
@@ -184,14 +184,14 @@ static int64_t h_scm_unbind_all(SpaprMachine *m, SpaprCpu *cpu,
         if (!nv) {
             return PAPR_H_P2;
         }
-        if (spapr_nvdimm_fault_take(nv, SPAPR_NVDIMM_OP_UNBIND_ALL, &ret)) {
+        if (spapr_nvdimm_fault_take_(nv, SPAPR_NVDIMM_OP_UNBIND_ALL, &ret)) {
             args[0] = token;
             args[1] = 0;
             return ret;
         }
-        st = spapr_nvdimm_unbind_device(nv, &token, &n);
+        st = spapr_nvdimm_unbind_device_(nv, &token, &n);
     } else if (scope == PAPR_H_UNBIND_SCOPE_ALL) {
-        st = spapr_nvdimm_unbind_machine(m, &token, &n);
+        st = spapr_nvdimm_unbind_machine_(m, &token, &n);
     } else {
         return PAPR_H_PARAMETER;
     }
@@ -215,7 +215,7 @@ static int64_t h_scm_query_block_mem_binding(SpaprMachine *m, SpaprCpu *cpu,
         return PAPR_H_P2;
     }
     /* One word per block, stored atomically by bind/unbind: no lock */
-    gpa = spapr_nvdimm_block_gpa(nv, args[1]);
+    gpa = spapr_nvdimm_block_gpa_(nv, args[1]);
     if (gpa == SPAPR_NVDIMM_UNBOUND) {
         return PAPR_H_NOT_FOUND;
     }
@@ -229,7 +229,7 @@ static int64_t h_scm_query_logical_mem_binding(SpaprMachine *m,
                                                uint64_t *args)
 {
     uint64_t block;
-    SpaprNvdimm *nv = spapr_nvdimm_by_gpa(m, args[0], &block);
+    SpaprNvdimm *nv = spapr_nvdimm_by_gpa_(m, args[0], &block);
 
     if (!nv) {
         return PAPR_H_NOT_FOUND;
@@ -276,10 +276,10 @@ static int64_t h_scm_performance_stats(SpaprMachine *m, SpaprCpu *cpu,
         /* Sizing call (Linux passes buffer 0, size 0) */
         args[0] = spapr_nvdimm_stats_fault(nv) ==
                   SPAPR_NVDIMM_STATS_ZERO_LENGTH ? 0 :
-                  spapr_nvdimm_stats_buffer_size();
+                  spapr_nvdimm_stats_buffer_size_();
         return PAPR_H_SUCCESS;
     }
-    ret = spapr_nvdimm_stats_fill(nv, args[1], args[2], &bad_id);
+    ret = spapr_nvdimm_stats_fill_(nv, args[1], args[2], &bad_id);
     if (ret == PAPR_H_PARTIAL) {
         args[0] = bad_id;
     }
@@ -296,13 +296,13 @@ static int64_t h_scm_flush(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
     if (!nv) {
         return PAPR_H_PARAMETER;
     }
-    if (spapr_nvdimm_fault_take(nv, SPAPR_NVDIMM_OP_FLUSH, &ret)) {
+    if (spapr_nvdimm_fault_take_(nv, SPAPR_NVDIMM_OP_FLUSH, &ret)) {
         if (ret != PAPR_H_HARDWARE) {
             args[0] = args[1];
         }
         return ret;
     }
-    ret = spapr_nvdimm_flush_request(nv->flush, args[1], &token);
+    ret = spapr_nvdimm_flush_request_(nv->flush, args[1], &token);
     if (ret == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(ret)) {
         args[0] = token;
     }

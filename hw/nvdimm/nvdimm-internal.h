@@ -167,10 +167,10 @@ static inline void nvdimm_stat_add_cpu(SpaprNvdimm *nv, SpaprCpu *cpu,
 }
 
 /* Sum of the shared and per-vCPU counters of @s. */
-uint64_t nvdimm_stat_sum(SpaprNvdimm *nv, NvdimmStat s);
+uint64_t nvdimm_stat_sum_(SpaprNvdimm *nv, NvdimmStat s);
 
 /* The nvdimm behind PMEM DRC @index, or NULL with the lookup result. */
-SpaprNvdimm *spapr_nvdimm_by_drc(SpaprMachine *m, uint32_t index,
+SpaprNvdimm *spapr_nvdimm_by_drc_(SpaprMachine *m, uint32_t index,
                                  PaprDrcLookup *res);
 
 /*
@@ -195,10 +195,10 @@ typedef enum NvdimmStatus {
 } NvdimmStatus;
 
 /* nvdimm-label.c: label area accesses of 1, 2, 4 or 8 bytes (checked). */
-NvdimmStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
+NvdimmStatus spapr_nvdimm_label_read_(SpaprNvdimm *nv, SpaprCpu *cpu,
                                      uint64_t offset, uint64_t len,
                                      uint64_t *val);
-NvdimmStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
+NvdimmStatus spapr_nvdimm_label_write_(SpaprNvdimm *nv, SpaprCpu *cpu,
                                       uint64_t offset, uint64_t len,
                                       uint64_t val);
 
@@ -209,66 +209,66 @@ NvdimmStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
  * and NVDIMM_MORE only, except *unbound, also set on NVDIMM_HOST_ERROR.
  */
 /* BIND_MEM: *gpa where block @start is bound, *bound blocks so far. */
-NvdimmStatus spapr_nvdimm_bind(SpaprNvdimm *nv, uint64_t start,
+NvdimmStatus spapr_nvdimm_bind_(SpaprNvdimm *nv, uint64_t start,
                                uint64_t count, uint64_t target,
                                uint64_t *token, uint64_t *gpa,
                                uint64_t *bound);
 /* UNBIND_MEM of [gpa, gpa + count blocks), all of it bound to @nv. */
-NvdimmStatus spapr_nvdimm_unbind(SpaprNvdimm *nv, uint64_t gpa,
+NvdimmStatus spapr_nvdimm_unbind_(SpaprNvdimm *nv, uint64_t gpa,
                                  uint64_t count, uint64_t *token,
                                  uint64_t *unbound);
 /* UNBIND_ALL, scope DRC (one device) and scope ALL (every nvdimm). */
-NvdimmStatus spapr_nvdimm_unbind_device(SpaprNvdimm *nv, uint64_t *token,
+NvdimmStatus spapr_nvdimm_unbind_device_(SpaprNvdimm *nv, uint64_t *token,
                                         uint64_t *unbound);
-NvdimmStatus spapr_nvdimm_unbind_machine(SpaprMachine *m, uint64_t *token,
+NvdimmStatus spapr_nvdimm_unbind_machine_(SpaprMachine *m, uint64_t *token,
                                          uint64_t *unbound);
 /* QUERY_LOGICAL_MEM_BINDING: the nvdimm and block bound at @gpa. */
-SpaprNvdimm *spapr_nvdimm_by_gpa(SpaprMachine *m, uint64_t gpa,
+SpaprNvdimm *spapr_nvdimm_by_gpa_(SpaprMachine *m, uint64_t gpa,
                                  uint64_t *block);
 /* Address of @block or SPAPR_NVDIMM_UNBOUND (lock-free). */
-uint64_t spapr_nvdimm_block_gpa(SpaprNvdimm *nv, uint64_t block);
+uint64_t spapr_nvdimm_block_gpa_(SpaprNvdimm *nv, uint64_t block);
 /* Block of @nv containing @gpa, if bound. */
-bool spapr_nvdimm_gpa_block(SpaprNvdimm *nv, uint64_t gpa, uint64_t *block);
-uint64_t spapr_nvdimm_bound_blocks(SpaprNvdimm *nv);
-void spapr_nvdimm_bind_init(SpaprNvdimm *nv);
+bool spapr_nvdimm_gpa_block_(SpaprNvdimm *nv, uint64_t gpa, uint64_t *block);
+uint64_t spapr_nvdimm_bound_blocks_(SpaprNvdimm *nv);
+void spapr_nvdimm_bind_init_(SpaprNvdimm *nv);
 /* A reset: unbind everything, forget every operation in progress. */
-void spapr_nvdimm_bind_reset(SpaprNvdimm *nv);
+void spapr_nvdimm_bind_reset_(SpaprNvdimm *nv);
 /*
  * With bindings_lock held: unbind everything (and abandon a bind in
  * progress), at most @budget mappings; returns blocks.
  */
-uint64_t spapr_nvdimm_unbind_all(SpaprNvdimm *nv, unsigned int budget,
+uint64_t spapr_nvdimm_unbind_all_(SpaprNvdimm *nv, unsigned int budget,
                                  bool *more);
 /*
  * Map blocks [block, +n) at @gpa again (a binding from the state).  The
  * machine lock (a new claim) and bindings_lock held.
  */
-bool spapr_nvdimm_bind_restore(SpaprNvdimm *nv, uint64_t gpa,
+bool spapr_nvdimm_bind_restore_(SpaprNvdimm *nv, uint64_t gpa,
                                uint64_t block, uint64_t n, GError **errp);
-void spapr_nvdimm_bind_cleanup(SpaprNvdimm *nv);
+void spapr_nvdimm_bind_cleanup_(SpaprNvdimm *nv);
 
 /* nvdimm-flush.c */
-NvdimmFlush *spapr_nvdimm_flush_new(SpaprNvdimm *nv);
-void spapr_nvdimm_flush_free(NvdimmFlush *f);
+NvdimmFlush *spapr_nvdimm_flush_new_(SpaprNvdimm *nv);
+void spapr_nvdimm_flush_free_(NvdimmFlush *f);
 /* Wait for every queued flush; with @forget, drop all tokens too. */
-void spapr_nvdimm_flush_drain(NvdimmFlush *f, bool forget);
+void spapr_nvdimm_flush_drain_(NvdimmFlush *f, bool forget);
 /*
  * H_SCM_FLUSH: token 0 starts a flush.  Returns the H_ status; *token is
  * the token to poll with when the status is busy.
  */
 /* How long a flush hcall may wait for the sync (default 50 us). */
-void spapr_nvdimm_flush_set_fast_wait(NvdimmFlush *f, int64_t ns);
-int64_t spapr_nvdimm_flush_request(NvdimmFlush *f, uint64_t token_in,
+void spapr_nvdimm_flush_set_fast_wait_(NvdimmFlush *f, int64_t ns);
+int64_t spapr_nvdimm_flush_request_(NvdimmFlush *f, uint64_t token_in,
                                    uint64_t *token);
 /* The tokens in the machine state (nvdimm-vmstate.c). */
-void spapr_nvdimm_flush_save(NvdimmFlush *f, GByteArray *w);
-bool spapr_nvdimm_flush_load(NvdimmFlush *f, SpaprStateReader *r,
+void spapr_nvdimm_flush_save_(NvdimmFlush *f, GByteArray *w);
+bool spapr_nvdimm_flush_load_(NvdimmFlush *f, SpaprStateReader *r,
                              bool apply, GError **errp);
 
 /* nvdimm-vmstate.c: SpaprDeviceClass migration hooks */
-uint32_t spapr_nvdimm_state_key(SpaprDevice *dev);
-void spapr_nvdimm_save_state(SpaprDevice *dev, GByteArray *w);
-bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
+uint32_t spapr_nvdimm_state_key_(SpaprDevice *dev);
+void spapr_nvdimm_save_state_(SpaprDevice *dev, GByteArray *w);
+bool spapr_nvdimm_load_state_(SpaprDevice *dev, SpaprStateReader *r,
                              bool apply, GError **errp);
 
 /* nvdimm-fault.c */
@@ -276,24 +276,24 @@ bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
  * Consume one call of the injection on @op: true with *status when the
  * call must answer it.
  */
-bool spapr_nvdimm_fault_take(SpaprNvdimm *nv, SpaprNvdimmFaultOp op,
+bool spapr_nvdimm_fault_take_(SpaprNvdimm *nv, SpaprNvdimmFaultOp op,
                              int64_t *status);
-void spapr_nvdimm_fault_init(SpaprNvdimm *nv);
+void spapr_nvdimm_fault_init_(SpaprNvdimm *nv);
 /* Guest-visible injected state in the migration record (appended). */
-void spapr_nvdimm_fault_save(SpaprNvdimm *nv, GByteArray *w);
-bool spapr_nvdimm_fault_load(SpaprNvdimm *nv, SpaprStateReader *r,
+void spapr_nvdimm_fault_save_(SpaprNvdimm *nv, GByteArray *w);
+bool spapr_nvdimm_fault_load_(SpaprNvdimm *nv, SpaprStateReader *r,
                              bool apply, GError **errp);
 
 /* nvdimm-stats.c */
 /* Bytes H_SCM_PERFORMANCE_STATS needs for every statistic. */
-uint64_t spapr_nvdimm_stats_buffer_size(void);
+uint64_t spapr_nvdimm_stats_buffer_size_(void);
 /*
  * Fill the guest buffer [gpa, gpa + size).  Returns the H_ status; on
  * H_PARTIAL *bad_id is the first unknown statistic id (big-endian u64).
  */
-int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
+int64_t spapr_nvdimm_stats_fill_(SpaprNvdimm *nv, uint64_t gpa,
                                 uint64_t size, uint64_t *bad_id);
-uint64_t spapr_nvdimm_stat_value(SpaprNvdimm *nv, const char id[8],
+uint64_t spapr_nvdimm_stat_value_(SpaprNvdimm *nv, const char id[8],
                                  bool *known);
 
 #endif

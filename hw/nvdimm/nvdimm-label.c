@@ -40,7 +40,7 @@ static NvdimmStatus label_fault(SpaprNvdimm *nv, uint64_t offset,
     return NVDIMM_FAULT;
 }
 
-NvdimmStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
+NvdimmStatus spapr_nvdimm_label_read_(SpaprNvdimm *nv, SpaprCpu *cpu,
                                      uint64_t offset, uint64_t len,
                                      uint64_t *val)
 {
@@ -76,7 +76,7 @@ NvdimmStatus spapr_nvdimm_label_read(SpaprNvdimm *nv, SpaprCpu *cpu,
     return NVDIMM_OK;
 }
 
-NvdimmStatus spapr_nvdimm_label_write(SpaprNvdimm *nv, SpaprCpu *cpu,
+NvdimmStatus spapr_nvdimm_label_write_(SpaprNvdimm *nv, SpaprCpu *cpu,
                                       uint64_t offset, uint64_t len,
                                       uint64_t val)
 {

@@ -75,7 +75,7 @@ static const struct {
     { "blocks-unbound", NVDIMM_STAT_UNBINDS },
 };
 
-uint64_t spapr_nvdimm_stats_buffer_size(void)
+uint64_t spapr_nvdimm_stats_buffer_size_(void)
 {
     return STATS_HDR_SIZE + STATS_ENTRY_SIZE * G_N_ELEMENTS(stat_defs);
 }
@@ -88,9 +88,9 @@ static uint64_t counter_value(SpaprNvdimm *nv, NvdimmStat s)
     }
     if (s == NVDIMM_STAT_META_READ_TICKS ||
         s == NVDIMM_STAT_META_WRITE_TICKS) {
-        return spapr_machine_ticks_to_ns(nv->m, nvdimm_stat_sum(nv, s));
+        return spapr_machine_ticks_to_ns_(nv->m, nvdimm_stat_sum_(nv, s));
     }
-    return nvdimm_stat_sum(nv, s);
+    return nvdimm_stat_sum_(nv, s);
 }
 
 static uint64_t stat_value(SpaprNvdimm *nv, const StatDef *d)
@@ -107,7 +107,7 @@ static uint64_t stat_value(SpaprNvdimm *nv, const StatDef *d)
     }
 }
 
-uint64_t nvdimm_stat_sum(SpaprNvdimm *nv, NvdimmStat s)
+uint64_t nvdimm_stat_sum_(SpaprNvdimm *nv, NvdimmStat s)
 {
     uint64_t v = __atomic_load_n(&nv->stats[s], __ATOMIC_RELAXED);
     unsigned int i;
@@ -118,7 +118,7 @@ uint64_t nvdimm_stat_sum(SpaprNvdimm *nv, NvdimmStat s)
     return v;
 }
 
-uint64_t spapr_nvdimm_stat_value(SpaprNvdimm *nv, const char id[8],
+uint64_t spapr_nvdimm_stat_value_(SpaprNvdimm *nv, const char id[8],
                                  bool *known)
 {
     size_t i;
@@ -196,7 +196,7 @@ static int64_t stats_check_header(SpaprMachine *m, uint64_t gpa,
         return PAPR_H_P2;
     }
     if (!spapr_guest_read(m, gpa, hdr, sizeof(hdr))) {
-        return spapr_guest_access_status(m, gpa, PAPR_H_P2);
+        return spapr_guest_access_status_(m, gpa, PAPR_H_P2);
     }
     if (memcmp(hdr, STATS_EYECATCHER, 8) ||
         spapr_ld32_be(hdr + 8) != STATS_VERSION) {
@@ -221,7 +221,7 @@ static int64_t stats_fill_asked(SpaprNvdimm *nv, uint8_t *buf,
     for (i = 0; i < count; i++) {
         uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
 
-        spapr_nvdimm_stat_value(nv, (const char *)e, &known);
+        spapr_nvdimm_stat_value_(nv, (const char *)e, &known);
         if (!known) {
             *bad_id = spapr_ld64_be(e);
             return PAPR_H_PARTIAL;
@@ -230,7 +230,7 @@ static int64_t stats_fill_asked(SpaprNvdimm *nv, uint8_t *buf,
     for (i = 0; i < count; i++) {
         uint8_t *e = buf + STATS_HDR_SIZE + i * STATS_ENTRY_SIZE;
 
-        spapr_st64_be(e + 8, spapr_nvdimm_stat_value(nv, (const char *)e,
+        spapr_st64_be(e + 8, spapr_nvdimm_stat_value_(nv, (const char *)e,
                                                 &known));
     }
     return PAPR_H_SUCCESS;
@@ -250,7 +250,7 @@ static void stats_fill_every(SpaprNvdimm *nv, uint8_t *buf)
     }
 }
 
-int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
+int64_t spapr_nvdimm_stats_fill_(SpaprNvdimm *nv, uint64_t gpa,
                                 uint64_t size, uint64_t *bad_id)
 {
     SpaprMachine *m = nv->m;
@@ -264,7 +264,7 @@ int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
     /* Every byte touched must be guest memory before anything is written */
     buf = g_malloc(need);
     if (!spapr_guest_read(m, gpa, buf, need)) {
-        return spapr_guest_access_status(m, gpa, PAPR_H_P2);
+        return spapr_guest_access_status_(m, gpa, PAPR_H_P2);
     }
     if (count) {
         ret = stats_fill_asked(nv, buf, count, bad_id);
@@ -275,7 +275,7 @@ int64_t spapr_nvdimm_stats_fill(SpaprNvdimm *nv, uint64_t gpa,
         stats_fill_every(nv, buf);
     }
     if (!spapr_guest_write(m, gpa, buf, need)) {
-        return spapr_guest_access_status(m, gpa, PAPR_H_P2);
+        return spapr_guest_access_status_(m, gpa, PAPR_H_P2);
     }
     return PAPR_H_SUCCESS;
 }

@@ -22,7 +22,7 @@
 
 #define BS  SPAPR_SCM_BLOCK_SIZE
 
-uint32_t spapr_nvdimm_state_key(SpaprDevice *dev)
+uint32_t spapr_nvdimm_state_key_(SpaprDevice *dev)
 {
     return spapr_nvdimm_from_device(dev)->drc->index;
 }
@@ -47,7 +47,7 @@ static void get_op(SpaprStateReader *r, NvdimmBindOp *op)
     op->done = spapr_state_get_u64(r);
 }
 
-void spapr_nvdimm_save_state(SpaprDevice *dev, GByteArray *w)
+void spapr_nvdimm_save_state_(SpaprDevice *dev, GByteArray *w)
 {
     SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
     SpaprMachine *m = nv->m;
@@ -80,10 +80,10 @@ void spapr_nvdimm_save_state(SpaprDevice *dev, GByteArray *w)
 
     spapr_state_put_u32(w, NVDIMM_STAT__MAX);
     for (s = 0; s < NVDIMM_STAT__MAX; s++) {
-        spapr_state_put_u64(w, nvdimm_stat_sum(nv, s));
+        spapr_state_put_u64(w, nvdimm_stat_sum_(nv, s));
     }
-    spapr_nvdimm_flush_save(nv->flush, w);
-    spapr_nvdimm_fault_save(nv, w);
+    spapr_nvdimm_flush_save_(nv->flush, w);
+    spapr_nvdimm_fault_save_(nv, w);
 }
 
 /* A bind or unbind in progress must lie inside the device. */
@@ -212,11 +212,11 @@ static bool apply_bindings(SpaprNvdimm *nv, const NvdimmRecord *rec,
     g_mutex_lock(&nv->m->lock);
     g_mutex_lock(&nv->bindings_lock);
     /* Whatever this device had (a loadvm over a running guest) goes */
-    spapr_nvdimm_unbind_all(nv, UINT_MAX, NULL);
+    spapr_nvdimm_unbind_all_(nv, UINT_MAX, NULL);
     for (k = 0; k < rec->bindings->len && ok; k++) {
         NvdimmBinding *b = &g_array_index(rec->bindings, NvdimmBinding, k);
 
-        ok = spapr_nvdimm_bind_restore(nv, b->gpa, b->block, b->nblocks,
+        ok = spapr_nvdimm_bind_restore_(nv, b->gpa, b->block, b->nblocks,
                                        errp);
     }
     if (ok) {
@@ -261,7 +261,7 @@ static void apply_identity(SpaprNvdimm *nv, const NvdimmRecord *rec)
     }
 }
 
-bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
+bool spapr_nvdimm_load_state_(SpaprDevice *dev, SpaprStateReader *r,
                              bool apply, GError **errp)
 {
     SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
@@ -282,8 +282,8 @@ bool spapr_nvdimm_load_state(SpaprDevice *dev, SpaprStateReader *r,
         return false;
     }
     if (!bindings_ok(nv, bs, errp) ||
-        !spapr_nvdimm_flush_load(nv->flush, r, apply, errp) ||
-        !spapr_nvdimm_fault_load(nv, r, apply, errp)) {
+        !spapr_nvdimm_flush_load_(nv->flush, r, apply, errp) ||
+        !spapr_nvdimm_fault_load_(nv, r, apply, errp)) {
         return false;
     }
     if (!apply) {

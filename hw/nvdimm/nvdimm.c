@@ -38,7 +38,7 @@ SpaprNvdimm *spapr_nvdimm_find(SpaprMachine *m, const char *id)
     return spapr_nvdimm_from_device(spapr_machine_find_device(m, id));
 }
 
-SpaprNvdimm *spapr_nvdimm_by_drc(SpaprMachine *m, uint32_t index,
+SpaprNvdimm *spapr_nvdimm_by_drc_(SpaprMachine *m, uint32_t index,
                                  PaprDrcLookup *res)
 {
     PaprDrc *drc;
@@ -472,9 +472,9 @@ static bool state_load(SpaprNvdimm *nv, const char *cfg_uuid, GError **errp)
 static void nvdimm_release(SpaprNvdimm *nv)
 {
     if (nv->flush) {
-        spapr_nvdimm_flush_free(nv->flush);
+        spapr_nvdimm_flush_free_(nv->flush);
     }
-    spapr_nvdimm_bind_cleanup(nv);
+    spapr_nvdimm_bind_cleanup_(nv);
     if (nv->host && !nv->host_owned) {
         munmap(nv->host, nv->size);
     }
@@ -497,9 +497,9 @@ static void spapr_nvdimm_reset(SpaprDevice *dev)
     int64_t t0 = spapr_machine_clock_ns(m);
 
     /* A flush the guest asked for still completes; its token dies */
-    spapr_nvdimm_flush_drain(nv->flush, true);
+    spapr_nvdimm_flush_drain_(nv->flush, true);
     /* A reset guest starts unbound and binds again (PAPR: after IPL) */
-    spapr_nvdimm_bind_reset(nv);
+    spapr_nvdimm_bind_reset_(nv);
     nvdimm_stat_add(nv, NVDIMM_STAT_RESET_COUNT, 1);
     nvdimm_stat_add(nv, NVDIMM_STAT_RESET_TIME,
                     spapr_machine_clock_ns(m) - t0);
@@ -510,9 +510,9 @@ static void spapr_nvdimm_finalize(SpaprDevice *dev)
     SpaprNvdimm *nv = spapr_nvdimm_from_device(dev);
     g_autoptr(GError) err = NULL;
 
-    spapr_nvdimm_flush_drain(nv->flush, true);
+    spapr_nvdimm_flush_drain_(nv->flush, true);
     g_mutex_lock(&nv->bindings_lock);
-    spapr_nvdimm_unbind_all(nv, UINT_MAX, NULL);
+    spapr_nvdimm_unbind_all_(nv, UINT_MAX, NULL);
     g_mutex_unlock(&nv->bindings_lock);
     if (!nv->readonly) {
         /* Clean only once everything reached the file */
@@ -538,9 +538,9 @@ static const SpaprDeviceClass spapr_nvdimm_class = {
     .type = SPAPR_NVDIMM_TYPE,
     .reset = spapr_nvdimm_reset,
     .finalize = spapr_nvdimm_finalize,
-    .state_key = spapr_nvdimm_state_key,
-    .save_state = spapr_nvdimm_save_state,
-    .load_state = spapr_nvdimm_load_state,
+    .state_key = spapr_nvdimm_state_key_,
+    .save_state = spapr_nvdimm_save_state_,
+    .load_state = spapr_nvdimm_load_state_,
 };
 
 /* The configuration on its own, before anything is opened. */
@@ -602,7 +602,7 @@ static SpaprNvdimm *nvdimm_new(SpaprMachine *m, const SpaprNvdimmConfig *cfg)
     nv->cpu_stats = g_new0(NvdimmCpuStats, nv->nr_cpu_stats);
     nv->bind_chunk_blocks = SPAPR_NVDIMM_BIND_CHUNK_BLOCKS;
     nv->health = cfg->unarmed ? SPAPR_NVDIMM_HEALTH_UNARMED : 0;
-    spapr_nvdimm_fault_init(nv);
+    spapr_nvdimm_fault_init_(nv);
     return nv;
 }
 
@@ -703,8 +703,8 @@ SpaprNvdimm *spapr_nvdimm_create(SpaprMachine *m,
     }
     nv->data_size = nv->size - nv->label_size;
     nv->nr_blocks = nv->data_size / SPAPR_SCM_BLOCK_SIZE;
-    spapr_nvdimm_bind_init(nv);
-    nv->flush = spapr_nvdimm_flush_new(nv);
+    spapr_nvdimm_bind_init_(nv);
+    nv->flush = spapr_nvdimm_flush_new_(nv);
     if (!plug(nv, cfg->slot, errp)) {
         nvdimm_release(nv);
         return NULL;

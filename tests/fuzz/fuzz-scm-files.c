@@ -102,7 +102,7 @@ static void check_bindings(void)
 
     for (n = 0, k = 0; n < NR_NV; n++) {
         for (b = 0; b < NR_BLOCKS; b++) {
-            uint64_t gpa = spapr_nvdimm_block_gpa(fnv[n], b), blk;
+            uint64_t gpa = spapr_nvdimm_block_gpa_(fnv[n], b), blk;
             uint64_t args[SPAPR_HCALL_NR_ARGS] = { 0x90000000u + n, b };
             int64_t rc = spapr_hcall(fm, spapr_machine_cpu(fm, 0),
                                      PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING, args);
@@ -114,7 +114,7 @@ static void check_bindings(void)
                 continue;
             }
             if (rc != PAPR_H_SUCCESS || args[0] != gpa ||
-                !spapr_nvdimm_gpa_block(fnv[n], gpa, &blk) || blk != b) {
+                !spapr_nvdimm_gpa_block_(fnv[n], gpa, &blk) || blk != b) {
                 fprintf(stderr, "query disagrees with the binding\n");
                 abort();
             }

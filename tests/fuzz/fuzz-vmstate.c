@@ -68,9 +68,9 @@ static void check_bindings(SpaprNvdimm *nv)
     uint64_t b, n = 0;
 
     for (b = 0; b < BLOCKS; b++) {
-        n += spapr_nvdimm_block_gpa(nv, b) != SPAPR_NVDIMM_UNBOUND;
+        n += spapr_nvdimm_block_gpa_(nv, b) != SPAPR_NVDIMM_UNBOUND;
     }
-    g_assert_cmpuint(n, ==, spapr_nvdimm_bound_blocks(nv));
+    g_assert_cmpuint(n, ==, spapr_nvdimm_bound_blocks_(nv));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

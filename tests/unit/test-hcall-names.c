@@ -17,7 +17,7 @@
 static void check_sorted(bool opcodes)
 {
     size_t n, i;
-    const SpaprNamedValue *t = spapr_hcall_name_table(opcodes, &n);
+    const SpaprNamedValue *t = spapr_hcall_name_table_(opcodes, &n);
 
     g_assert_cmpuint(n, >, 10);
     for (i = 1; i < n; i++) {
@@ -43,7 +43,7 @@ static void test_opcode_sorted(void)
 static void test_round_trip(void)
 {
     size_t n, i;
-    const SpaprNamedValue *t = spapr_hcall_name_table(false, &n);
+    const SpaprNamedValue *t = spapr_hcall_name_table_(false, &n);
 
     for (i = 0; i < n; i++) {
         int64_t v;
@@ -52,7 +52,7 @@ static void test_round_trip(void)
         g_assert_cmpint(v, ==, t[i].value);
         g_assert_cmpstr(spapr_hcall_status_name(v), ==, t[i].name);
     }
-    t = spapr_hcall_name_table(true, &n);
+    t = spapr_hcall_name_table_(true, &n);
     for (i = 0; i < n; i++) {
         uint64_t op;
 
@@ -147,8 +147,8 @@ static void test_header_complete(void)
         }
     }
     /* ... and no row that the header does not define */
-    spapr_hcall_name_table(false, &nstatus);
-    spapr_hcall_name_table(true, &nopcode);
+    spapr_hcall_name_table_(false, &nstatus);
+    spapr_hcall_name_table_(true, &nopcode);
     g_assert_cmpuint(seen, ==, nstatus + nopcode);
 }
 

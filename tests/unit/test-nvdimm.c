@@ -215,7 +215,7 @@ static void test_file_persistence(void)
     nv = create(m, "p", path, 256 * MIB + LABEL, LABEL, &err);
     g_assert_no_error(err);
     uuid = g_strdup(spapr_nvdimm_uuid(nv));
-    g_assert_cmpint(spapr_nvdimm_label_write(nv, NULL, LABEL - 8, 8,
+    g_assert_cmpint(spapr_nvdimm_label_write_(nv, NULL, LABEL - 8, 8,
                                              0x0102030405060708ULL), ==,
                     NVDIMM_OK);
     nv->host[12345] = 0xab;
@@ -226,7 +226,7 @@ static void test_file_persistence(void)
     nv = create(m, "p", path, 0, LABEL, &err);
     g_assert_no_error(err);
     g_assert_cmpstr(spapr_nvdimm_uuid(nv), ==, uuid);
-    g_assert_cmpint(spapr_nvdimm_label_read(nv, NULL, LABEL - 8, 8, &v), ==,
+    g_assert_cmpint(spapr_nvdimm_label_read_(nv, NULL, LABEL - 8, 8, &v), ==,
                     NVDIMM_OK);
     g_assert_cmphex(v, ==, 0x0102030405060708ULL);
     g_assert_cmphex(nv->host[12345], ==, 0xab);
@@ -278,17 +278,17 @@ static void test_readonly(void)
     g_clear_error(&err);
     nv = create(m, "rw", path, 256 * MIB + LABEL, LABEL, &err);
     g_assert_no_error(err);
-    spapr_nvdimm_label_write(nv, NULL, 0, 4, 0xdeadbeef);
+    spapr_nvdimm_label_write_(nv, NULL, 0, 4, 0xdeadbeef);
     spapr_machine_free(m);
 
     m = new_machine();
     nv = spapr_nvdimm_create(m, &cfg, &err);
     g_assert_no_error(err);
     g_assert_true(spapr_nvdimm_is_readonly(nv));
-    g_assert_cmpint(spapr_nvdimm_label_read(nv, NULL, 0, 4, &v), ==,
+    g_assert_cmpint(spapr_nvdimm_label_read_(nv, NULL, 0, 4, &v), ==,
                     NVDIMM_OK);
     g_assert_cmphex(v, ==, 0xdeadbeef);
-    g_assert_cmpint(spapr_nvdimm_label_write(nv, NULL, 0, 4, 1), ==,
+    g_assert_cmpint(spapr_nvdimm_label_write_(nv, NULL, 0, 4, 1), ==,
                     NVDIMM_READONLY);
     /* A store to the private mapping never reaches the file */
     nv->host[0] = 0x55;
@@ -347,10 +347,10 @@ static void test_host_backend(void)
     g_assert_cmpstr(spapr_nvdimm_uuid(nv), ==,
                     "5b2a47b4-9d3c-4c7e-8a3f-2e1d0c9b8a71");
     /* Labels live in the host's memory, at the end of the backend */
-    g_assert_cmpint(spapr_nvdimm_label_read(nv, NULL, 0, 1, &v), ==,
+    g_assert_cmpint(spapr_nvdimm_label_read_(nv, NULL, 0, 1, &v), ==,
                     NVDIMM_OK);
     g_assert_cmphex(v, ==, 0x5a);
-    g_assert_cmpint(spapr_nvdimm_label_write(nv, NULL, 8, 8,
+    g_assert_cmpint(spapr_nvdimm_label_write_(nv, NULL, 8, 8,
                                              0x1122334455667788ULL), ==,
                     NVDIMM_OK);
     g_assert_cmphex(host[size - LABEL + 8], ==, 0x11);

@@ -317,7 +317,7 @@ static void run_case(gconstpointer data)
         g_assert_cmphex(out[0], ==, 0x4e6f537563684964ULL);  /* NoSuchId */
     }
     /* A refused call changed nothing */
-    g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv0), ==, 2);
+    g_assert_cmpuint(spapr_nvdimm_bound_blocks_(nv0), ==, 2);
     g_assert_cmpuint(spapr_memmap_count(spapr_machine_memmap(m)), ==, 2);
     label1 = *(uint64_t *)(nv0->host + nv0->data_size);
     g_assert_cmphex(label0, ==, label1);

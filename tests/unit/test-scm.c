@@ -229,7 +229,7 @@ static void test_bind_1t_continue(void)
     } while (rc == PAPR_H_BUSY);
     g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(calls, ==, 4);
-    g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 0);
+    g_assert_cmpuint(spapr_nvdimm_bound_blocks_(nv), ==, 0);
 
     /* UNBIND_ALL, both scopes, with continue tokens */
     g_assert_cmpint(scm_bind_all(m, DRC(0), 0, 100, 128 * GIB, &gpa,
@@ -416,10 +416,10 @@ static void test_stats(void)
     g_assert_cmpint(stat_one(m, DRC(0), "CtlResCt", &v, NULL), ==,
                     PAPR_H_SUCCESS);
     g_assert_cmpuint(v, ==, 2);
-    g_assert_cmpuint(spapr_nvdimm_stat_value(nv, "CtlResTm", &known), ==,
-                     nvdimm_stat_sum(nv, NVDIMM_STAT_RESET_TIME));
+    g_assert_cmpuint(spapr_nvdimm_stat_value_(nv, "CtlResTm", &known), ==,
+                     nvdimm_stat_sum_(nv, NVDIMM_STAT_RESET_TIME));
     g_assert_true(known);
-    g_assert_cmpuint(spapr_nvdimm_stat_value(nv, "MedRCnt ", &known), ==,
+    g_assert_cmpuint(spapr_nvdimm_stat_value_(nv, "MedRCnt ", &known), ==,
                      5);
     spapr_machine_free(m);
 }
@@ -442,7 +442,7 @@ static void test_flush(void)
                     ==, PAPR_H_P2);
 
     /* Force the slow path: no waiting at all in the hcall */
-    spapr_nvdimm_flush_set_fast_wait(nv->flush, 0);
+    spapr_nvdimm_flush_set_fast_wait_(nv->flush, 0);
     memset(nv->host, 0x5a, 8 * MIB);
     rc = scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
     if (rc != PAPR_H_SUCCESS) {
@@ -539,7 +539,7 @@ static void test_flush_frozen_clock(void)
     g_assert_cmpuint(syncs, >=, 1);
     g_assert_cmpuint(ns, >, 0);
     g_assert_cmpuint(ns, <=, (g_get_monotonic_time() - before + 1) * 1000);
-    g_assert_cmpuint(spapr_nvdimm_stat_value(nv, "PonSecs ", &known), ==, 0);
+    g_assert_cmpuint(spapr_nvdimm_stat_value_(nv, "PonSecs ", &known), ==, 0);
     spapr_machine_free(m);
     scm_remove_backend(path);
 }
@@ -789,7 +789,7 @@ static void test_inject_bind(void)
                                  &gpa, &calls), ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(calls, ==, 4);
     g_assert_cmphex(gpa, !=, 0);
-    g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 4);
+    g_assert_cmpuint(spapr_nvdimm_bound_blocks_(nv), ==, 4);
     scm_call(m, PAPR_H_SCM_UNBIND_ALL, PAPR_H_UNBIND_SCOPE_DRC, DRC(0), 0, 0,
              0, NULL);
 
@@ -805,7 +805,7 @@ static void test_inject_bind(void)
                              token, out), ==, PAPR_H_LONG_BUSY_ORDER_100_MSEC);
     g_assert_cmphex(out[0], ==, token);
     g_assert_cmphex(out[1], ==, 0);
-    g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 1);
+    g_assert_cmpuint(spapr_nvdimm_bound_blocks_(nv), ==, 1);
     g_assert_cmpint(scm_call(m, PAPR_H_SCM_BIND_MEM, DRC(0), 0, 4, UINT64_MAX,
                              token, out), ==, PAPR_H_BUSY);
     g_assert_cmpuint(out[2], ==, 2);
@@ -872,13 +872,13 @@ static void test_inject_unbind_all(void)
         n++;
         if (n <= 2) {
             g_assert_cmpint(rc, ==, PAPR_H_LONG_BUSY_ORDER_1_MSEC);
-            g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 2);
+            g_assert_cmpuint(spapr_nvdimm_bound_blocks_(nv), ==, 2);
         }
     } while (rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc));
     g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(n, ==, 3);
     g_assert_cmpuint(out[1], ==, 2);
-    g_assert_cmpuint(spapr_nvdimm_bound_blocks(nv), ==, 0);
+    g_assert_cmpuint(spapr_nvdimm_bound_blocks_(nv), ==, 0);
     /* Scope ALL is not forced (there is no single device) */
     g_assert_true(spapr_nvdimm_inject_status(nv, SPAPR_NVDIMM_OP_UNBIND_ALL,
                                              PAPR_H_BUSY, 1, NULL));
@@ -907,7 +907,7 @@ static void test_inject_flush(void)
     g_assert_cmpuint(v, ==, 2);
 
     /* Forced busy: the guest polls 4 more times, its token survives */
-    spapr_nvdimm_flush_set_fast_wait(nv->flush, 0);
+    spapr_nvdimm_flush_set_fast_wait_(nv->flush, 0);
     rc = scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
     if (rc != PAPR_H_SUCCESS) {
         token = out[0];
@@ -920,7 +920,7 @@ static void test_inject_flush(void)
                                      out), ==, PAPR_H_LONG_BUSY_ORDER_10_MSEC);
             g_assert_cmphex(out[0], ==, token);
         }
-        spapr_nvdimm_flush_drain(nv->flush, false);
+        spapr_nvdimm_flush_drain_(nv->flush, false);
         g_assert_cmpint(scm_call(m, PAPR_H_SCM_FLUSH, DRC(0), token, 0, 0, 0,
                                  out), ==, PAPR_H_SUCCESS);
     }

@@ -296,19 +296,19 @@ static void test_stress(void)
             binds += w[t].bound[n];
             unbinds += w[t].unbound[n];
         }
-        g_assert_cmpuint(nvdimm_stat_sum(nvs[n], NVDIMM_STAT_META_READS), ==,
+        g_assert_cmpuint(nvdimm_stat_sum_(nvs[n], NVDIMM_STAT_META_READS), ==,
                          reads);
-        g_assert_cmpuint(nvdimm_stat_sum(nvs[n], NVDIMM_STAT_META_WRITES),
+        g_assert_cmpuint(nvdimm_stat_sum_(nvs[n], NVDIMM_STAT_META_WRITES),
                          ==, writes);
-        g_assert_cmpuint(nvdimm_stat_sum(nvs[n], NVDIMM_STAT_BINDS), ==,
+        g_assert_cmpuint(nvdimm_stat_sum_(nvs[n], NVDIMM_STAT_BINDS), ==,
                          binds);
-        g_assert_cmpuint(nvdimm_stat_sum(nvs[n], NVDIMM_STAT_UNBINDS), ==,
+        g_assert_cmpuint(nvdimm_stat_sum_(nvs[n], NVDIMM_STAT_UNBINDS), ==,
                          unbinds);
-        g_assert_cmpuint(spapr_nvdimm_bound_blocks(nvs[n]), ==,
+        g_assert_cmpuint(spapr_nvdimm_bound_blocks_(nvs[n]), ==,
                          binds - unbinds);
         /* 4. queries agree with the bindings */
         for (b = 0; b < NR_BLOCKS; b++) {
-            uint64_t out[9], gpa = spapr_nvdimm_block_gpa(nvs[n], b);
+            uint64_t out[9], gpa = spapr_nvdimm_block_gpa_(nvs[n], b);
             int64_t rc = scm_call(m, PAPR_H_SCM_QUERY_BLOCK_MEM_BINDING,
                                   DRC(n), b, 0, 0, 0, out);
 

@@ -137,7 +137,7 @@ static GByteArray *source_state(Pair *src, uint64_t *gpa0,
     g_assert_cmpint(scm_call(src->m, PAPR_H_SCM_BIND_MEM, DRC(7), 0, 1, 0, 0,
                              NULL), ==, PAPR_H_PARAMETER);
     /* A flush the guest has not collected: never answered in the call */
-    spapr_nvdimm_flush_set_fast_wait(src->nv[0]->flush, 0);
+    spapr_nvdimm_flush_set_fast_wait_(src->nv[0]->flush, 0);
     rc = scm_call(src->m, PAPR_H_SCM_FLUSH, DRC(0), 0, 0, 0, 0, out);
     g_assert_true(rc == PAPR_H_BUSY || PAPR_H_IS_LONG_BUSY(rc));
     *flush_tok = out[0];
@@ -171,7 +171,7 @@ static void test_roundtrip(void)
     seen_dst = observe(dst.m);
     g_assert_cmpstr(seen_dst, ==, seen_src);
     /* The label write counted on the source is still counted */
-    g_assert_cmpuint(spapr_nvdimm_stat_value(dst.nv[0], "MedWCnt ",
+    g_assert_cmpuint(spapr_nvdimm_stat_value_(dst.nv[0], "MedWCnt ",
                                              &known), ==, 1);
     g_assert_true(spapr_nvdimm_get_stat(dst.nv[1], "blocks-bound", &v));
     g_assert_cmpuint(v, ==, 1);
@@ -196,7 +196,7 @@ static void test_roundtrip(void)
                   out);
     g_assert_cmpint(rc, ==, PAPR_H_SUCCESS);
     g_assert_cmpuint(out[2], ==, 3);
-    g_assert_cmpuint(spapr_nvdimm_bound_blocks(dst.nv[1]), ==, 3);
+    g_assert_cmpuint(spapr_nvdimm_bound_blocks_(dst.nv[1]), ==, 3);
 
     /* The guest's flush token completes on the destination */
     polls = 0;

@@ -162,14 +162,14 @@ static const struct {
     const SpaprHcallInfo *rows;
     const size_t *len;
 } abi_rows[SPAPR_ABI_COUNT] = {
-    [SPAPR_ABI_EPAPR] = { spapr_abi_rows_epapr, &spapr_abi_rows_epapr_len },
-    [SPAPR_ABI_BEAT] = { spapr_abi_rows_beat, &spapr_abi_rows_beat_len },
-    [SPAPR_ABI_PS3] = { spapr_abi_rows_ps3, &spapr_abi_rows_ps3_len },
-    [SPAPR_ABI_KVM_X86] = { spapr_abi_rows_kvm_x86,
-                            &spapr_abi_rows_kvm_x86_len },
-    [SPAPR_ABI_KVM_S390] = { spapr_abi_rows_kvm_s390,
-                             &spapr_abi_rows_kvm_s390_len },
-    [SPAPR_ABI_XEN] = { spapr_abi_rows_xen, &spapr_abi_rows_xen_len },
+    [SPAPR_ABI_EPAPR] = { spapr_abi_rows_epapr_, &spapr_abi_rows_epapr_len_ },
+    [SPAPR_ABI_BEAT] = { spapr_abi_rows_beat_, &spapr_abi_rows_beat_len_ },
+    [SPAPR_ABI_PS3] = { spapr_abi_rows_ps3_, &spapr_abi_rows_ps3_len_ },
+    [SPAPR_ABI_KVM_X86] = { spapr_abi_rows_kvm_x86_,
+                            &spapr_abi_rows_kvm_x86_len_ },
+    [SPAPR_ABI_KVM_S390] = { spapr_abi_rows_kvm_s390_,
+                             &spapr_abi_rows_kvm_s390_len_ },
+    [SPAPR_ABI_XEN] = { spapr_abi_rows_xen_, &spapr_abi_rows_xen_len_ },
 };
 
 static const char *const x86_reg_names[16] = {
@@ -256,7 +256,7 @@ int spapr_abi_match_trap(const SpaprAbi *abi, const uint8_t *insn,
     return -1;
 }
 
-int spapr_abi_slot(const SpaprAbi *abi, uint64_t nr)
+int spapr_abi_slot_(const SpaprAbi *abi, uint64_t nr)
 {
     uint64_t vendor = abi->vendor_shift ? nr >> abi->vendor_shift : 0;
     uint64_t index = abi->vendor_shift
@@ -276,7 +276,7 @@ int spapr_abi_slot(const SpaprAbi *abi, uint64_t nr)
     return -1;
 }
 
-char *spapr_abi_format_regs(const SpaprAbi *abi, const SpaprAbiRegList *list,
+char *spapr_abi_format_regs_(const SpaprAbi *abi, const SpaprAbiRegList *list,
                             unsigned int n, const uint64_t *vals)
 {
     GString *s = g_string_new(NULL);
@@ -315,7 +315,7 @@ static SpaprAbiEnd refuse(SpaprMachine *m, SpaprCpu *cpu, const SpaprAbi *abi,
     };
     bool returned = how->end == SPAPR_ABI_RETURNED;
 
-    spapr_hcall_count_refused(m, cpu, abi->id,
+    spapr_hcall_count_refused_(m, cpu, abi->id,
                               !returned || how->code < 0);
     if (returned) {
         set_result(abi, regs, how->code);
@@ -371,7 +371,7 @@ SpaprAbiEnd spapr_abi_call(SpaprMachine *m, SpaprCpu *cpu,
         return refuse(m, cpu, abi, regs, nr, &abi->unknown,
                       "other function code");
     }
-    slot = spapr_abi_slot(abi, nr);
+    slot = spapr_abi_slot_(abi, nr);
     row = slot >= 0 ? spapr_slot_row(m, slot) : 0;
     if (!row) {
         return refuse(m, cpu, abi, regs, nr, &abi->unknown, "unknown");
@@ -382,9 +382,9 @@ SpaprAbiEnd spapr_abi_call(SpaprMachine *m, SpaprCpu *cpu,
     info = &m->rows[row - 1];
     tracing = spapr_trace_on(m, TRACE_SPAPR_ABI_CALL);
     if (tracing) {
-        in_s = spapr_abi_format_regs(abi, in, info->nargs, args);
+        in_s = spapr_abi_format_regs_(abi, in, info->nargs, args);
     }
-    ret = spapr_hcall_run_row(m, cpu, row - 1, nr, args);
+    ret = spapr_hcall_run_row_(m, cpu, row - 1, nr, args);
     for (i = 0; i < MIN(info->nrets, abi->outs.n); i++) {
         regs->r[abi->outs.r[i]] = args[i];
     }
@@ -396,7 +396,7 @@ SpaprAbiEnd spapr_abi_call(SpaprMachine *m, SpaprCpu *cpu,
         }
     }
     if (tracing) {
-        out_s = spapr_abi_format_regs(abi, &abi->outs, info->nrets, args);
+        out_s = spapr_abi_format_regs_(abi, &abi->outs, info->nrets, args);
         trace_spapr_abi_call(m, abi->name, cpu ? cpu->index : UINT32_MAX,
                              info->name, nr, in_s, ret, out_s);
     }

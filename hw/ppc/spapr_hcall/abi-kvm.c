@@ -61,14 +61,14 @@ SpaprX86Insn spapr_kvm_x86_fix_insn(uint8_t insn[3], bool amd, bool quirk)
     return SPAPR_X86_INSN_PATCHED;
 }
 
-const SpaprHcallInfo spapr_abi_rows_kvm_x86[] = {
+const SpaprHcallInfo spapr_abi_rows_kvm_x86_[] = {
     { SPAPR_KVM_HC_VAPIC_POLL_IRQ, "KVM_HC_VAPIC_POLL_IRQ", h_vapic_poll_irq,
       "kvm-x86", 0, 0, NULL },
     { SPAPR_KVM_HC_MAP_GPA_RANGE, "KVM_HC_MAP_GPA_RANGE", h_map_gpa_range,
       "kvm-x86", 3, 0, NULL },
 };
-const size_t spapr_abi_rows_kvm_x86_len =
-    G_N_ELEMENTS(spapr_abi_rows_kvm_x86);
+const size_t spapr_abi_rows_kvm_x86_len_ =
+    G_N_ELEMENTS(spapr_abi_rows_kvm_x86_);
 
 /* ---- KVM s390: args[] = r2..r7; result r2 ---- */
 
@@ -112,7 +112,7 @@ static int64_t h_diag500_storage_limit(SpaprMachine *m, SpaprCpu *cpu,
     return ram ? (int64_t)(ram - 1) : 0;
 }
 
-const SpaprHcallInfo spapr_abi_rows_kvm_s390[] = {
+const SpaprHcallInfo spapr_abi_rows_kvm_s390_[] = {
     { SPAPR_DIAG500_VIRTIO_NOTIFY, "DIAG500_VIRTIO_NOTIFY",
       h_diag500_virtio_notify, "kvm-s390", 1, 0, NULL },
     { SPAPR_DIAG500_VIRTIO_CCW_NOTIFY, "DIAG500_VIRTIO_CCW_NOTIFY",
@@ -120,5 +120,5 @@ const SpaprHcallInfo spapr_abi_rows_kvm_s390[] = {
     { SPAPR_DIAG500_STORAGE_LIMIT, "DIAG500_STORAGE_LIMIT",
       h_diag500_storage_limit, "kvm-s390", 0, 0, NULL },
 };
-const size_t spapr_abi_rows_kvm_s390_len =
-    G_N_ELEMENTS(spapr_abi_rows_kvm_s390);
+const size_t spapr_abi_rows_kvm_s390_len_ =
+    G_N_ELEMENTS(spapr_abi_rows_kvm_s390_);

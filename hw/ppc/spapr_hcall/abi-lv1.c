@@ -60,7 +60,7 @@ static int64_t h_lv1_get_rtc(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
     return SPAPR_LV1_SUCCESS;
 }
 
-const SpaprHcallInfo spapr_abi_rows_ps3[] = {
+const SpaprHcallInfo spapr_abi_rows_ps3_[] = {
     { SPAPR_LV1_PAUSE, "lv1_pause", h_lv1_pause, "ps3", 1, 0, NULL },
     { SPAPR_LV1_GET_LOGICAL_PARTITION_ID, "lv1_get_logical_partition_id",
       h_lv1_get_lpar_id, "ps3", 0, 1, NULL },
@@ -68,7 +68,7 @@ const SpaprHcallInfo spapr_abi_rows_ps3[] = {
       h_lv1_get_version_info, "ps3", 0, 2, NULL },
     { SPAPR_LV1_GET_RTC, "lv1_get_rtc", h_lv1_get_rtc, "ps3", 0, 2, NULL },
 };
-const size_t spapr_abi_rows_ps3_len = G_N_ELEMENTS(spapr_abi_rows_ps3);
+const size_t spapr_abi_rows_ps3_len_ = G_N_ELEMENTS(spapr_abi_rows_ps3_);
 
 /* ---- Beat ---- */
 
@@ -102,7 +102,7 @@ static int64_t h_beat_put_console(SpaprMachine *m, SpaprCpu *cpu,
     return SPAPR_LV1_SUCCESS;
 }
 
-const SpaprHcallInfo spapr_abi_rows_beat[] = {
+const SpaprHcallInfo spapr_abi_rows_beat_[] = {
     { SPAPR_BEAT_PAUSE, "beat_pause", h_lv1_pause, "beat", 1, 0, NULL },
     { SPAPR_BEAT_GET_LOGICAL_PARTITION_ID, "beat_get_logical_partition_id",
       h_lv1_get_lpar_id, "beat", 0, 1, NULL },
@@ -111,4 +111,4 @@ const SpaprHcallInfo spapr_abi_rows_beat[] = {
     { SPAPR_BEAT_RTC_READ, "beat_rtc_read", h_beat_rtc_read, "beat", 0, 1,
       NULL },
 };
-const size_t spapr_abi_rows_beat_len = G_N_ELEMENTS(spapr_abi_rows_beat);
+const size_t spapr_abi_rows_beat_len_ = G_N_ELEMENTS(spapr_abi_rows_beat_);

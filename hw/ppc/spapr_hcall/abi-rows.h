@@ -14,17 +14,17 @@
 
 #include "spapr-hcall/abi.h"
 
-extern const SpaprHcallInfo spapr_abi_rows_epapr[];
-extern const size_t spapr_abi_rows_epapr_len;
-extern const SpaprHcallInfo spapr_abi_rows_beat[];
-extern const size_t spapr_abi_rows_beat_len;
-extern const SpaprHcallInfo spapr_abi_rows_ps3[];
-extern const size_t spapr_abi_rows_ps3_len;
-extern const SpaprHcallInfo spapr_abi_rows_kvm_x86[];
-extern const size_t spapr_abi_rows_kvm_x86_len;
-extern const SpaprHcallInfo spapr_abi_rows_kvm_s390[];
-extern const size_t spapr_abi_rows_kvm_s390_len;
-extern const SpaprHcallInfo spapr_abi_rows_xen[];
-extern const size_t spapr_abi_rows_xen_len;
+extern const SpaprHcallInfo spapr_abi_rows_epapr_[];
+extern const size_t spapr_abi_rows_epapr_len_;
+extern const SpaprHcallInfo spapr_abi_rows_beat_[];
+extern const size_t spapr_abi_rows_beat_len_;
+extern const SpaprHcallInfo spapr_abi_rows_ps3_[];
+extern const size_t spapr_abi_rows_ps3_len_;
+extern const SpaprHcallInfo spapr_abi_rows_kvm_x86_[];
+extern const size_t spapr_abi_rows_kvm_x86_len_;
+extern const SpaprHcallInfo spapr_abi_rows_kvm_s390_[];
+extern const size_t spapr_abi_rows_kvm_s390_len_;
+extern const SpaprHcallInfo spapr_abi_rows_xen_[];
+extern const size_t spapr_abi_rows_xen_len_;
 
 #endif

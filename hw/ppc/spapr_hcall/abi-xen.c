@@ -69,7 +69,7 @@ static int64_t h_xen_sched_op(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
     return args[0] == SPAPR_XEN_SCHEDOP_YIELD ? 0 : -SPAPR_XEN_ENOSYS;
 }
 
-const SpaprHcallInfo spapr_abi_rows_xen[] = {
+const SpaprHcallInfo spapr_abi_rows_xen_[] = {
     { SPAPR_XEN_HYPERVISOR_XEN_VERSION, "xen_version", h_xen_version, "xen",
       2, 0, NULL },
     { SPAPR_XEN_HYPERVISOR_CONSOLE_IO, "console_io", h_xen_console_io, "xen",
@@ -77,7 +77,7 @@ const SpaprHcallInfo spapr_abi_rows_xen[] = {
     { SPAPR_XEN_HYPERVISOR_SCHED_OP, "sched_op", h_xen_sched_op, "xen",
       2, 0, NULL },
 };
-const size_t spapr_abi_rows_xen_len = G_N_ELEMENTS(spapr_abi_rows_xen);
+const size_t spapr_abi_rows_xen_len_ = G_N_ELEMENTS(spapr_abi_rows_xen_);
 
 /* ---- The hypercall page ---- */
 

@@ -38,7 +38,7 @@ typedef struct FdtGen {
 
 /* ---- Helpers shared with the emitters ---- */
 
-int spapr_fdt_prop_strv(void *sw, const char *name, char **strv)
+int spapr_fdt_prop_strv_(void *sw, const char *name, char **strv)
 {
     size_t len = 0;
     char **s, *p;
@@ -60,7 +60,7 @@ int spapr_fdt_prop_strv(void *sw, const char *name, char **strv)
     return 0;
 }
 
-char **spapr_fdt_strv_from_prop(const void *fdt, int off, const char *name)
+char **spapr_fdt_strv_from_prop_(const void *fdt, int off, const char *name)
 {
     GPtrArray *v;
     const char *p, *end;
@@ -128,15 +128,15 @@ static bool owned_prop(FdtGen *g, NodeKind kind, const char *name)
 {
     switch (kind) {
     case NODE_ROOT:
-        return spapr_fdt_drc_prop_owned(name);
+        return spapr_fdt_drc_prop_owned_(name);
     case NODE_CPUS:
-        return g->cpu_drcs->len && spapr_fdt_drc_prop_owned(name);
+        return g->cpu_drcs->len && spapr_fdt_drc_prop_owned_(name);
     case NODE_RTAS:
-        return spapr_fdt_rtas_prop_owned(name);
+        return spapr_fdt_rtas_prop_owned_(name);
     case NODE_HYPERVISOR:
-        return g->hypervisor && spapr_fdt_hypervisor_prop_owned(name);
+        return g->hypervisor && spapr_fdt_hypervisor_prop_owned_(name);
     case NODE_PMEM:
-        return spapr_fdt_pmem_container_prop_owned(name);
+        return spapr_fdt_pmem_container_prop_owned_(name);
     default:
         return false;
     }
@@ -147,16 +147,16 @@ static int our_props(FdtGen *g, NodeKind kind)
 {
     switch (kind) {
     case NODE_ROOT:
-        return spapr_fdt_drc_props(g->sw, g->root_drcs);
+        return spapr_fdt_drc_props_(g->sw, g->root_drcs);
     case NODE_CPUS:
-        return g->cpu_drcs->len ? spapr_fdt_drc_props(g->sw, g->cpu_drcs)
+        return g->cpu_drcs->len ? spapr_fdt_drc_props_(g->sw, g->cpu_drcs)
                                 : 0;
     case NODE_RTAS:
-        return spapr_fdt_rtas_props(g->sw, g->ibm_sets, g->priv_sets);
+        return spapr_fdt_rtas_props_(g->sw, g->ibm_sets, g->priv_sets);
     case NODE_HYPERVISOR:
-        return g->hypervisor ? spapr_fdt_hypervisor_props(g->sw) : 0;
+        return g->hypervisor ? spapr_fdt_hypervisor_props_(g->sw) : 0;
     case NODE_PMEM:
-        return spapr_fdt_pmem_container_props(g->sw);
+        return spapr_fdt_pmem_container_props_(g->sw);
     default:
         return 0;
     }
@@ -173,7 +173,7 @@ static int new_node(FdtGen *g, const char *name, NodeKind kind)
     }
     FDT_TRY(our_props(g, kind));
     if (kind == NODE_PMEM) {
-        FDT_TRY(spapr_fdt_pmem_children(g->sw, g->m));
+        FDT_TRY(spapr_fdt_pmem_children_(g->sw, g->m));
     }
     return fdt_end_node(g->sw);
 }
@@ -221,14 +221,14 @@ static int copy_node(FdtGen *g, int off, int depth, bool *seen)
     FDT_TRY(our_props(g, kind));
     fdt_for_each_subnode(child, g->src, off) {
         if (kind == NODE_PMEM &&
-            spapr_fdt_pmem_child_owned(g->m,
+            spapr_fdt_pmem_child_owned_(g->m,
                                        fdt_get_name(g->src, child, NULL))) {
             continue;
         }
         FDT_TRY(copy_node(g, child, depth + 1, seen));
     }
     if (kind == NODE_PMEM) {
-        FDT_TRY(spapr_fdt_pmem_children(g->sw, g->m));
+        FDT_TRY(spapr_fdt_pmem_children_(g->sw, g->m));
     }
     if (depth == 0) {
         FDT_TRY(missing_top_nodes(g, seen));
@@ -327,19 +327,19 @@ static void *build(SpaprMachine *m, const void *src, size_t hint,
     void *buf = NULL;
     int ret;
 
-    g.root_drcs = spapr_fdt_drc_collect(m, SPAPR_FDT_DRC_MASK_ROOT, src,
+    g.root_drcs = spapr_fdt_drc_collect_(m, SPAPR_FDT_DRC_MASK_ROOT, src,
                                         src ? 0 : -1, errp);
     g.cpu_drcs = g.root_drcs ?
-        spapr_fdt_drc_collect(m, SPAPR_FDT_DRC_MASK_CPUS, src,
+        spapr_fdt_drc_collect_(m, SPAPR_FDT_DRC_MASK_CPUS, src,
                               src ? find_top(src, NODE_CPUS) : -1, errp) :
         NULL;
     if (!g.cpu_drcs) {
         gen_clear(&g);
         return NULL;
     }
-    spapr_fdt_rtas_sets(m, src, src ? find_top(src, NODE_RTAS) : -1,
+    spapr_fdt_rtas_sets_(m, src, src ? find_top(src, NODE_RTAS) : -1,
                         &g.ibm_sets, &g.priv_sets);
-    g.hypervisor = spapr_fdt_hypervisor_wanted(m);
+    g.hypervisor = spapr_fdt_hypervisor_wanted_(m);
 
     for (;;) {
         buf = g_realloc(buf, cap);

@@ -23,7 +23,7 @@ static const char *const drc_props[] = {
     "ibm,drc-power-domains", "ibm,drc-info",
 };
 
-bool spapr_fdt_drc_prop_owned(const char *name)
+bool spapr_fdt_drc_prop_owned_(const char *name)
 {
     unsigned int i;
 
@@ -157,7 +157,7 @@ static int cmp_drc(gconstpointer a, gconstpointer b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-GArray *spapr_fdt_drc_collect(SpaprMachine *m, uint32_t mask,
+GArray *spapr_fdt_drc_collect_(SpaprMachine *m, uint32_t mask,
                               const void *src, int srcoff, GError **errp)
 {
     CollectCtx c;
@@ -336,7 +336,7 @@ static int prop_drc_info(void *sw, GArray *drcs)
     return 0;
 }
 
-int spapr_fdt_drc_props(void *sw, GArray *drcs)
+int spapr_fdt_drc_props_(void *sw, GArray *drcs)
 {
     FDT_TRY(prop_cells(sw, "ibm,drc-indexes", drcs, false));
     FDT_TRY(prop_strings(sw, "ibm,drc-names", drcs, false));

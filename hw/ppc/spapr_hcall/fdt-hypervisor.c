@@ -20,7 +20,7 @@ static const char *const hv_props[] = {
     "has-idle",
 };
 
-bool spapr_fdt_hypervisor_prop_owned(const char *name)
+bool spapr_fdt_hypervisor_prop_owned_(const char *name)
 {
     unsigned int i;
 
@@ -32,12 +32,12 @@ bool spapr_fdt_hypervisor_prop_owned(const char *name)
     return false;
 }
 
-bool spapr_fdt_hypervisor_wanted(SpaprMachine *m)
+bool spapr_fdt_hypervisor_wanted_(SpaprMachine *m)
 {
     return spapr_hcall_lookup(m, SPAPR_H_EPAPR) != NULL;
 }
 
-int spapr_fdt_hypervisor_props(void *sw)
+int spapr_fdt_hypervisor_props_(void *sw)
 {
     fdt32_t insns[SPAPR_EPAPR_NR_INSNS];
     unsigned int i;

@@ -52,11 +52,11 @@ typedef struct SpaprFdtDrc {
  * @errp set if the caller's arrays are malformed.  A GArray of
  * SpaprFdtDrc; free with g_array_unref().
  */
-GArray *spapr_fdt_drc_collect(SpaprMachine *m, uint32_t mask,
+GArray *spapr_fdt_drc_collect_(SpaprMachine *m, uint32_t mask,
                               const void *src, int srcoff, GError **errp);
 /* ibm,drc-indexes, -names, -types, -power-domains and ibm,drc-info. */
-int spapr_fdt_drc_props(void *sw, GArray *drcs);
-bool spapr_fdt_drc_prop_owned(const char *name);
+int spapr_fdt_drc_props_(void *sw, GArray *drcs);
+bool spapr_fdt_drc_prop_owned_(const char *name);
 
 /* ---- fdt-rtas.c ---- */
 /*
@@ -64,30 +64,30 @@ bool spapr_fdt_drc_prop_owned(const char *name);
  * (ibm,hypertas-functions) and the private one (qemu,hypertas-functions),
  * each merged with the caller's /rtas (@srcoff, or -1).  NULL-terminated.
  */
-void spapr_fdt_rtas_sets(SpaprMachine *m, const void *src, int srcoff,
+void spapr_fdt_rtas_sets_(SpaprMachine *m, const void *src, int srcoff,
                          char ***ibm, char ***priv);
-int spapr_fdt_rtas_props(void *sw, char **ibm, char **priv);
-bool spapr_fdt_rtas_prop_owned(const char *name);
+int spapr_fdt_rtas_props_(void *sw, char **ibm, char **priv);
+bool spapr_fdt_rtas_prop_owned_(const char *name);
 
 /* ---- fdt-hypervisor.c ---- */
 /* True when the ePAPR entry is registered, so /hypervisor is published. */
-bool spapr_fdt_hypervisor_wanted(SpaprMachine *m);
-int spapr_fdt_hypervisor_props(void *sw);
-bool spapr_fdt_hypervisor_prop_owned(const char *name);
+bool spapr_fdt_hypervisor_wanted_(SpaprMachine *m);
+int spapr_fdt_hypervisor_props_(void *sw);
+bool spapr_fdt_hypervisor_prop_owned_(const char *name);
 
 /* ---- hw/nvdimm/nvdimm-fdt.c (the NVDIMM feature's own node) ---- */
 #define SPAPR_FDT_PMEM_NODE         "ibm,persistent-memory"
-int spapr_fdt_pmem_container_props(void *sw);
-bool spapr_fdt_pmem_container_prop_owned(const char *name);
+int spapr_fdt_pmem_container_props_(void *sw);
+bool spapr_fdt_pmem_container_prop_owned_(const char *name);
 /* One ibm,pmemory@<drc> child per NVDIMM, in ascending DRC order. */
-int spapr_fdt_pmem_children(void *sw, SpaprMachine *m);
+int spapr_fdt_pmem_children_(void *sw, SpaprMachine *m);
 /* True if the caller's child @name is one we write (we replace it). */
-bool spapr_fdt_pmem_child_owned(SpaprMachine *m, const char *name);
+bool spapr_fdt_pmem_child_owned_(SpaprMachine *m, const char *name);
 
 /* ---- fdt-build.c helpers for the emitters ---- */
 /* A string-list property from a NULL-terminated vector. */
-int spapr_fdt_prop_strv(void *sw, const char *name, char **strv);
+int spapr_fdt_prop_strv_(void *sw, const char *name, char **strv);
 /* Split a string-list property into a vector (NULL if absent). */
-char **spapr_fdt_strv_from_prop(const void *fdt, int off, const char *name);
+char **spapr_fdt_strv_from_prop_(const void *fdt, int off, const char *name);
 
 #endif

@@ -15,7 +15,7 @@
 #include <string.h>
 #include "fdt-internal.h"
 
-bool spapr_fdt_rtas_prop_owned(const char *name)
+bool spapr_fdt_rtas_prop_owned_(const char *name)
 {
     return !strcmp(name, "ibm,hypertas-functions") ||
            !strcmp(name, "qemu,hypertas-functions");
@@ -53,7 +53,7 @@ static GPtrArray *start_list(const void *src, int srcoff, const char *name)
     char **s;
 
     if (src && srcoff >= 0) {
-        old = spapr_fdt_strv_from_prop(src, srcoff, name);
+        old = spapr_fdt_strv_from_prop_(src, srcoff, name);
     }
     for (s = old; s && *s; s++) {
         add_unique(list, *s);
@@ -67,7 +67,7 @@ static char **finish_list(GPtrArray *list)
     return (char **)g_ptr_array_free(list, FALSE);
 }
 
-void spapr_fdt_rtas_sets(SpaprMachine *m, const void *src, int srcoff,
+void spapr_fdt_rtas_sets_(SpaprMachine *m, const void *src, int srcoff,
                          char ***ibm, char ***priv)
 {
     g_autoptr(GHashTable) papr = g_hash_table_new(g_str_hash, g_str_equal);
@@ -85,12 +85,12 @@ void spapr_fdt_rtas_sets(SpaprMachine *m, const void *src, int srcoff,
     *priv = finish_list(b);
 }
 
-int spapr_fdt_rtas_props(void *sw, char **ibm, char **priv)
+int spapr_fdt_rtas_props_(void *sw, char **ibm, char **priv)
 {
     /* Always present: its mere presence tells Linux it is an LPAR */
-    FDT_TRY(spapr_fdt_prop_strv(sw, "ibm,hypertas-functions", ibm));
+    FDT_TRY(spapr_fdt_prop_strv_(sw, "ibm,hypertas-functions", ibm));
     if (priv[0]) {
-        FDT_TRY(spapr_fdt_prop_strv(sw, "qemu,hypertas-functions", priv));
+        FDT_TRY(spapr_fdt_prop_strv_(sw, "qemu,hypertas-functions", priv));
     }
     return 0;
 }

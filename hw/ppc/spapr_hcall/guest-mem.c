@@ -17,7 +17,7 @@ bool spapr_guest_read(SpaprMachine *m, uint64_t gpa, void *buf, uint64_t len)
     spapr_guarded_take_fault();
     ok = m->ops->mem_read(m->opaque, gpa, buf, len);
     if (G_UNLIKELY(__atomic_load_n(&m->recording, __ATOMIC_RELAXED)) && ok) {
-        spapr_record_mem(m, false, gpa, buf, len);
+        spapr_record_mem_(m, false, gpa, buf, len);
     }
     return ok;
 }
@@ -30,12 +30,12 @@ bool spapr_guest_write(SpaprMachine *m, uint64_t gpa, const void *buf,
     spapr_guarded_take_fault();
     ok = m->ops->mem_write(m->opaque, gpa, buf, len);
     if (G_UNLIKELY(__atomic_load_n(&m->recording, __ATOMIC_RELAXED)) && ok) {
-        spapr_record_mem(m, true, gpa, buf, len);
+        spapr_record_mem_(m, true, gpa, buf, len);
     }
     return ok;
 }
 
-int64_t spapr_guest_access_status(SpaprMachine *m, uint64_t gpa,
+int64_t spapr_guest_access_status_(SpaprMachine *m, uint64_t gpa,
                                   int64_t unmapped)
 {
     if (!spapr_guarded_take_fault()) {

@@ -22,7 +22,7 @@ static int64_t h_logical_ci_load(SpaprMachine *m, SpaprCpu *cpu,
         return PAPR_H_PARAMETER;
     }
     if (!spapr_guest_ldn_be(m, addr, size, &val)) {
-        return spapr_guest_access_status(m, addr, PAPR_H_P2);
+        return spapr_guest_access_status_(m, addr, PAPR_H_P2);
     }
     args[0] = val;
     return PAPR_H_SUCCESS;
@@ -37,7 +37,7 @@ static int64_t h_logical_ci_store(SpaprMachine *m, SpaprCpu *cpu,
         return PAPR_H_PARAMETER;
     }
     if (!spapr_guest_stn_be(m, addr, size, val)) {
-        return spapr_guest_access_status(m, addr, PAPR_H_P2);
+        return spapr_guest_access_status_(m, addr, PAPR_H_P2);
     }
     return PAPR_H_SUCCESS;
 }

@@ -18,7 +18,7 @@ bool spapr_hcall_opcode_valid(uint64_t opcode)
     return spapr_hcall_slot(opcode) >= 0;
 }
 
-SpaprCpuStats *spapr_cpu_stats_new(void)
+SpaprCpuStats *spapr_cpu_stats_new_(void)
 {
     return g_new0(SpaprCpuStats, 1);
 }
@@ -338,11 +338,11 @@ static int64_t run_traced(SpaprMachine *m, SpaprCpu *cpu,
     int64_t ret;
 
     if (tracing) {
-        in = spapr_abi_format_regs(papr, &papr->args[1], info->nargs, args);
+        in = spapr_abi_format_regs_(papr, &papr->args[1], info->nargs, args);
     }
     ret = run_counted(m, cpu, info, ctr, opcode, args);
     if (tracing) {
-        g_autofree char *out = spapr_abi_format_regs(papr, &papr->outs,
+        g_autofree char *out = spapr_abi_format_regs_(papr, &papr->outs,
                                                      info->nrets, args);
         const char *sname = spapr_hcall_status_name(ret);
 
@@ -361,7 +361,7 @@ static G_GNUC_NO_INLINE int64_t dispatch_observed(SpaprMachine *m,
                                                   uint64_t *args)
 {
     if (spapr_machine_recording(m)) {
-        return spapr_record_hcall(m, cpu, info, opcode, args, run_traced,
+        return spapr_record_hcall_(m, cpu, info, opcode, args, run_traced,
                                   ctr);
     }
     return run_traced(m, cpu, info, opcode, args, ctr);
@@ -418,14 +418,14 @@ int64_t spapr_hcall(SpaprMachine *m, SpaprCpu *cpu, uint64_t opcode,
     return ret;
 }
 
-int64_t spapr_hcall_run_row(SpaprMachine *m, SpaprCpu *cpu,
+int64_t spapr_hcall_run_row_(SpaprMachine *m, SpaprCpu *cpu,
                             unsigned int row, uint64_t nr, uint64_t *args)
 {
     return run_counted(m, cpu, &m->rows[row], &stats_of(m, cpu)->row[row],
                        nr, args);
 }
 
-void spapr_hcall_count_refused(SpaprMachine *m, SpaprCpu *cpu,
+void spapr_hcall_count_refused_(SpaprMachine *m, SpaprCpu *cpu,
                                SpaprAbiId abi, bool error)
 {
     SpaprCpuStats *st = stats_of(m, cpu);
@@ -448,7 +448,7 @@ int64_t spapr_cpu_hcall(SpaprCpu *cpu)
 void spapr_hcall_stats_set_timing(SpaprMachine *m, bool on)
 {
     __atomic_store_n(&m->stats_timing, on, __ATOMIC_RELAXED);
-    spapr_machine_update_observe(m);
+    spapr_machine_update_observe_(m);
 }
 
 /* Lock held.  The counter at byte offset @off since the last reset. */
@@ -539,7 +539,7 @@ static void put_counter(GByteArray *w, const SpaprHcallStats *s)
     spapr_state_put_u64(w, s->total_ns);
 }
 
-void spapr_hcall_state_save(SpaprMachine *m, GByteArray *w)
+void spapr_hcall_state_save_(SpaprMachine *m, GByteArray *w)
 {
     g_autoptr(GArray) rows = spapr_hcall_stats(m);
     guint i, n = 0;
@@ -585,7 +585,7 @@ static void load_counter(SpaprMachine *m, size_t off,
     g_mutex_unlock(&m->lock);
 }
 
-bool spapr_hcall_state_load(SpaprMachine *m, SpaprStateReader *r,
+bool spapr_hcall_state_load_(SpaprMachine *m, SpaprStateReader *r,
                             bool apply, GError **errp)
 {
     uint32_t n = spapr_state_get_u32(r), i;

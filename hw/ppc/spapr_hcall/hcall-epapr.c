@@ -213,13 +213,13 @@ static int64_t h_ev_idle(SpaprMachine *m, SpaprCpu *cpu, uint64_t nr,
     return EV_SUCCESS;
 }
 
-const SpaprHcallInfo spapr_abi_rows_epapr[] = {
+const SpaprHcallInfo spapr_abi_rows_epapr_[] = {
     { KVM_HCALL_TOKEN(SPAPR_KVM_HC_FEATURES), "KVM_HC_FEATURES",
       h_kvm_features, "hcall-epapr", 0, 1, NULL },
     { EV_HCALL_TOKEN(EV_IDLE), "EV_IDLE", h_ev_idle, "hcall-epapr", 0, 0,
       NULL },
 };
-const size_t spapr_abi_rows_epapr_len = G_N_ELEMENTS(spapr_abi_rows_epapr);
+const size_t spapr_abi_rows_epapr_len_ = G_N_ELEMENTS(spapr_abi_rows_epapr_);
 
 /*
  * The PAPR entry: rebuild the ePAPR registers from r4..r12 (r12 holds
@@ -261,7 +261,7 @@ bool spapr_hcall_register_epapr(SpaprMachine *m, GError **errp)
         return false;
     }
     if (spapr_abi_lookup(m, SPAPR_ABI_EPAPR,
-                         spapr_abi_rows_epapr[0].opcode)) {
+                         spapr_abi_rows_epapr_[0].opcode)) {
         return true;                    /* the convention is already there */
     }
     if (!spapr_abi_register(m, SPAPR_ABI_EPAPR, errp)) {

@@ -75,7 +75,7 @@ bool spapr_hcall_opcode_from_name(const char *name, uint64_t *out)
     return true;
 }
 
-const SpaprNamedValue *spapr_hcall_name_table(bool opcodes, size_t *n)
+const SpaprNamedValue *spapr_hcall_name_table_(bool opcodes, size_t *n)
 {
     *n = opcodes ? G_N_ELEMENTS(opcode_names) : G_N_ELEMENTS(status_names);
     return opcodes ? opcode_names : status_names;

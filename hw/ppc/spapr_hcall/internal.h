@@ -46,7 +46,7 @@ typedef struct SpaprNamedValue {
     int64_t value;
     const char *name;
 } SpaprNamedValue;
-const SpaprNamedValue *spapr_hcall_name_table(bool opcodes, size_t *n);
+const SpaprNamedValue *spapr_hcall_name_table_(bool opcodes, size_t *n);
 
 typedef struct SpaprHcallCounter {
     uint64_t calls;
@@ -75,15 +75,15 @@ typedef int64_t (*SpaprRecordedFn)(SpaprMachine *m, SpaprCpu *cpu,
                                    void *opaque);
 
 /* record.c (recording on: m->recording) */
-int64_t spapr_record_hcall(SpaprMachine *m, SpaprCpu *cpu,
+int64_t spapr_record_hcall_(SpaprMachine *m, SpaprCpu *cpu,
                            const SpaprHcallInfo *info, uint64_t opcode,
                            uint64_t *args, SpaprRecordedFn fn, void *opaque);
-void spapr_record_mem(SpaprMachine *m, bool write, uint64_t gpa,
+void spapr_record_mem_(SpaprMachine *m, bool write, uint64_t gpa,
                       const void *buf, uint64_t len);
-void spapr_record_reset(SpaprMachine *m);
-void spapr_record_knob(SpaprMachine *m, uint32_t drc, const char *knob,
+void spapr_record_reset_(SpaprMachine *m);
+void spapr_record_knob_(SpaprMachine *m, uint32_t drc, const char *knob,
                        const char *value);
-void spapr_record_free(SpaprMachine *m);
+void spapr_record_free_(SpaprMachine *m);
 
 struct SpaprMachine {
     const SpaprHostOps *ops;
@@ -150,22 +150,22 @@ struct SpaprMachine {
 typedef bool (*SpaprGpaBusyFn)(void *opaque, uint64_t gpa, uint64_t size,
                                uint64_t *skip_to);
 /* True if [gpa, + size) is free for device memory; size > 0, no wrap. */
-bool spapr_machine_gpa_free(SpaprMachine *m, uint64_t gpa, uint64_t size,
+bool spapr_machine_gpa_free_(SpaprMachine *m, uint64_t gpa, uint64_t size,
                             SpaprGpaBusyFn busy, void *opaque);
 /* The lowest free, block-aligned @size bytes of the device window. */
-bool spapr_machine_alloc_gpa(SpaprMachine *m, uint64_t size,
+bool spapr_machine_alloc_gpa_(SpaprMachine *m, uint64_t size,
                              SpaprGpaBusyFn busy, void *opaque,
                              uint64_t *gpa);
 
 /* workers.c: a bounded pool of threads, started on demand (thread-safe) */
 #define SPAPR_MACHINE_WORKER_THREADS    4
 typedef void (*SpaprWorkFn)(void *opaque);
-SpaprWorkers *spapr_workers_new(unsigned int max_threads);
+SpaprWorkers *spapr_workers_new_(unsigned int max_threads);
 /* Run @fn(@opaque) on a worker thread, FIFO. */
-void spapr_workers_push(SpaprWorkers *w, SpaprWorkFn fn, void *opaque);
-unsigned int spapr_workers_nr_threads(SpaprWorkers *w);
+void spapr_workers_push_(SpaprWorkers *w, SpaprWorkFn fn, void *opaque);
+unsigned int spapr_workers_nr_threads_(SpaprWorkers *w);
 /* Runs what is queued, then joins the threads. */
-void spapr_workers_free(SpaprWorkers *w);
+void spapr_workers_free_(SpaprWorkers *w);
 
 /* Slot of @opcode, or -1 if it is outside the ranges or misaligned. */
 static inline int spapr_hcall_slot(uint64_t opcode)
@@ -200,12 +200,12 @@ static inline unsigned int spapr_slot_row(SpaprMachine *m, int slot)
 }
 
 /* Slot of @nr in convention @abi (abi-core.c), or -1. */
-int spapr_abi_slot(const SpaprAbi *abi, uint64_t nr);
+int spapr_abi_slot_(const SpaprAbi *abi, uint64_t nr);
 /*
  * The first @n registers of @list with their values, "r4=0x1 r5=0x2", as
  * the trace events print them (the PAPR and the other conventions' alike).
  */
-char *spapr_abi_format_regs(const SpaprAbi *abi, const SpaprAbiRegList *list,
+char *spapr_abi_format_regs_(const SpaprAbi *abi, const SpaprAbiRegList *list,
                             unsigned int n, const uint64_t *vals);
 
 /* Slot of a row: PAPR opcode or another convention's number, or -1. */
@@ -214,7 +214,7 @@ static inline int spapr_row_slot(unsigned int abi, uint64_t nr)
     if (abi == SPAPR_ABI_PAPR) {
         return spapr_hcall_slot(nr);
     }
-    return abi < SPAPR_ABI_COUNT ? spapr_abi_slot(spapr_abi_get(abi), nr)
+    return abi < SPAPR_ABI_COUNT ? spapr_abi_slot_(spapr_abi_get(abi), nr)
                                  : -1;
 }
 
@@ -222,18 +222,18 @@ static inline int spapr_row_slot(unsigned int abi, uint64_t nr)
  * For the adapters (abi-core.c): run registered row @row (0-based) with
  * the table's counters and timing; no trace.
  */
-int64_t spapr_hcall_run_row(SpaprMachine *m, SpaprCpu *cpu,
+int64_t spapr_hcall_run_row_(SpaprMachine *m, SpaprCpu *cpu,
                             unsigned int row, uint64_t nr, uint64_t *args);
 /* Count a call refused by convention @abi. */
-void spapr_hcall_count_refused(SpaprMachine *m, SpaprCpu *cpu,
+void spapr_hcall_count_refused_(SpaprMachine *m, SpaprCpu *cpu,
                                SpaprAbiId abi, bool error);
 
-SpaprCpuStats *spapr_cpu_stats_new(void);
+SpaprCpuStats *spapr_cpu_stats_new_(void);
 
 /*
  * A cheap tick counter for durations measured on hot paths (a clock_gettime
  * pair costs more than the label access it would time).  Convert with
- * spapr_machine_ticks_to_ns().
+ * spapr_machine_ticks_to_ns_().
  */
 static inline uint64_t spapr_ticks(void)
 {
@@ -251,20 +251,20 @@ static inline uint64_t spapr_ticks(void)
 #endif
 }
 
-uint64_t spapr_machine_ticks_to_ns(SpaprMachine *m, uint64_t ticks);
+uint64_t spapr_machine_ticks_to_ns_(SpaprMachine *m, uint64_t ticks);
 
 /*
  * The status for a guest access at @gpa that just failed: H_HARDWARE
  * (and an error log line) if a host page faulted, else @unmapped.
  */
-int64_t spapr_guest_access_status(SpaprMachine *m, uint64_t gpa,
+int64_t spapr_guest_access_status_(SpaprMachine *m, uint64_t gpa,
                                   int64_t unmapped);
 /* Recompute SpaprMachine.observe after a trace or timing change. */
-void spapr_machine_update_observe(SpaprMachine *m);
+void spapr_machine_update_observe_(SpaprMachine *m);
 
 /* hcall-dispatch.c: the per-opcode statistics in the machine state. */
-void spapr_hcall_state_save(SpaprMachine *m, GByteArray *w);
-bool spapr_hcall_state_load(SpaprMachine *m, SpaprStateReader *r,
+void spapr_hcall_state_save_(SpaprMachine *m, GByteArray *w);
+bool spapr_hcall_state_load_(SpaprMachine *m, SpaprStateReader *r,
                             bool apply, GError **errp);
 
 #endif

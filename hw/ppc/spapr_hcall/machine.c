@@ -13,7 +13,7 @@
 
 G_DEFINE_QUARK(spapr-hcall-error-quark, spapr_error)
 
-SpaprTraceState *spapr_machine_trace_state(SpaprMachine *m)
+SpaprTraceState *spapr_machine_trace_state_(SpaprMachine *m)
 {
     return &m->trace;
 }
@@ -22,7 +22,7 @@ SpaprTraceState *spapr_machine_trace_state(SpaprMachine *m)
  * Ticks to nanoseconds, using the tick rate observed since the machine was
  * created (at least 200 us of it, so the rate is good to ~0.1%).
  */
-uint64_t spapr_machine_ticks_to_ns(SpaprMachine *m, uint64_t ticks)
+uint64_t spapr_machine_ticks_to_ns_(SpaprMachine *m, uint64_t ticks)
 {
     int64_t dns;
     uint64_t dt;
@@ -111,7 +111,7 @@ static void setup_cpus(SpaprMachine *m, unsigned int nr_cpus)
         cpu->index = i;
         cpu->machine = m;
         cpu->msr = SPAPR_MSR_SF;
-        cpu->stats = spapr_cpu_stats_new();
+        cpu->stats = spapr_cpu_stats_new_();
         m->cpus[i] = cpu;
     }
 }
@@ -155,14 +155,14 @@ SpaprMachine *spapr_machine_new(const SpaprMachineConfig *cfg, GError **errp)
     }
     m = g_new0(SpaprMachine, 1);
     g_mutex_init(&m->lock);
-    m->workers = spapr_workers_new(SPAPR_MACHINE_WORKER_THREADS);
+    m->workers = spapr_workers_new_(SPAPR_MACHINE_WORKER_THREADS);
     m->devices = g_ptr_array_new();
     m->drcs = papr_drc_registry_new();
     for (i = 0; i < cfg->pmem_slots; i++) {
         /* Cannot fail: fresh registry, ids far below 2^28 */
         papr_drc_new(m->drcs, PAPR_DRC_TYPE_PMEM, i, NULL);
     }
-    m->nocpu_stats = spapr_cpu_stats_new();
+    m->nocpu_stats = spapr_cpu_stats_new_();
     if (!setup_host(m, cfg, errp)) {
         spapr_machine_free(m);
         return NULL;
@@ -186,7 +186,7 @@ void spapr_machine_free(SpaprMachine *m)
     if (!m) {
         return;
     }
-    spapr_record_free(m);
+    spapr_record_free_(m);
     /* Newest first: a later device may depend on an earlier one */
     for (i = m->devices->len; i-- > 0;) {
         SpaprDevice *dev = g_ptr_array_index(m->devices, i);
@@ -195,7 +195,7 @@ void spapr_machine_free(SpaprMachine *m)
     }
     g_ptr_array_free(m->devices, TRUE);
     /* after the devices: their finalize drained their jobs */
-    spapr_workers_free(m->workers);
+    spapr_workers_free_(m->workers);
     papr_drc_registry_free(m->drcs);
     for (i = 0; i < m->nr_cpus; i++) {
         g_free(m->cpus[i]->stats);
@@ -219,7 +219,7 @@ void spapr_machine_reset(SpaprMachine *m)
     unsigned int i;
 
     trace_spapr_machine_reset(m, m->devices->len);
-    spapr_record_reset(m);
+    spapr_record_reset_(m);
     for (i = 0; i < m->devices->len; i++) {
         SpaprDevice *dev = g_ptr_array_index(m->devices, i);
 
@@ -287,7 +287,7 @@ static bool gpa_free(SpaprMachine *m, uint64_t gpa, uint64_t size,
     return true;
 }
 
-bool spapr_machine_gpa_free(SpaprMachine *m, uint64_t gpa, uint64_t size,
+bool spapr_machine_gpa_free_(SpaprMachine *m, uint64_t gpa, uint64_t size,
                             SpaprGpaBusyFn busy, void *opaque)
 {
     uint64_t skip;
@@ -295,7 +295,7 @@ bool spapr_machine_gpa_free(SpaprMachine *m, uint64_t gpa, uint64_t size,
     return gpa_free(m, gpa, size, busy, opaque, &skip);
 }
 
-bool spapr_machine_alloc_gpa(SpaprMachine *m, uint64_t size,
+bool spapr_machine_alloc_gpa_(SpaprMachine *m, uint64_t size,
                              SpaprGpaBusyFn busy, void *opaque,
                              uint64_t *gpa)
 {

@@ -70,7 +70,7 @@ bool spapr_machine_record_start(SpaprMachine *m, const char *path,
     r->seq = 0;
     g_mutex_unlock(&r->lock);
     __atomic_store_n(&m->recording, 1, __ATOMIC_RELEASE);
-    spapr_machine_update_observe(m);
+    spapr_machine_update_observe_(m);
     return true;
 }
 
@@ -88,7 +88,7 @@ uint64_t spapr_machine_record_stop(SpaprMachine *m)
         return 0;
     }
     __atomic_store_n(&m->recording, 0, __ATOMIC_RELEASE);
-    spapr_machine_update_observe(m);
+    spapr_machine_update_observe_(m);
     /* Waits for the hcall being recorded */
     g_mutex_lock(&r->lock);
     if (r->f) {
@@ -100,7 +100,7 @@ uint64_t spapr_machine_record_stop(SpaprMachine *m)
     return n;
 }
 
-void spapr_record_free(SpaprMachine *m)
+void spapr_record_free_(SpaprMachine *m)
 {
     SpaprRecorder *r = m->recorder;
 
@@ -123,7 +123,7 @@ static void put_regs(FILE *f, const uint64_t *args)
     fputc('\n', f);
 }
 
-int64_t spapr_record_hcall(SpaprMachine *m, SpaprCpu *cpu,
+int64_t spapr_record_hcall_(SpaprMachine *m, SpaprCpu *cpu,
                            const SpaprHcallInfo *info, uint64_t opcode,
                            uint64_t *args, SpaprRecordedFn fn, void *opaque)
 {
@@ -157,7 +157,7 @@ int64_t spapr_record_hcall(SpaprMachine *m, SpaprCpu *cpu,
     return ret;
 }
 
-void spapr_record_mem(SpaprMachine *m, bool write, uint64_t gpa,
+void spapr_record_mem_(SpaprMachine *m, bool write, uint64_t gpa,
                       const void *buf, uint64_t len)
 {
     SpaprRecorder *r = m->recorder;
@@ -176,7 +176,7 @@ void spapr_record_mem(SpaprMachine *m, bool write, uint64_t gpa,
     g_string_append_c(r->mem, '\n');
 }
 
-void spapr_record_reset(SpaprMachine *m)
+void spapr_record_reset_(SpaprMachine *m)
 {
     SpaprRecorder *r = m->recorder;
 
@@ -189,7 +189,7 @@ void spapr_record_reset(SpaprMachine *m)
     }
 }
 
-void spapr_record_knob(SpaprMachine *m, uint32_t drc, const char *knob,
+void spapr_record_knob_(SpaprMachine *m, uint32_t drc, const char *knob,
                        const char *value)
 {
     SpaprRecorder *r = m->recorder;

@@ -17,20 +17,20 @@ typedef struct SpaprTraceState {
     uint64_t mask[SPAPR_TRACE_WORDS];
 } SpaprTraceState;
 
-SpaprTraceState *spapr_machine_trace_state(SpaprMachine *m);
+SpaprTraceState *spapr_machine_trace_state_(SpaprMachine *m);
 
 static inline bool spapr_trace_on(SpaprMachine *m, unsigned int id)
 {
-    const SpaprTraceState *t = spapr_machine_trace_state(m);
+    const SpaprTraceState *t = spapr_machine_trace_state_(m);
 
     return (__atomic_load_n(&t->mask[id / 64], __ATOMIC_RELAXED) >>
             (id % 64)) & 1;
 }
 
-void spapr_trace_emit(SpaprMachine *m, const char *event, const char *fmt,
+void spapr_trace_emit_(SpaprMachine *m, const char *event, const char *fmt,
                       ...) G_GNUC_PRINTF(3, 4);
 
-extern const char *const spapr_trace_event_names[];
-extern const unsigned int spapr_trace_nr_events;
+extern const char *const spapr_trace_event_names_[];
+extern const unsigned int spapr_trace_nr_events_;
 
 #endif

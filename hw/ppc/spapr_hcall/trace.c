@@ -10,12 +10,12 @@
 
 unsigned int spapr_trace_event_count(void)
 {
-    return spapr_trace_nr_events;
+    return spapr_trace_nr_events_;
 }
 
 const char *spapr_trace_event_name(unsigned int id)
 {
-    return id < spapr_trace_nr_events ? spapr_trace_event_names[id] : NULL;
+    return id < spapr_trace_nr_events_ ? spapr_trace_event_names_[id] : NULL;
 }
 
 static void set_bit(SpaprTraceState *t, unsigned int id, bool on)
@@ -29,7 +29,7 @@ static void set_bit(SpaprTraceState *t, unsigned int id, bool on)
     }
 }
 
-void spapr_machine_update_observe(SpaprMachine *m)
+void spapr_machine_update_observe_(SpaprMachine *m)
 {
     uint32_t on = 0;
     unsigned int i;
@@ -90,14 +90,14 @@ unsigned int spapr_trace_enable(SpaprMachine *m, const char *patterns)
         if (!*glob) {
             continue;
         }
-        for (id = 0; id < spapr_trace_nr_events; id++) {
-            if (g_pattern_match_simple(glob, spapr_trace_event_names[id])) {
+        for (id = 0; id < spapr_trace_nr_events_; id++) {
+            if (g_pattern_match_simple(glob, spapr_trace_event_names_[id])) {
                 set_bit(&m->trace, id, on);
                 n++;
             }
         }
     }
-    spapr_machine_update_observe(m);
+    spapr_machine_update_observe_(m);
     return n;
 }
 
@@ -105,15 +105,15 @@ bool spapr_trace_event_enabled(SpaprMachine *m, const char *name)
 {
     unsigned int id;
 
-    for (id = 0; id < spapr_trace_nr_events; id++) {
-        if (!strcmp(spapr_trace_event_names[id], name)) {
+    for (id = 0; id < spapr_trace_nr_events_; id++) {
+        if (!strcmp(spapr_trace_event_names_[id], name)) {
             return spapr_trace_on(m, id);
         }
     }
     return false;
 }
 
-void spapr_trace_emit(SpaprMachine *m, const char *event, const char *fmt,
+void spapr_trace_emit_(SpaprMachine *m, const char *event, const char *fmt,
                       ...)
 {
     g_autofree char *body = NULL;

@@ -139,7 +139,7 @@ GByteArray *spapr_machine_save_state(SpaprMachine *m)
 
     g_byte_array_append(w, (const guint8 *)SPAPR_STATE_MAGIC, 8);
     spapr_state_put_u32(w, SPAPR_STATE_VERSION);
-    spapr_hcall_state_save(m, w);
+    spapr_hcall_state_save_(m, w);
 
     g_mutex_lock(&m->lock);
     for (i = 0; i < m->devices->len; i++) {
@@ -280,7 +280,7 @@ static bool load_pass(SpaprMachine *m, const void *buf, size_t len,
     uint32_t n, i;
 
     if (!load_header(&r, errp) ||
-        !spapr_hcall_state_load(m, &r, apply, errp)) {
+        !spapr_hcall_state_load_(m, &r, apply, errp)) {
         return false;
     }
     n = spapr_state_get_u32(&r);

@@ -59,7 +59,7 @@ static gpointer worker_main(gpointer opaque)
     return NULL;
 }
 
-SpaprWorkers *spapr_workers_new(unsigned int max_threads)
+SpaprWorkers *spapr_workers_new_(unsigned int max_threads)
 {
     SpaprWorkers *w = g_new0(SpaprWorkers, 1);
 
@@ -71,7 +71,7 @@ SpaprWorkers *spapr_workers_new(unsigned int max_threads)
     return w;
 }
 
-void spapr_workers_push(SpaprWorkers *w, SpaprWorkFn fn, void *opaque)
+void spapr_workers_push_(SpaprWorkers *w, SpaprWorkFn fn, void *opaque)
 {
     WorkItem *it = g_new(WorkItem, 1);
 
@@ -98,7 +98,7 @@ void spapr_workers_push(SpaprWorkers *w, SpaprWorkFn fn, void *opaque)
     g_mutex_unlock(&w->lock);
 }
 
-unsigned int spapr_workers_nr_threads(SpaprWorkers *w)
+unsigned int spapr_workers_nr_threads_(SpaprWorkers *w)
 {
     unsigned int n;
 
@@ -108,7 +108,7 @@ unsigned int spapr_workers_nr_threads(SpaprWorkers *w)
     return n;
 }
 
-void spapr_workers_free(SpaprWorkers *w)
+void spapr_workers_free_(SpaprWorkers *w)
 {
     guint i;
 
