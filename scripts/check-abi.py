@@ -74,8 +74,9 @@ def exported(lib):
 def static_globals(lib):
     out = subprocess.run(['nm', '-g', '--defined-only', lib], check=True,
                          capture_output=True, text=True).stdout
+    # Names starting with '__' are the compiler's (ASan's __odr_asan.*)
     return {f[2] for f in (line.split() for line in out.splitlines())
-            if len(f) == 3 and f[1] in 'TDRBV'}
+            if len(f) == 3 and f[1] in 'TDRBV' and not f[2].startswith('__')}
 
 
 def version_script(path):
