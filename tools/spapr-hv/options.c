@@ -458,7 +458,7 @@ static void chardev_free(HvChardevOpt *c)
 static const OptKey chardev_spec_keys[] = {
     KEY("server", key_bool, HvChardevOpt, server, 0),
     KEY("wait", key_bool, HvChardevOpt, wait, 0),
-    { NULL },
+    { 0 },
 };
 
 /* -qtest / -qmp value: "unix:PATH[,server=on,wait=off]" or "stdio". */
@@ -513,7 +513,7 @@ static const OptKey chardev_keys[] = {
     KEY("path", key_path, ChardevArgs, c.path, 0),
     KEY("server", key_bool, ChardevArgs, c.server, 0),
     KEY("wait", key_bool, ChardevArgs, c.wait, 0),
-    { NULL },
+    { 0 },
 };
 
 /* A parsed -chardev names a backend we have, and a socket its path. */
@@ -583,7 +583,7 @@ static const OptKey mon_keys[] = {
     KEY("chardev", key_borrow, MonArgs, chardev, 0),
     KEY("mode", key_mon_mode, MonArgs, control, 0),
     KEY_IGNORED("pretty"),      /* replies are always compact */
-    { NULL },
+    { 0 },
 };
 
 static bool opt_mon(HvOptions *o, const char *opt, const char *arg,
@@ -664,7 +664,7 @@ static const OptKey machine_keys[] = {
     KEY_CHECK("usb", key_bool, 0),
     KEY_IGNORED("vsmt"),
     KEY_IGNORED("ic-mode"),
-    { NULL },
+    { 0 },
 };
 
 static bool opt_machine(HvOptions *o, const char *opt, const char *arg,
@@ -682,7 +682,7 @@ static const OptKey memory_keys[] = {
     KEY("slots", key_u32, HvOptions, ram_slots, 65536),
     /* hotplug memory limits: accepted, nothing to reserve */
     KEY_CHECK("maxmem", key_size, 1ULL << 20),
-    { NULL },
+    { 0 },
 };
 
 static bool opt_memory(HvOptions *o, const char *opt, const char *arg,
@@ -711,12 +711,12 @@ static const OptKey backend_file_keys[] = {
     KEY("pmem", key_bool, HvBackendOpt, pmem, 0),
     KEY("readonly", key_bool, HvBackendOpt, readonly, 0),
     KEY_CHECK("discard-data", key_bool, 0),
-    { NULL },
+    { 0 },
 };
 
 static const OptKey backend_ram_keys[] = {
     BACKEND_COMMON_KEYS,
-    { NULL },
+    { 0 },
 };
 
 static void backend_free(HvBackendOpt *b)
@@ -810,7 +810,7 @@ static const OptKey device_keys[] = {
     KEY("pmem-override", key_bool, DeviceArgs, n.pmem_override, 0),
     KEY("slot", key_u32, DeviceArgs, n.slot, 0),
     KEY("node", key_u32, DeviceArgs, n.node, 0),
-    { NULL },
+    { 0 },
 };
 
 /* The driver is one we have, and the device names its memory. */
@@ -916,7 +916,7 @@ static const OptKey smp_keys[] = {
     KEY_CHECK("threads", key_cpus, 1024),
     KEY_CHECK("sockets", key_cpus, 1024),
     KEY_CHECK("*", key_cpus, 1024),
-    { NULL },
+    { 0 },
 };
 
 static bool opt_smp(HvOptions *o, const char *opt, const char *arg,
