@@ -13,8 +13,8 @@
 #define DRC_DENSE_IDS   4096
 
 struct PaprDrcRegistry {
-    GHashTable *by_index;           /* index -> SpaprDrc */
-    GPtrArray *sorted;              /* SpaprDrc, ascending index */
+    GHashTable *by_index;           /* index -> PaprDrc */
+    GPtrArray *sorted;              /* PaprDrc, ascending index */
     /* type -> array of DRC_DENSE_IDS pointers, allocated on first use */
     PaprDrc **dense[PAPR_DRC_TYPE_PMEM + 1];
 };
