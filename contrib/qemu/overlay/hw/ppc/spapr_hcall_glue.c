@@ -145,6 +145,15 @@ static bool glue_mem_write(void *opaque, uint64_t gpa, const void *buf,
 }
 
 /*
+ * The region already at [gpa, +size) -- RAM, DIMMs, MMIO, our mappings --
+ * with a reference the caller drops, or NULL if the range is free.
+ */
+static MemoryRegion *glue_region_at(uint64_t gpa, uint64_t size)
+{
+    return memory_region_find(get_system_memory(), gpa, size).mr;
+}
+
+/*
  * An SCM binding shows part of an NVDIMM's memory backend a second time,
  * at the library's address.  It is an alias of the backend's own region,
  * not RAM of its own: guest stores through it dirty the backend's pages,
@@ -156,8 +165,7 @@ static bool glue_map(void *opaque, const char *name, uint64_t gpa,
 {
     SpaprHcallGlue *g = opaque;
     g_autofree char *mr_name = NULL;
-    MemoryRegionSection sec;
-    MemoryRegion *backend;
+    MemoryRegion *backend, *other;
     ram_addr_t offset;
     GlueMap *map;
 
@@ -172,13 +180,12 @@ static bool glue_map(void *opaque, const char *name, uint64_t gpa,
                     "%s: not inside a QEMU memory backend", name);
         return false;
     }
-    /* Anything already there (RAM, DIMMs, MMIO, our mappings) collides */
-    sec = memory_region_find(get_system_memory(), gpa, size);
-    if (sec.mr) {
+    other = glue_region_at(gpa, size);
+    if (other) {
         g_set_error(errp, SPAPR_ERROR, SPAPR_ERROR_OVERLAP,
                     "[0x%" PRIx64 ", +0x%" PRIx64 ") overlaps %s", gpa, size,
-                    memory_region_name(sec.mr));
-        memory_region_unref(sec.mr);
+                    memory_region_name(other));
+        memory_region_unref(other);
         return false;
     }
     map = g_new0(GlueMap, 1);
@@ -220,14 +227,14 @@ static void glue_unmap(void *opaque, uint64_t gpa, uint64_t size)
  */
 static bool glue_range_free(void *opaque, uint64_t gpa, uint64_t size)
 {
-    MemoryRegionSection sec;
+    MemoryRegion *other;
 
     if (!size || gpa + size < gpa) {
         return false;
     }
-    sec = memory_region_find(get_system_memory(), gpa, size);
-    if (sec.mr) {
-        memory_region_unref(sec.mr);
+    other = glue_region_at(gpa, size);
+    if (other) {
+        memory_region_unref(other);
         return false;
     }
     return true;
